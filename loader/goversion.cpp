@@ -1,0 +1,200 @@
+#include "loader/goversion.h"
+
+#include <array>
+#include <charconv>
+
+namespace gd::loader {
+namespace {
+
+#include "loader/go_tables.inc"
+
+struct NamedReloc {
+  std::string_view goName;
+  RelocKind kind;
+};
+
+// Our enum for each Go relocation name that can appear in amd64 objects.
+constexpr NamedReloc kRelocByName[] = {
+    {"R_ADDR", RelocKind::Addr},
+    {"R_ADDROFF", RelocKind::AddrOff},
+    {"R_WEAKADDROFF", RelocKind::WeakAddrOff},
+    {"R_SIZE", RelocKind::Size},
+    {"R_CALL", RelocKind::Call},
+    {"R_CALLIND", RelocKind::CallInd},
+    {"R_CONST", RelocKind::Const},
+    {"R_PCREL", RelocKind::PcRel},
+    {"R_TLS_LE", RelocKind::TlsLe},
+    {"R_TLS_IE", RelocKind::TlsIe},
+    {"R_GOTOFF", RelocKind::GotOff},
+    {"R_USEFIELD", RelocKind::UseField},
+    {"R_USETYPE", RelocKind::UseType},
+    {"R_USEIFACE", RelocKind::UseIface},
+    {"R_USEIFACEMETHOD", RelocKind::UseIfaceMethod},
+    {"R_USEGENERICIFACEMETHOD", RelocKind::UseGenericIfaceMethod},
+    {"R_USENAMEDMETHOD", RelocKind::UseNamedMethod},
+    {"R_METHODOFF", RelocKind::MethodOff},
+    {"R_KEEP", RelocKind::Keep},
+    {"R_GOTPCREL", RelocKind::GotPcRel},
+    {"R_DWARFSECREF", RelocKind::DwarfSecRef},
+    {"R_DWARFFILEREF", RelocKind::DwarfFileRef},
+    {"R_ADDRCUOFF", RelocKind::AddrCuOff},
+    {"R_PEIMAGEOFF", RelocKind::PeImageOff},
+    {"R_INITORDER", RelocKind::InitOrder},
+};
+
+struct NamedKind {
+  std::string_view goName;
+  SymKind kind;
+};
+
+constexpr NamedKind kSymKindByName[] = {
+    {"Sxxx", SymKind::None},
+    {"STEXT", SymKind::Text},
+    {"STEXTFIPS", SymKind::Text},
+    {"SRODATA", SymKind::RoData},
+    {"SRODATAFIPS", SymKind::RoData},
+    {"SNOPTRDATA", SymKind::NoPtrData},
+    {"SNOPTRDATAFIPS", SymKind::NoPtrData},
+    {"SDATA", SymKind::Data},
+    {"SDATAFIPS", SymKind::Data},
+    {"SBSS", SymKind::Bss},
+    {"SNOPTRBSS", SymKind::NoPtrBss},
+    {"STLSBSS", SymKind::TlsBss},
+    {"SDWARFINFO", SymKind::DwarfInfo},
+    {"SDWARFFCN", SymKind::DwarfInfo},
+    {"SDWARFCUINFO", SymKind::DwarfCuInfo},
+    {"SDWARFCONST", SymKind::DwarfConst},
+    {"SDWARFABSFCN", SymKind::DwarfAbsFcn},
+    {"SDWARFTYPE", SymKind::DwarfType},
+    {"SDWARFVAR", SymKind::DwarfVar},
+    {"SDWARFRANGE", SymKind::DwarfRange},
+    {"SDWARFLOC", SymKind::DwarfLoc},
+    {"SDWARFLINES", SymKind::DwarfLines},
+    {"SABIALIAS", SymKind::AbiAlias},
+};
+
+template <size_t N> constexpr std::span<const std::string_view> sp(const std::string_view (&a)[N]) {
+  return {a, N};
+}
+
+struct ProfileRow {
+  GoProfile profile;
+  std::span<const std::string_view> relocNames;
+  std::span<const std::string_view> kindNames;
+};
+
+// One row per Go generation (docs/go-internals.md §2, §5, Appendix A). Index-space constants
+// come from goobj2/objfile.go (1.15) and goobj/objfile.go (1.16+).
+const std::array<ProfileRow, 6>& rows() {
+  static const std::array<ProfileRow, 6> r = {{
+      {{"go1.15", 15, ObjFormat::Go115, Abi::Abi0Only, false, true, sp(kBuiltins1_15),
+        0x7FFFFFFF, 0, 0, 0x7FFFFFFE, 0x7FFFFFFD, 5, 0xFF, 0},
+       sp(kRelocNames1_15), sp(kSymKindNames1_15)},
+      {{"go1.19", 19, ObjFormat::Go118, Abi::RegisterAbi, false, true, sp(kBuiltins1_19),
+        0x7FFFFFFF, 0x7FFFFFFE, 0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, 21},
+       sp(kRelocNames1_19), sp(kSymKindNames1_19)},
+      {{"go1.21", 21, ObjFormat::Go120, Abi::RegisterAbi, true, true, sp(kBuiltins1_21),
+        0x7FFFFFFF, 0x7FFFFFFE, 0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, 21},
+       sp(kRelocNames1_21), sp(kSymKindNames1_21)},
+      {{"go1.22", 22, ObjFormat::Go120, Abi::RegisterAbi, true, false, sp(kBuiltins1_22),
+        0x7FFFFFFF, 0x7FFFFFFE, 0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, 22},
+       sp(kRelocNames1_22), sp(kSymKindNames1_22)},
+      {{"go1.23", 23, ObjFormat::Go120, Abi::RegisterAbi, true, false, sp(kBuiltins1_23),
+        0x7FFFFFFF, 0x7FFFFFFE, 0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, 22},
+       sp(kRelocNames1_23), sp(kSymKindNames1_23)},
+      {{"go1.24", 24, ObjFormat::Go120, Abi::RegisterAbi, true, false, sp(kBuiltins1_24),
+        0x7FFFFFFF, 0x7FFFFFFE, 0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, 22},
+       sp(kRelocNames1_24), sp(kSymKindNames1_24)},
+  }};
+  return r;
+}
+
+const ProfileRow* rowFor(const GoProfile& p) {
+  for (const auto& r : rows())
+    if (r.profile.minor == p.minor) return &r;
+  return nullptr;
+}
+
+} // namespace
+
+RelocKind relocKindFromGoName(std::string_view goName) {
+  if (goName == "R_WEAKADDR") return RelocKind::WeakAddr;
+  for (const auto& n : kRelocByName)
+    if (n.goName == goName) return n.kind;
+  return RelocKind::Unknown;
+}
+
+std::string_view relocName(RelocKind k) {
+  if (k == RelocKind::WeakAddr) return "R_WEAKADDR";
+  for (const auto& n : kRelocByName)
+    if (n.kind == k) return n.goName;
+  return "R_UNKNOWN";
+}
+
+std::string_view relocGoName(const GoProfile& p, uint16_t raw) {
+  const ProfileRow* row = rowFor(p);
+  uint16_t base = raw;
+  if (p.format != ObjFormat::Go115) base = raw & 0x7FFF;
+  if (row && base < row->relocNames.size() && !row->relocNames[base].empty())
+    return row->relocNames[base];
+  return {};
+}
+
+bool relocIsMarker(RelocKind k) {
+  switch (k) {
+  case RelocKind::CallInd:
+  case RelocKind::UseField:
+  case RelocKind::UseType:
+  case RelocKind::UseIface:
+  case RelocKind::UseIfaceMethod:
+  case RelocKind::UseGenericIfaceMethod:
+  case RelocKind::UseNamedMethod:
+  case RelocKind::Keep:
+  case RelocKind::DwarfFileRef:
+  case RelocKind::InitOrder:
+    return true;
+  default:
+    return false;
+  }
+}
+
+const GoProfile* profileByName(std::string_view name) {
+  for (const auto& r : rows())
+    if (r.profile.name == name) return &r.profile;
+  return nullptr;
+}
+
+const GoProfile* profileForVersion(std::string_view version) {
+  // "go1.21.13" -> minor 21. Releases between our rows share the nearest older row's format
+  // only where Go's sources say the layout is unchanged; others are unsupported.
+  if (!version.starts_with("go1.")) return nullptr;
+  std::string_view rest = version.substr(4);
+  int minor = 0;
+  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), minor);
+  if (ec != std::errc()) return nullptr;
+  for (const auto& r : rows())
+    if (r.profile.minor == minor) return &r.profile;
+  return nullptr;
+}
+
+RelocKind relocKindFor(const GoProfile& p, uint16_t raw) {
+  bool weak = p.format != ObjFormat::Go115 && (raw & 0x8000);
+  RelocKind k = relocKindFromGoName(relocGoName(p, raw));
+  if (weak) {
+    if (k == RelocKind::Addr) return RelocKind::WeakAddr;
+    if (k == RelocKind::AddrOff) return RelocKind::WeakAddrOff;
+    return RelocKind::Unknown;
+  }
+  return k;
+}
+
+SymKind symKindFor(const GoProfile& p, uint8_t raw) {
+  const ProfileRow* row = rowFor(p);
+  if (!row || raw >= row->kindNames.size()) return SymKind::Other;
+  std::string_view n = row->kindNames[raw];
+  for (const auto& k : kSymKindByName)
+    if (k.goName == n) return k.kind;
+  return SymKind::Other;
+}
+
+} // namespace gd::loader

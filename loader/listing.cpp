@@ -1,0 +1,291 @@
+// A saved `go tool objdump` listing (like the seed, shared/seed/deferr-objdump.txt) as an
+// Object: each TEXT block becomes a text symbol with its instruction bytes, its relocations and
+// pc-line tables rebuilt from the file:line column. Prose around the listing (a README, a
+// Markdown fence) is skipped; anything unreadable inside a TEXT block is an error naming the
+// line.
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "loader/goobj.h"
+#include "loader/pctab.h"
+
+namespace gd::loader {
+namespace {
+
+std::string unescape(std::string_view s) {
+  // objdump escapes `"` as %22 in symbol names (cmd/internal/objabi.PathToPrefix).
+  std::string out;
+  for (size_t i = 0; i < s.size(); i++) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      unsigned v = 0;
+      auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+      if (ec == std::errc() && p == s.data() + i + 3) {
+        out.push_back(char(v));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+std::vector<std::string_view> splitTabs(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t j = line.find('\t', i);
+    if (j == std::string_view::npos) j = line.size();
+    if (j > i) out.push_back(line.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool parseHex(std::string_view s, uint64_t& v) {
+  if (!s.starts_with("0x")) return false;
+  auto [p, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), v, 16);
+  return ec == std::errc() && p == s.data() + s.size() && s.size() > 2;
+}
+
+bool parseBytes(std::string_view s, std::vector<uint8_t>& out) {
+  if (s.empty() || s.size() % 2) return false;
+  for (size_t i = 0; i < s.size(); i += 2) {
+    unsigned v;
+    auto [p, ec] = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != s.data() + i + 2) return false;
+    out.push_back(uint8_t(v));
+  }
+  return true;
+}
+
+struct PendingReloc {
+  int32_t off;
+  uint8_t size;
+  std::string type, target;
+  bool abiInternal;
+  int64_t add;
+};
+
+// `[5:9]R_TLS_LE`, `[1:5]R_CALL:runtime.deferreturn`, `[3:7]R_PCREL:main.x+8`,
+// `[1:5]R_CALL:main.f<1>`.
+bool parseReloc(std::string_view s, PendingReloc& r) {
+  if (!s.starts_with("[")) return false;
+  size_t colon = s.find(':'), close = s.find(']');
+  if (colon == std::string_view::npos || close == std::string_view::npos || colon > close)
+    return false;
+  int a, b;
+  if (std::from_chars(s.data() + 1, s.data() + colon, a).ec != std::errc() ||
+      std::from_chars(s.data() + colon + 1, s.data() + close, b).ec != std::errc() || b < a)
+    return false;
+  r.off = a;
+  r.size = uint8_t(b - a);
+  std::string_view rest = s.substr(close + 1);
+  size_t c2 = rest.find(':');
+  r.type = std::string(rest.substr(0, c2));
+  r.add = 0;
+  r.abiInternal = false;
+  if (c2 == std::string_view::npos) return !r.type.empty();
+  std::string_view target = rest.substr(c2 + 1);
+  // A trailing +N (decimal, maybe negative) is the addend.
+  size_t plus = target.rfind('+');
+  if (plus != std::string_view::npos) {
+    int64_t add;
+    auto tail = target.substr(plus + 1);
+    auto [p, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), add);
+    if (ec == std::errc() && p == tail.data() + tail.size()) {
+      r.add = add;
+      target = target.substr(0, plus);
+    }
+  }
+  if (target.ends_with("<1>")) {
+    r.abiInternal = true;
+    target.remove_suffix(3);
+  }
+  r.target = unescape(target);
+  return true;
+}
+
+struct Block {
+  std::string name, file;
+  size_t line; // listing line of the TEXT header, for messages
+  uint64_t start = 0, next = 0;
+  std::vector<uint8_t> code;
+  std::vector<PendingReloc> relocs;
+  std::vector<std::pair<std::string, int32_t>> lines; // per pc range
+  std::vector<PcRange> lineRanges, fileRanges;
+  std::vector<std::string> files;
+};
+
+// Guesses the Go generation of a listing from what the compiler of each era writes.
+const GoProfile* guessProfile(std::string_view text) {
+  bool registerAbi = text.find("<1>") != std::string_view::npos ||
+                     text.find("(R14)") != std::string_view::npos;
+  if (!registerAbi) return profileByName("go1.15");
+  if (text.find("gofile..") != std::string_view::npos)
+    return text.find("type:") != std::string_view::npos ? profileByName("go1.21")
+                                                        : profileByName("go1.19");
+  return profileByName("go1.22");
+}
+
+} // namespace
+
+bool looksLikeListing(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+    if (line.starts_with("TEXT ") && line.find("(SB)") != std::string_view::npos) return true;
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+  }
+  return false;
+}
+
+Expected<void> parseListing(Object& obj, std::string_view text) {
+  obj.profile = guessProfile(text);
+  obj.header.version = std::string(obj.profile->name);
+  obj.header.goarch = "amd64";
+  obj.header.goos = text.find("GS:") != std::string_view::npos ? "darwin" : "linux";
+  obj.header.packageMain = true;
+
+  std::vector<Block> blocks;
+  Block* cur = nullptr;
+  size_t lineNo = 0, pos = 0;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    lineNo++;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with("TEXT ")) {
+      size_t sb = line.find("(SB)");
+      if (sb == std::string_view::npos) return fail("line {}: TEXT line without (SB)", lineNo);
+      Block b;
+      b.name = unescape(line.substr(5, sb - 5));
+      b.file = std::string(trim(line.substr(sb + 4)));
+      b.line = lineNo;
+      blocks.push_back(std::move(b));
+      cur = &blocks.back();
+      continue;
+    }
+    if (!cur) continue; // prose before the first TEXT block
+    if (!line.starts_with("  ")) {
+      cur = nullptr; // a blank line or prose ends the block
+      continue;
+    }
+    auto cells = splitTabs(line);
+    if (cells.size() < 4)
+      return fail("line {}: cannot read instruction line `{}` (want file:line, address, bytes, "
+                  "text)",
+                  lineNo, trim(line));
+    std::string_view where = trim(cells[0]);
+    size_t colon = where.rfind(':');
+    int32_t srcLine = 0;
+    uint64_t addr = 0;
+    std::vector<uint8_t> bytes;
+    if (colon == std::string_view::npos ||
+        std::from_chars(where.data() + colon + 1, where.data() + where.size(), srcLine).ec !=
+            std::errc())
+      return fail("line {}: bad file:line `{}`", lineNo, where);
+    if (!parseHex(cells[1], addr)) return fail("line {}: bad address `{}`", lineNo, cells[1]);
+    if (!parseBytes(cells[2], bytes))
+      return fail("line {}: bad instruction bytes `{}`", lineNo, cells[2]);
+    if (cur->code.empty()) {
+      cur->start = cur->next = addr;
+    } else if (addr != cur->next) {
+      return fail("line {}: address {:#x} does not follow the previous instruction (want {:#x})",
+                  lineNo, addr, cur->next);
+    }
+    uint32_t off = uint32_t(addr - cur->start);
+    std::string file(where.substr(0, colon));
+    auto fit = std::find(cur->files.begin(), cur->files.end(), file);
+    int32_t fileIdx = int32_t(fit - cur->files.begin());
+    if (fit == cur->files.end()) cur->files.push_back(file);
+    cur->lineRanges.push_back({off, off + uint32_t(bytes.size()), srcLine});
+    cur->fileRanges.push_back({off, off + uint32_t(bytes.size()), fileIdx});
+    for (size_t k = 4; k < cells.size(); k++) {
+      // Several relocations in one cell are separated by single spaces before each `[`.
+      std::string_view cell = cells[k];
+      while (!cell.empty()) {
+        size_t nextRel = cell.find(" [");
+        std::string_view one = cell.substr(0, nextRel);
+        PendingReloc r;
+        if (!parseReloc(trim(one), r))
+          return fail("line {}: cannot read relocation `{}`", lineNo, one);
+        if (r.off < 0 || size_t(r.off) + r.size > bytes.size())
+          return fail("line {}: relocation [{}:{}] outside the {}-byte instruction", lineNo, r.off,
+                      r.off + r.size, bytes.size());
+        r.off += int32_t(off);
+        cur->relocs.push_back(std::move(r));
+        cell = nextRel == std::string_view::npos ? std::string_view() : cell.substr(nextRel + 1);
+      }
+    }
+    cur->code.insert(cur->code.end(), bytes.begin(), bytes.end());
+    cur->next = addr + bytes.size();
+  }
+  if (blocks.empty()) return fail("listing has no TEXT blocks");
+
+  std::map<std::string, SymId> refs;
+  for (Block& b : blocks) {
+    if (b.code.empty()) return fail("line {}: TEXT block {} has no instructions", b.line, b.name);
+    Symbol s;
+    s.name = b.name;
+    s.abi = 1;
+    s.origin = SymOrigin::Defined;
+    s.kind = SymKind::Text;
+    s.size = uint32_t(b.code.size());
+    s.data = std::move(b.code);
+    s.dataOffset = b.start;
+    FuncInfo fi;
+    fi.pcline = encodePcTable(b.lineRanges);
+    fi.pcfile = encodePcTable(b.fileRanges);
+    // The TEXT line names the full path of the entry's file; other files only by base name.
+    fi.files = b.files;
+    if (!fi.files.empty()) fi.files[0] = b.file;
+    s.func = std::move(fi);
+    obj.symbols.push_back(std::move(s));
+  }
+  // Relocation targets: this listing's functions, or references by name.
+  for (size_t i = 0; i < blocks.size(); i++) {
+    for (const PendingReloc& p : blocks[i].relocs) {
+      Reloc r;
+      r.off = p.off;
+      r.size = p.size;
+      r.add = p.add;
+      r.kind = relocKindFromGoName(p.type);
+      if (r.kind == RelocKind::Unknown)
+        return fail("TEXT {}: unknown relocation type {} at offset {:#x}", blocks[i].name, p.type,
+                    p.off);
+      if (!p.target.empty()) {
+        auto local = std::find_if(blocks.begin(), blocks.end(),
+                                  [&](const Block& b) { return b.name == p.target; });
+        if (local != blocks.end()) {
+          r.sym = SymId(local - blocks.begin());
+        } else if (auto it = refs.find(p.target); it != refs.end()) {
+          r.sym = it->second;
+        } else {
+          Symbol ref;
+          ref.name = p.target;
+          ref.origin = SymOrigin::NonPkgRef;
+          ref.abi = p.abiInternal ? 1 : 0;
+          r.sym = SymId(obj.symbols.size());
+          refs[p.target] = r.sym;
+          obj.symbols.push_back(std::move(ref));
+        }
+      }
+      obj.symbols[i].relocs.push_back(r);
+    }
+  }
+  return {};
+}
+
+} // namespace gd::loader

@@ -1,0 +1,51 @@
+#include "runtime_stubs/runtime_profile.h"
+
+#include <array>
+
+namespace gd::rt {
+namespace {
+
+// g: runtime2.go `type g struct` — offsets identical in all supported releases, sizes differ.
+constexpr GLayout gLayout(uint32_t size) { return {size, 0, 8, 16, 24, 32, 40, 48}; }
+
+// _defer, Go 1.15 (runtime2.go): siz int32; started, heap, openDefer bool; sp, pc uintptr;
+// fn *funcval; _panic *_panic; link *_defer; fd unsafe.Pointer; varp, framepc uintptr; then
+// the deferred call's argument bytes.
+constexpr DeferLayout kDefer115{72, 0, 4, 5, 6, -1, 8, 16, 24, 32, 40, -1, 48, 56, 64};
+// _defer, Go 1.18-1.21: siz is gone; started, heap, openDefer bool at 0..2; fn is a func().
+constexpr DeferLayout kDefer119{72, -1, 0, 1, 2, -1, 8, 16, 24, 32, 40, -1, 48, 56, 64};
+// _defer, Go 1.22+: heap, rangefunc bool; sp, pc, fn; link; head.
+constexpr DeferLayout kDefer122{48, -1, -1, 0, -1, 1, 8, 16, 24, -1, 32, 40, -1, -1, -1};
+
+// _panic, Go 1.15-1.21: argp, arg eface, link, pc, sp, recovered, aborted, goexit.
+constexpr PanicLayout kPanic115{56, 0, 8, 24, 32, 40, 48, 49, 50, -1, -1, -1, -1};
+// _panic, Go 1.22+: argp, arg, link, startPC, startSP, sp, lr, fp, retpc, deferBitsPtr,
+// slotsPtr, recovered, goexit, deferreturn.
+constexpr PanicLayout kPanic122{104, 0, 8, 24, -1, 48, 96, -1, 97, 32, 40, 72, 98};
+
+constexpr uint64_t kPreempt = 0xFFFFFFFFFFFFFADEull;
+
+const std::array<RuntimeProfile, 6> kProfiles = {{
+    {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928,
+     kPreempt, 1000000000, 2048},
+    {"go1.19", 19, true, DeferReturnStyle::ClosureLoop, gLayout(392), kDefer119, kPanic115, 928,
+     kPreempt, 1000000000, 2048},
+    {"go1.21", 21, true, DeferReturnStyle::ClosureLoop, gLayout(408), kDefer119, kPanic115, 928,
+     kPreempt, 1000000000, 2048},
+    {"go1.22", 22, true, DeferReturnStyle::ClosureLoop, gLayout(424), kDefer122, kPanic122, 928,
+     kPreempt, 1000000000, 2048},
+    {"go1.23", 23, true, DeferReturnStyle::ClosureLoop, gLayout(432), kDefer122, kPanic122, 928,
+     kPreempt, 1000000000, 2048},
+    {"go1.24", 24, true, DeferReturnStyle::ClosureLoop, gLayout(440), kDefer122, kPanic122, 928,
+     kPreempt, 1000000000, 2048},
+}};
+
+} // namespace
+
+const RuntimeProfile* runtimeProfileFor(int minor) {
+  for (const auto& p : kProfiles)
+    if (p.minor == minor) return &p;
+  return nullptr;
+}
+
+} // namespace gd::rt

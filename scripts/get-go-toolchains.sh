@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fetches the Go toolchains the fixtures are made with (Go 1.15, 1.19, 1.21-1.24) from
+# Debian's archive without touching the machine's apt configuration, and unpacks them
+# under $GO_TOOLCHAINS (default: .toolchains in the project). Only needed to remake the
+# fixtures; the tests never need Go.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+dest=${GO_TOOLCHAINS:-$top/.toolchains}
+mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+mirror=${mirror:-http://deb.debian.org/debian}
+state=$dest/apt
+mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$dest/debs"
+cat > "$state/sources.list" <<SRC
+deb [trusted=yes] $mirror bullseye main
+deb [trusted=yes] $mirror bookworm main
+deb [trusted=yes] $mirror bookworm-backports main
+deb [trusted=yes] $mirror trixie main
+SRC
+apt_opts=(-o Dir::Etc::SourceList="$state/sources.list" -o Dir::Etc::SourceParts=/dev/null
+  -o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache"
+  -o Dir::State::Status=/dev/null -o APT::Get::AllowUnauthenticated=true
+  -o Acquire::AllowInsecureRepositories=true)
+apt-get "${apt_opts[@]}" update >/dev/null
+cd "$dest/debs"
+for v in 1.15 1.19 1.21 1.22 1.23 1.24; do
+  root=$dest/go$v
+  if [ -x "$root/usr/lib/go-$v/bin/go" ]; then continue; fi
+  apt-get "${apt_opts[@]}" download "golang-$v-go" "golang-$v-src"
+  mkdir -p "$root"
+  for deb in golang-"$v"-go_*.deb golang-"$v"-src_*.deb; do dpkg -x "$deb" "$root"; done
+  goroot=$root/usr/lib/go-$v
+  for l in src test pkg/include; do
+    if [ -L "$goroot/$l" ]; then rm "$goroot/$l"; cp -a "$root/usr/share/go-$v/$l" "$goroot/$l"; fi
+  done
+  # Old go commands want a VERSION file for "go version"; the package ships it.
+  echo "go$v: $("$goroot/bin/go" version)"
+done

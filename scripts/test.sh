@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up, build and pass the whole test suite: the normal build, then again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/setup.sh" "$top/build"
+(cd "$top/build" && ctest --output-on-failure -j"$(nproc)")
+if [ "${GODEFER_SKIP_SANITIZERS:-0}" != 1 ]; then
+  "$top/scripts/setup.sh" "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGODEFER_SANITIZE=ON
+  (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j"$(nproc)")
+fi
