@@ -29,8 +29,14 @@ struct Instruction {
   std::optional<uint64_t> branchTarget;  // for relative branches and calls
 };
 
-// Decodes one instruction at `code` (whose first byte sits at address `pc`).
+// The newest Go release whose objdump output we reproduce; the Go syntax differs slightly by
+// release (operand order of CMP from 1.21, size suffixes of PUSH/POP and POPCNT from 1.16).
+inline constexpr int kLatestGoMinor = 24;
+
+// Decodes one instruction at `code` (whose first byte sits at address `pc`). `code` should end
+// where the enclosing symbol ends: an instruction running past it is undecodable, as in objdump.
+// `goMinor` picks the Go release whose x86asm printer the Go syntax follows.
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
-                        const SymbolLookup& lookup = {});
+                        const SymbolLookup& lookup = {}, int goMinor = kLatestGoMinor);
 
 } // namespace gd::loader

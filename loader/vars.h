@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,18 @@ struct VarLocation {
   enum class Kind { CfaOffset, Register } kind = Kind::CfaOffset;
   int64_t offset = 0; // CfaOffset: address = CFA + offset, where CFA = entry SP + 8
   int reg = -1;       // Register: DWARF register number (RAX 0, RDX 1, RCX 2, RBX 3, ...)
+
+  // A value split over several places (DW_OP_piece: a string in RAX and RBX, say). Empty for
+  // the usual single place; otherwise every piece in order, and kind/offset/reg above repeat
+  // the first piece that has a place.
+  struct Piece {
+    Kind kind = Kind::CfaOffset;
+    int64_t offset = 0;
+    int reg = -1;
+    uint32_t size = 0;   // bytes of the value this piece holds
+    bool known = true;   // false: the piece is optimised away (or padding)
+  };
+  std::vector<Piece> pieces;
 };
 
 enum class VarRole { Param, Result, Local };
@@ -38,6 +51,7 @@ struct FuncVars {
   VarSource source = VarSource::None;
   std::string sourceFile; // for GoSource: the .go file read
   std::vector<VarInfo> vars; // params in order, then results in order, then locals
+  std::string warning;       // why a better source was skipped ("DWARF unreadable: ...")
 };
 
 // From the object's DWARF for function `fn`. An empty result (source None) when the object has
@@ -52,5 +66,13 @@ Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string
 // The whole chain for the command line: DWARF, else the source found through the path the
 // object records, the folder of the object, or `sourceDirs`.
 FuncVars functionVars(const Object& obj, SymId fn, const std::vector<std::string>& sourceDirs);
+
+// The .go files functionVars would try for `fn`, in order (existing files only, no duplicates).
+std::vector<std::string> sourceCandidates(const Object& obj, SymId fn,
+                                          const std::vector<std::string>& sourceDirs);
+
+// Readable names for the enums ("param", "result", "local"; "dwarf", "source", "none").
+std::string_view roleName(VarRole r);
+std::string_view sourceName(VarSource s);
 
 } // namespace gd::loader

@@ -4,19 +4,23 @@
 # For every Go version V in $VERSIONS, every mode M in {nl, opt} and every program P:
 #   tests/fixtures/goV/M/P.o        go tool compile [-N -l] -trimpath "$PWD" -o ... P.go
 #                                   (run inside tests/programs, so the object records "P.go")
-#   tests/fixtures/goV/M/P.objdump  go tool objdump P.o (full listing)
+#   tests/fixtures/goV/M/P.objdump  go tool objdump P.o (the full listing)
 #   tests/fixtures/goV/M/P.stdout   stdout of the natively built program
-#   tests/fixtures/goV/M/P.stderr   stderr of it (println output, panic traces)
+#   tests/fixtures/goV/M/P.stderr   its stderr (println output, panic messages and traces)
 #   tests/fixtures/goV/M/P.exit     its exit status, a number and a newline
-# plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
-# seed's environment; nothing is run) and a copy of the seed in tests/fixtures/seed/.
+# nl = -N -l (no optimisation, no inlining); opt = the default optimisation.
+# Plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
+# seed's environment; nothing is run), checked against the seed listing, and a copy of the
+# seed in tests/fixtures/seed/.
 #
 # Environment:
 #   GO_TOOLCHAINS  folder holding goV/usr/lib/go-V (default: <project>/.toolchains; if a
 #                  toolchain is missing there, scripts/get-go-toolchains.sh is called)
 #   VERSIONS       space-separated subset of "1.15 1.19 1.21 1.22 1.23 1.24"
-#   PROGRAMS       space-separated subset of program names (default: all tests/programs/*.go)
-# Nothing is downloaded except by get-go-toolchains.sh. The output is deterministic.
+#   PROGRAMS       space-separated program names (default: all tests/programs/*.go)
+#   SEED_DIR       where the seed is copied from (default: /work/shared/seed; if that is
+#                  missing, the copy in tests/fixtures/seed is only used for the check)
+# Nothing is downloaded except by get-go-toolchains.sh. Running it twice gives identical files.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}
@@ -24,9 +28,11 @@ versions=${VERSIONS:-"1.15 1.19 1.21 1.22 1.23 1.24"}
 progdir=$top/tests/programs
 fixdir=$top/tests/fixtures
 seeddir=${SEED_DIR:-/work/shared/seed}
+# Without the shared seed, check against the copy kept in the fixtures.
+[ -d "$seeddir" ] || seeddir=$fixdir/seed
 
 if [ -z "${PROGRAMS:-}" ]; then
-  PROGRAMS=$(cd "$progdir" && ls *.go | sed 's/\.go$//' | LC_ALL=C sort | tr '\n' ' ')
+  PROGRAMS=$(cd "$progdir" && ls -- *.go | sed 's/\.go$//' | LC_ALL=C sort | tr '\n' ' ')
 fi
 
 goroot_of() { echo "$tc/go$1/usr/lib/go-$1"; }
@@ -43,8 +49,8 @@ tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home" "$tmp/gopath" "$tmp/bin"
 
-# Runs a go command of toolchain $1 in a clean, private environment.
-# Extra VAR=value words before the command are passed through env.
+# Runs a go command of toolchain $1 in a clean, private environment (GOPATH mode, no cgo,
+# no network toolchain switching, no user go.env). Words like VAR=value may follow via env.
 gorun() {
   local v=$1; shift
   local goroot; goroot=$(goroot_of "$v")
@@ -55,14 +61,28 @@ gorun() {
     "$@"
 }
 
-# Checks that an object records no absolute path of this machine.
+# Fails if a generated file records an absolute path of this machine.
+leak_re="$top|$tmp|$tc|/home/|/Users/|/tmp/|/root/"
 check_paths() {
-  local f=$1
-  if strings -a "$f" | grep -E -q "$top|$tmp|$tc|/home/|/Users/|/tmp/"; then
-    echo "error: $f records an absolute path:" >&2
-    strings -a "$f" | grep -E "$top|$tmp|$tc|/home/|/Users/|/tmp/" >&2
-    exit 1
-  fi
+  local f
+  for f in "$@"; do
+    if LC_ALL=C grep -a -q -E "$leak_re" "$f"; then
+      echo "error: $f records an absolute path:" >&2
+      LC_ALL=C grep -a -o -E ".{0,40}($leak_re).{0,40}" "$f" >&2
+      exit 1
+    fi
+  done
+}
+
+# Prints "function position bytes" for each instruction of c and c.func1 in a listing.
+codeof() {
+  awk -F'\t' '
+    /^TEXT/ { f = $1; sub(/ gofile.*/, "", f); sub(/^TEXT /, "", f)
+              keep = (f == "%22%22.c(SB)" || f == "%22%22.c.func1(SB)") }
+    keep && /^  / { n = 0
+                    for (i = 1; i <= NF; i++) if ($i != "") x[++n] = $i
+                    sub(/^ +/, "", x[1]); sub(/^gofile\.\./, "", x[1])
+                    print f, x[1], x[3] }' "$1"
 }
 
 cd "$progdir"
@@ -70,12 +90,15 @@ for v in $versions; do
   for mode in nl opt; do
     out=$fixdir/go$v/$mode
     mkdir -p "$out"
-    if [ "$mode" = nl ]; then cflags=(-N -l); gcflags=("-gcflags=all=-N -l"); else cflags=(); gcflags=(); fi
+    if [ "$mode" = nl ]; then
+      cflags=(-N -l); gcflags=("-gcflags=all=-N -l")
+    else
+      cflags=(); gcflags=()
+    fi
     for p in $PROGRAMS; do
       echo "go$v $mode $p" >&2
       rm -f "$out/$p".*
       gorun "$v" go tool compile "${cflags[@]}" -trimpath "$PWD" -o "$out/$p.o" "$p.go"
-      check_paths "$out/$p.o"
       gorun "$v" go tool objdump "$out/$p.o" > "$out/$p.objdump"
       bin=$tmp/bin/$p-$v-$mode
       gorun "$v" go build -trimpath "${gcflags[@]}" -o "$bin" "$p.go"
@@ -84,6 +107,7 @@ for v in $versions; do
         > "$out/$p.stdout" 2> "$out/$p.stderr"
       echo $? > "$out/$p.exit"
       set -e
+      check_paths "$out/$p".*
     done
   done
 done
@@ -94,14 +118,26 @@ case " $versions " in *" 1.15 "*)
     out=$fixdir/go1.15-darwin/nl
     mkdir -p "$out"
     rm -f "$out"/deferr.*
+    echo "go1.15-darwin nl deferr" >&2
     gorun 1.15 env GOOS=darwin go tool compile -N -l -trimpath "$PWD" -o "$out/deferr.o" deferr.go
-    check_paths "$out/deferr.o"
     gorun 1.15 go tool objdump "$out/deferr.o" > "$out/deferr.objdump"
+    check_paths "$out"/deferr.*
+    # The code of c and c.func1 must equal the seed listing: the same instruction bytes
+    # and line numbers (addresses differ: the seed's object held a longer source path).
+    if [ -f "$seeddir/deferr-objdump.txt" ]; then
+      if diff <(codeof "$seeddir/deferr-objdump.txt") <(codeof "$out/deferr.objdump") >&2; then
+        echo "go1.15-darwin deferr.o: c and c.func1 match the seed" \
+          "($(codeof "$out/deferr.objdump" | wc -l) instructions)" >&2
+      else
+        echo "error: go1.15-darwin deferr.o differs from the seed listing" >&2
+        exit 1
+      fi
+    fi
   ;; esac
 ;; esac
 
 # A copy of the seed, so the project is self-contained.
-if [ -d "$seeddir" ]; then
+if [ -d "$seeddir" ] && [ "$seeddir" != "$fixdir/seed" ]; then
   mkdir -p "$fixdir/seed"
   cp "$seeddir/deferr-objdump.txt" "$seeddir/deferr.go" "$seeddir/README.md" "$fixdir/seed/"
 fi

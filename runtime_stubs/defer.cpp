@@ -1,0 +1,197 @@
+// deferprocStack, deferproc and deferreturn as src/runtime/panic.go of each release does them
+// (docs/go-internals.md §9). Records live in guest memory with the release's _defer layout and
+// are chained through g._defer, so compiled code, a debugger and the models all see one chain.
+#include <fmt/format.h>
+
+#include "runtime_stubs/runtime.h"
+
+namespace gd::rt {
+namespace {
+
+void putBool(Guest& g, uint64_t rec, int32_t off, bool v) {
+  if (off >= 0) g.put8(rec + uint64_t(off), v ? 1 : 0);
+}
+void putWord(Guest& g, uint64_t rec, int32_t off, uint64_t v) {
+  if (off >= 0) g.put64(rec + uint64_t(off), v);
+}
+
+} // namespace
+
+// Go 1.15: deferprocStack(d *_defer), d on the stack; the caller filled siz, fn and the
+// arguments after the header. Go 1.18+: d in AX; the caller filled fn.
+StubResult Runtime::deferprocStack(Guest& g, Call& c) {
+  auto d = c.intArg();
+  if (!d || !*d) return fault("deferprocStack: no _defer record argument");
+  const DeferLayout& L = prof_.defer;
+  putBool(g, *d, L.started, false);
+  putBool(g, *d, L.heap, false);
+  putBool(g, *d, L.openDefer, false);
+  putBool(g, *d, L.rangefunc, false);
+  putWord(g, *d, int32_t(L.sp), c.callerSp());
+  putWord(g, *d, int32_t(L.pc), c.returnAddress());
+  putWord(g, *d, L.framepc, 0);
+  putWord(g, *d, L.varp, 0);
+  putWord(g, *d, L.panic, 0);
+  putWord(g, *d, L.fd, 0);
+  putWord(g, *d, L.head, 0);
+  uint64_t link = g.u64(kGAddr + prof_.g.defer).value_or(0);
+  g.put64(*d + L.link, link);
+  g.put64(kGAddr + prof_.g.defer, *d);
+  uint64_t fn = g.u64(*d + L.fn).value_or(0);
+  RuntimeEvent e{RuntimeEventKind::DeferRegistered, c.name()};
+  e.pc = c.callSite();
+  e.record = *d;
+  e.sp = c.callerSp();
+  e.fn = fn;
+  e.fnCode = g.u64(fn).value_or(0);
+  e.fnName = funcvalName(g, fn);
+  if (L.siz >= 0) e.argBytes = g.u32(*d + uint64_t(L.siz)).value_or(0);
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.setReg(Reg::RAX, 0); // return0: the caller's TESTL AX, AX falls through
+  return returnToCaller(g);
+}
+
+// Go 1.15: deferproc(siz int32, fn *funcval, args...). Go 1.18+: deferproc(fn func()).
+// The record comes from the heap (newdefer) with heap = true.
+StubResult Runtime::deferproc(Guest& g, Call& c) {
+  const DeferLayout& L = prof_.defer;
+  uint32_t siz = 0;
+  if (L.siz >= 0) {
+    auto s = c.int32Arg();
+    if (!s) return fault("deferproc: cannot read siz");
+    siz = *s;
+  }
+  auto fn = c.intArg();
+  if (!fn) return fault("deferproc: cannot read fn");
+  auto d = alloc(g, L.size + siz);
+  if (!d) return fault("deferproc: heap exhausted");
+  if (siz) { // the arguments follow fn in the caller's outgoing area
+    std::vector<uint8_t> args(siz);
+    if (!g.read(c.entrySp() + 24, args.data(), siz) || !g.write(*d + L.size, args.data(), siz))
+      return fault("deferproc: cannot copy the deferred call's arguments");
+    g.put32(*d + uint64_t(L.siz), siz);
+  }
+  putBool(g, *d, L.heap, true);
+  g.put64(*d + L.fn, *fn);
+  g.put64(*d + L.sp, c.callerSp());
+  g.put64(*d + L.pc, c.returnAddress());
+  g.put64(*d + L.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
+  g.put64(kGAddr + prof_.g.defer, *d);
+  RuntimeEvent e{RuntimeEventKind::DeferRegistered, c.name()};
+  e.pc = c.callSite();
+  e.record = *d;
+  e.sp = c.callerSp();
+  e.fn = *fn;
+  e.fnCode = g.u64(*fn).value_or(0);
+  e.fnName = funcvalName(g, *fn);
+  e.heap = true;
+  e.argBytes = siz;
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.setReg(Reg::RAX, 0);
+  return returnToCaller(g);
+}
+
+StubResult Runtime::deferreturn(Guest& g, Call& c) {
+  return prof_.deferReturn == DeferReturnStyle::JmpDefer ? deferreturnJmp(g, c)
+                                                         : deferreturnLoop(g, c);
+}
+
+// Go 1.15: deferreturn(arg0) runs one record of the caller's frame and leaves through
+// jmpdefer, which makes the deferred function return onto the caller's `CALL deferreturn`, so
+// the call repeats until the frame has no records left.
+StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
+  const DeferLayout& L = prof_.defer;
+  uint64_t argp = c.callerSp();
+  uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
+  uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
+  if (!d || dsp != argp) {
+    RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
+    e.pc = c.callSite();
+    e.sp = argp;
+    e.chain = chainNames(g);
+    emit(std::move(e));
+    return returnToCaller(g);
+  }
+  if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
+    return {StubStatus::Unsupported, 3,
+            fmt::format("deferreturn: open-coded defer record at {:#x} (optimised frame) is not "
+                        "modelled",
+                        d)};
+  uint32_t siz = g.u32(d + uint64_t(L.siz)).value_or(0);
+  if (siz) {
+    std::vector<uint8_t> args(siz);
+    if (!g.read(d + L.size, args.data(), siz) || !g.write(argp, args.data(), siz))
+      return fault("deferreturn: cannot copy the deferred call's arguments");
+  }
+  uint64_t fn = g.u64(d + L.fn).value_or(0);
+  g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  auto code = g.u64(fn);
+  if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
+  RuntimeEvent e{RuntimeEventKind::DeferJmp, c.name()};
+  e.pc = c.callSite();
+  e.record = d;
+  e.sp = argp;
+  e.fn = fn;
+  e.fnCode = *code;
+  e.fnName = funcvalName(g, fn);
+  e.argBytes = siz;
+  e.returnTo = c.callSite();
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  // jmpdefer(fn, argp): SP = argp - 8 (the slot of deferreturn's return address), which now
+  // holds the address of the CALL; DX = fn; jump to the code.
+  g.setReg(Reg::RSP, argp - 8);
+  g.put64(argp - 8, c.callSite());
+  g.setReg(Reg::RDX, fn);
+  g.setReg(Reg::RIP, *code);
+  return {};
+}
+
+// Go 1.18+: deferreturn() calls each of the frame's deferred closures in turn (DX = the
+// closure, g in R14, X15 = 0). The closure returns into the middle of our slot, which resumes
+// the loop, so a backtrace inside the deferred call shows runtime.deferreturn below it.
+StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
+  const DeferLayout& L = prof_.defer;
+  uint64_t callerSp = c.callerSp();
+  uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
+  uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
+  if (!d || dsp != callerSp) {
+    RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
+    e.pc = c.callSite();
+    e.sp = callerSp;
+    e.chain = chainNames(g);
+    emit(std::move(e));
+    return returnToCaller(g);
+  }
+  if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
+    return {StubStatus::Unsupported, 3,
+            fmt::format("deferreturn: open-coded defer record at {:#x} is not modelled", d)};
+  uint64_t fn = g.u64(d + L.fn).value_or(0);
+  auto code = g.u64(fn);
+  if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
+  g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
+  RuntimeEvent e{RuntimeEventKind::DeferRun, c.name()};
+  e.pc = c.callSite();
+  e.record = d;
+  e.sp = callerSp;
+  e.fn = fn;
+  e.fnCode = *code;
+  e.fnName = funcvalName(g, fn);
+  e.heap = L.heap >= 0 && g.u8(d + uint64_t(L.heap)).value_or(0);
+  e.returnTo = slot + 8;
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  uint64_t sp = g.reg(Reg::RSP) - 8;
+  g.put64(sp, slot + 8);
+  g.setReg(Reg::RSP, sp);
+  g.setReg(Reg::RDX, fn);
+  g.setReg(Reg::R14, kGAddr);
+  g.zeroX15();
+  g.setReg(Reg::RIP, *code);
+  return {};
+}
+
+} // namespace gd::rt

@@ -1,0 +1,54 @@
+// The narrow view of the machine that runtime models get: registers, memory, mappings. The
+// emulator implements it over Unicorn; unit tests implement it over a plain byte map, so every
+// stub can be tested without a CPU.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+
+namespace gd::rt {
+
+enum class Reg : uint8_t {
+  RAX, RBX, RCX, RDX, RSI, RDI, RBP, RSP,
+  R8, R9, R10, R11, R12, R13, R14, R15,
+  RIP, FsBase, GsBase,
+  Count
+};
+const char* regName(Reg r); // Go's names: AX, BX, ..., R15, PC
+
+class Guest {
+public:
+  virtual ~Guest() = default;
+  virtual uint64_t reg(Reg r) const = 0;
+  virtual void setReg(Reg r, uint64_t v) = 0;
+  virtual double xmmLow(int n) const = 0;        // X0..X15 low 64 bits as float64
+  virtual void setXmmLow(int n, uint64_t bits) = 0;
+  virtual void zeroX15() = 0;                    // ABIInternal: X15 is always zero in Go code
+  virtual bool read(uint64_t addr, void* dst, size_t n) const = 0;
+  virtual bool write(uint64_t addr, const void* src, size_t n) = 0;
+  // Maps [addr, addr+size) read/write (page-aligned); false if it cannot.
+  virtual bool mapRW(uint64_t addr, uint64_t size) = 0;
+
+  std::optional<uint64_t> u64(uint64_t a) const {
+    uint64_t v;
+    if (!read(a, &v, 8)) return std::nullopt;
+    return v;
+  }
+  std::optional<uint32_t> u32(uint64_t a) const {
+    uint32_t v;
+    if (!read(a, &v, 4)) return std::nullopt;
+    return v;
+  }
+  std::optional<uint8_t> u8(uint64_t a) const {
+    uint8_t v;
+    if (!read(a, &v, 1)) return std::nullopt;
+    return v;
+  }
+  bool put64(uint64_t a, uint64_t v) { return write(a, &v, 8); }
+  bool put32(uint64_t a, uint32_t v) { return write(a, &v, 4); }
+  bool put8(uint64_t a, uint8_t v) { return write(a, &v, 1); }
+};
+
+} // namespace gd::rt

@@ -1,0 +1,273 @@
+#include "runtime_stubs/runtime.h"
+
+#include <fmt/format.h>
+
+namespace gd::rt {
+namespace {
+
+constexpr uint64_t kPage = 0x1000;
+constexpr Reg kIntArgRegs[] = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDI, Reg::RSI,
+                               Reg::R8,  Reg::R9,  Reg::R10, Reg::R11};
+constexpr uint64_t kInitialMapping = 64 * 1024; // first stack mapping; Go's stack is 2 KiB in it
+
+uint64_t roundDown(uint64_t v, uint64_t a) { return v / a * a; }
+uint64_t roundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+} // namespace
+
+const char* regName(Reg r) {
+  static const char* const names[] = {"AX", "BX", "CX",  "DX",  "SI",  "DI",  "BP",     "SP",
+                                      "R8", "R9", "R10", "R11", "R12", "R13", "R14",    "R15",
+                                      "PC", "FS", "GS"};
+  return names[size_t(r)];
+}
+
+Runtime::Runtime(const loader::Image& img, const RuntimeProfile& prof, RuntimeOptions opts)
+    : img_(img), prof_(prof), opts_(opts) {}
+
+Runtime::~Runtime() = default;
+
+loader::ExternSpec Runtime::classify(const loader::Symbol& s) {
+  // Runtime variables that compiled code reads or writes directly.
+  static const std::map<std::string, uint32_t, std::less<>> kData = {
+      {"runtime.writeBarrier", 16},           // {enabled bool; pad; needed; cgo; alignme}
+      {"runtime.emptyTypeAssertCache", 24},   // Go 1.22+
+      {"runtime.emptyInterfaceSwitchCache", 32},
+      {"runtime.x86HasPOPCNT", 1},
+      {"runtime.x86HasSSE41", 1},
+      {"runtime.x86HasFMA", 1},
+      {"runtime.zerobase", 8},
+  };
+  if (auto it = kData.find(s.name); it != kData.end()) return {true, it->second};
+  // Type descriptors and other metadata of the runtime (type:int, type.string, ...): 48-byte
+  // internal/abi.Type headers plus room for uncommon/extra data.
+  if (s.name.starts_with("type:") || s.name.starts_with("type.")) return {true, 64};
+  if (s.name.starts_with("go:info.") || s.name.starts_with("go.info.")) return {true, 8};
+  return {false, 0};
+}
+
+bool Runtime::setup(Guest& g) {
+  // Heap (with the TLS block and g at its start) and the first stack mapping.
+  if (!g.mapRW(kHeapBase, kHeapChunk)) return false;
+  heapMapped_ = kHeapBase + kHeapChunk;
+  mappedLo_ = kStackHi - kInitialMapping;
+  if (!g.mapRW(mappedLo_, kInitialMapping)) return false;
+  stackLo_ = kStackHi - prof_.initialStack;
+  const GLayout& gl = prof_.g;
+  g.put64(kGAddr + gl.stackLo, stackLo_);
+  g.put64(kGAddr + gl.stackHi, kStackHi);
+  g.put64(kGAddr + gl.stackguard0, stackLo_ + prof_.stackGuard);
+  g.put64(kGAddr + gl.stackguard1, stackLo_ + prof_.stackGuard);
+  // TLS: linux objects read g at FS-8, darwin (Go 1.15) at GS+0x30 (runtime/go_tls.h, the
+  // linker's TLS offset).
+  g.put64(kTlsBlock + 0x08, kGAddr);
+  g.put64(kTlsBlock + 0x30, kGAddr);
+  g.setReg(Reg::FsBase, kTlsBlock + 0x10);
+  g.setReg(Reg::GsBase, kTlsBlock);
+  if (prof_.registerAbi) {
+    g.setReg(Reg::R14, kGAddr);
+    g.zeroX15();
+  }
+  return true;
+}
+
+uint64_t Runtime::entrySp(uint64_t argBytes) const {
+  // Room for the argument area above the return address, like a caller's outgoing area, and
+  // 16-byte alignment of the caller's SP as Go keeps it.
+  return kStackHi - 64 - roundUp(argBytes, 16) - 8;
+}
+
+std::optional<uint64_t> Runtime::alloc(Guest& g, uint64_t size) {
+  // mallocgc rounds small objects up to size classes; pointers print differently from a real
+  // run anyway, so keep 16-byte alignment (8 for tiny objects) and never hand out 0.
+  uint64_t align = size >= 16 ? 16 : 8;
+  uint64_t a = roundUp(heapNext_, align);
+  uint64_t end = a + std::max<uint64_t>(size, 1);
+  while (end > heapMapped_) {
+    if (!g.mapRW(heapMapped_, kHeapChunk)) return std::nullopt;
+    heapMapped_ += kHeapChunk;
+  }
+  heapNext_ = end;
+  std::vector<uint8_t> zero(end - a, 0); // fresh memory is zero; a reused address is not
+  g.write(a, zero.data(), zero.size());
+  return a;
+}
+
+std::vector<uint64_t> Runtime::deferChain(const Guest& g) const {
+  std::vector<uint64_t> out;
+  auto d = g.u64(kGAddr + prof_.g.defer);
+  while (d && *d && out.size() < 10000) {
+    out.push_back(*d);
+    d = g.u64(*d + prof_.defer.link);
+  }
+  return out;
+}
+
+std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
+  auto code = g.u64(fn);
+  if (!code) return fmt::format("{:#x}", fn);
+  return img_.describe(*code);
+}
+
+std::vector<std::string> Runtime::chainNames(const Guest& g) const {
+  std::vector<std::string> names;
+  for (uint64_t d : deferChain(g)) {
+    auto fn = g.u64(d + prof_.defer.fn);
+    names.push_back(fn && *fn ? funcvalName(g, *fn) : "<open-coded>");
+  }
+  return names;
+}
+
+void Runtime::emit(RuntimeEvent e) {
+  if (listener_) listener_->runtimeEvent(e);
+}
+
+void Runtime::output(const std::string& bytes) {
+  if (listener_) listener_->guestOutput({2, bytes});
+}
+
+Runtime::State Runtime::state() const { return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_}; }
+
+void Runtime::restore(const State& s) {
+  stackLo_ = s.stackLo;
+  mappedLo_ = s.mappedLo;
+  heapNext_ = s.heapNext;
+  heapMapped_ = s.heapMapped;
+  calls_ = s.calls;
+}
+
+const std::map<std::string, Runtime::Model>& Runtime::registry() {
+  static const std::map<std::string, Model> r = {
+      {"runtime.deferprocStack", &Runtime::deferprocStack},
+      {"runtime.deferproc", &Runtime::deferproc},
+      {"runtime.deferreturn", &Runtime::deferreturn},
+      {"runtime.morestack", &Runtime::morestack},
+      {"runtime.morestack_noctxt", &Runtime::morestackNoctxt},
+      {"runtime.printlock", &Runtime::printlock},
+      {"runtime.printunlock", &Runtime::printlock},
+      {"runtime.printint", &Runtime::printint},
+      {"runtime.printuint", &Runtime::printuint},
+      {"runtime.printhex", &Runtime::printhex},
+      {"runtime.printbool", &Runtime::printbool},
+      {"runtime.printfloat", &Runtime::printfloat},
+      {"runtime.printcomplex", &Runtime::printcomplex},
+      {"runtime.printstring", &Runtime::printstring},
+      {"runtime.printpointer", &Runtime::printpointer},
+      {"runtime.printuintptr", &Runtime::printhex},
+      {"runtime.printslice", &Runtime::printslice},
+      {"runtime.printeface", &Runtime::printeface},
+      {"runtime.printiface", &Runtime::printeface},
+      {"runtime.printnl", &Runtime::printnl},
+      {"runtime.printsp", &Runtime::printsp},
+      {"runtime.newobject", &Runtime::newobject},
+      {"runtime.mallocgc", &Runtime::mallocgc},
+      {"runtime.gcWriteBarrier", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierCX", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierBX", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierDX", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrier1", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier2", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier3", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier4", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier5", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier6", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier7", &Runtime::gcWriteBarrierN},
+      {"runtime.gcWriteBarrier8", &Runtime::gcWriteBarrierN},
+  };
+  return r;
+}
+
+StubResult Runtime::onExtern(Guest& g, uint64_t pc) {
+  auto id = img_.externAt(pc);
+  if (!id) return fault(fmt::format("execution reached {:#x}, which is no function", pc));
+  const std::string& name = img_.obj->sym(*id).name;
+  bool continuation = pc != img_.address(*id);
+  Call call(*this, g, name, continuation);
+  auto it = registry().find(name);
+  if (it == registry().end()) return unsupported(g, name);
+  if (!continuation) calls_[name]++;
+  return (this->*(it->second))(g, call);
+}
+
+StubResult Runtime::returnToCaller(Guest& g) {
+  uint64_t sp = g.reg(Reg::RSP);
+  auto ret = g.u64(sp);
+  if (!ret) return fault("cannot read the return address");
+  g.setReg(Reg::RIP, *ret);
+  g.setReg(Reg::RSP, sp + 8);
+  if (prof_.registerAbi) {
+    g.setReg(Reg::R14, kGAddr); // Go code relies on R14 = g and X15 = 0 after every call
+    g.zeroX15();
+  }
+  return {};
+}
+
+StubResult Runtime::unsupported(Guest& g, const std::string& name) {
+  uint64_t ret = g.u64(g.reg(Reg::RSP)).value_or(0);
+  std::string where = img_.describe(ret >= 5 ? ret - 5 : ret);
+  if (auto pos = img_.position(ret >= 5 ? ret - 5 : ret))
+    where += fmt::format(" at {}:{}", loader::objdumpBase(pos->file), pos->line);
+  return {StubStatus::Unsupported, 3,
+          fmt::format("call to {} is not modelled (called from {})", name, where)};
+}
+
+StubResult Runtime::fault(const std::string& what) {
+  return {StubStatus::Fault, 3, what};
+}
+
+// ---- Call: arguments under the object's ABI ----
+
+Runtime::Call::Call(Runtime& rt, Guest& g, std::string name, bool continuation)
+    : rt_(rt), g_(g), name_(std::move(name)), continuation_(continuation) {
+  sp_ = g.reg(Reg::RSP);
+  ret_ = g.u64(sp_).value_or(0);
+}
+
+std::optional<uint64_t> Runtime::Call::intArg() {
+  if (rt_.prof_.registerAbi) {
+    if (intRegs_ >= int(std::size(kIntArgRegs))) return std::nullopt;
+    return g_.reg(kIntArgRegs[intRegs_++]);
+  }
+  stackOff_ = roundUp(stackOff_, 8);
+  auto v = g_.u64(sp_ + stackOff_);
+  stackOff_ += 8;
+  return v;
+}
+
+std::optional<uint32_t> Runtime::Call::int32Arg() {
+  if (rt_.prof_.registerAbi) {
+    auto v = intArg();
+    if (!v) return std::nullopt;
+    return uint32_t(*v);
+  }
+  stackOff_ = roundUp(stackOff_, 4);
+  auto v = g_.u32(sp_ + stackOff_);
+  stackOff_ += 4;
+  return v;
+}
+
+std::optional<double> Runtime::Call::floatArg() {
+  if (rt_.prof_.registerAbi) {
+    if (floatRegs_ >= 15) return std::nullopt;
+    return g_.xmmLow(floatRegs_++);
+  }
+  auto bits = intArg();
+  if (!bits) return std::nullopt;
+  double d;
+  std::memcpy(&d, &*bits, 8);
+  return d;
+}
+
+bool Runtime::Call::intResult(uint64_t v) {
+  if (rt_.prof_.registerAbi) {
+    if (intResults_ >= int(std::size(kIntArgRegs))) return false;
+    g_.setReg(kIntArgRegs[intResults_++], v);
+    return true;
+  }
+  stackOff_ = roundUp(stackOff_, 8);
+  bool ok = g_.put64(sp_ + stackOff_, v);
+  stackOff_ += 8;
+  return ok;
+}
+
+} // namespace gd::rt

@@ -1,0 +1,181 @@
+// The Go runtime model: the goroutine (g, its stack and TLS), the heap, and the runtime
+// functions compiled code calls (defer, stack growth, prints, ...), chosen by name from a
+// registry. Each model reproduces the observable behaviour of the Go runtime of the object's
+// release (src/runtime/panic.go, stack.go, print.go), reading its arguments under that
+// release's ABI.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "loader/image.h"
+#include "runtime_stubs/events.h"
+#include "runtime_stubs/guest.h"
+#include "runtime_stubs/runtime_profile.h"
+
+namespace gd::rt {
+
+// Fixed addresses: traces are identical from run to run.
+inline constexpr uint64_t kHeapBase = 0xc000000000;
+inline constexpr uint64_t kTlsBlock = kHeapBase;            // [FS-8] / [GS+0x30] hold g
+inline constexpr uint64_t kGAddr = kHeapBase + 0x100;       // the goroutine's g
+inline constexpr uint64_t kHeapAllocStart = kHeapBase + 0x1000;
+inline constexpr uint64_t kHeapChunk = 16ull << 20;         // heap grows in 16 MiB steps
+inline constexpr uint64_t kStackHi = 0xc200000000;          // the goroutine stack's top
+
+enum class StubStatus : uint8_t {
+  Continue,    // registers updated; resume at RIP
+  Exit,        // the program ends (fatal error, unrecovered panic): exitStatus, message printed
+  Unsupported, // a runtime function we do not model: message names it and the caller
+  Fault,       // the model could not read or write guest memory it needed
+};
+
+struct StubResult {
+  StubStatus status = StubStatus::Continue;
+  int exitStatus = 0;
+  std::string message;
+};
+
+class RuntimeListener {
+public:
+  virtual ~RuntimeListener() = default;
+  virtual void runtimeEvent(const RuntimeEvent& e) = 0;
+  virtual void guestOutput(const GuestOutput& o) = 0;
+};
+
+struct RuntimeOptions {
+  uint64_t maxStack = 1000000000; // runtime.maxstacksize (debug.SetMaxStack)
+};
+
+class Runtime {
+public:
+  Runtime(const loader::Image& img, const RuntimeProfile& prof, RuntimeOptions opts = {});
+  ~Runtime();
+
+  // Which undefined symbols are runtime data (and how big), for loader::layout.
+  static loader::ExternSpec classify(const loader::Symbol& s);
+
+  // Maps and initialises the goroutine: TLS, g, its first stack, the heap, runtime data.
+  bool setup(Guest& g);
+
+  // Called when execution reaches the extern area at `pc` (a runtime function's slot, or a
+  // continuation inside one). Updates the guest and says how to go on.
+  StubResult onExtern(Guest& g, uint64_t pc);
+
+  void setListener(RuntimeListener* l) { listener_ = l; }
+  const RuntimeProfile& profile() const { return prof_; }
+  const loader::Image& image() const { return img_; }
+
+  uint64_t gAddr() const { return kGAddr; }
+  uint64_t stackLo() const { return stackLo_; }
+  uint64_t stackHi() const { return kStackHi; }
+  // Where the first frame's stack pointer goes, leaving `argBytes` above the return address.
+  uint64_t entrySp(uint64_t argBytes) const;
+
+  // The defer chain g._defer, newest first: record addresses.
+  std::vector<uint64_t> deferChain(const Guest& g) const;
+  // The function a funcval points to, by name ("main.c.func1"), or hex.
+  std::string funcvalName(const Guest& g, uint64_t fn) const;
+
+  // How many times each model ran ("runtime.deferreturn" -> 2).
+  const std::map<std::string, int>& callCounts() const { return calls_; }
+
+  // Heap allocation, zeroed, aligned as mallocgc would round small sizes.
+  std::optional<uint64_t> alloc(Guest& g, uint64_t size);
+
+  // The copyable part of the model's state (for time travel: restored with the memory).
+  struct State {
+    uint64_t stackLo, mappedLo, heapNext, heapMapped;
+    std::map<std::string, int> calls;
+  };
+  State state() const;
+  void restore(const State& s);
+
+  // Everything a stub needs to read its arguments and write its results under the object's ABI.
+  class Call;
+  using Model = StubResult (Runtime::*)(Guest&, Call&);
+
+private:
+  friend class Call;
+  void emit(RuntimeEvent e);
+  void output(const std::string& bytes);
+  std::vector<std::string> chainNames(const Guest& g) const;
+
+  // defer.cpp
+  StubResult deferprocStack(Guest& g, Call& c);
+  StubResult deferproc(Guest& g, Call& c);
+  StubResult deferreturn(Guest& g, Call& c);
+  StubResult deferreturnJmp(Guest& g, Call& c);
+  StubResult deferreturnLoop(Guest& g, Call& c);
+  // stack.cpp
+  StubResult morestack(Guest& g, Call& c);
+  StubResult morestackNoctxt(Guest& g, Call& c);
+  StubResult stackOverflow(Guest& g, uint64_t sp, uint64_t newSize);
+  // print.cpp
+  StubResult printlock(Guest& g, Call& c);
+  StubResult printint(Guest& g, Call& c);
+  StubResult printuint(Guest& g, Call& c);
+  StubResult printhex(Guest& g, Call& c);
+  StubResult printbool(Guest& g, Call& c);
+  StubResult printfloat(Guest& g, Call& c);
+  StubResult printcomplex(Guest& g, Call& c);
+  StubResult printstring(Guest& g, Call& c);
+  StubResult printpointer(Guest& g, Call& c);
+  StubResult printslice(Guest& g, Call& c);
+  StubResult printeface(Guest& g, Call& c);
+  StubResult printnl(Guest& g, Call& c);
+  StubResult printsp(Guest& g, Call& c);
+  // memory.cpp
+  StubResult newobject(Guest& g, Call& c);
+  StubResult mallocgc(Guest& g, Call& c);
+  StubResult gcWriteBarrier(Guest& g, Call& c);
+  StubResult gcWriteBarrierN(Guest& g, Call& c);
+
+  StubResult unsupported(Guest& g, const std::string& name);
+  StubResult fault(const std::string& what);
+  StubResult returnToCaller(Guest& g);
+
+  static const std::map<std::string, Model>& registry();
+
+  const loader::Image& img_;
+  const RuntimeProfile& prof_;
+  RuntimeOptions opts_;
+  RuntimeListener* listener_ = nullptr;
+  uint64_t stackLo_ = 0, mappedLo_ = 0;
+  uint64_t heapNext_ = kHeapAllocStart, heapMapped_ = 0;
+  std::map<std::string, int> calls_;
+};
+
+// The call being modelled: where it came from and its arguments under the object's ABI
+// (ABI0: stack words after the return address; ABIInternal: RAX, RBX, RCX, RDI, RSI, R8-R11
+// and X0-X14).
+class Runtime::Call {
+public:
+  Call(Runtime& rt, Guest& g, std::string name, bool continuation);
+  const std::string& name() const { return name_; }
+  bool continuation() const { return continuation_; }
+  uint64_t entrySp() const { return sp_; }      // RSP at entry: [sp] is the return address
+  uint64_t returnAddress() const { return ret_; }
+  uint64_t callerSp() const { return sp_ + 8; } // getcallersp()
+  uint64_t callSite() const { return ret_ - 5; } // the CALL rel32 instruction
+
+  // Next integer-class argument (8 bytes; smaller ones are read from a full slot/register).
+  std::optional<uint64_t> intArg();
+  std::optional<uint32_t> int32Arg();          // ABI0 packs int32 in 4 bytes
+  std::optional<double> floatArg();
+  // Results, in order, after all arguments were read.
+  bool intResult(uint64_t v);
+
+private:
+  Runtime& rt_;
+  Guest& g_;
+  std::string name_;
+  bool continuation_;
+  uint64_t sp_, ret_;
+  uint64_t stackOff_ = 8; // ABI0 cursor past the return address
+  int intRegs_ = 0, floatRegs_ = 0, intResults_ = 0;
+};
+
+} // namespace gd::rt
