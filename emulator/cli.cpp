@@ -1,16 +1,24 @@
 #include "emulator/cli.h"
 
+#include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "emulator/session.h"
+#include "emulator/sinks.h"
 #include "loader/objdump.h"
+
+#ifndef GODEFER_VERSION
+#define GODEFER_VERSION "dev"
+#endif
 
 namespace gd::emu {
 namespace {
 
-constexpr int kExitCannotRun = 3;
+constexpr int kExitOk = 0, kExitExpect = 1, kExitCannotRun = 3;
 
 int reportError(const Error& e) {
   std::cerr << "godefer-emu: " << e.message << "\n";
@@ -38,12 +46,127 @@ int objdumpMain(int argc, char** argv) {
   return 0;
 }
 
+struct RunOptions {
+  std::string object, function = "main.main";
+  std::vector<std::string> args;
+  bool quiet = false, json = false, noColor = false;
+  std::string expect;
+  uint64_t maxInsns = 50'000'000;
+  uint64_t stackSize = 1'000'000'000;
+  std::string syntax = "go";
+  std::vector<std::string> sourceDirs;
+};
+
+std::vector<std::string> splitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t c = s.find(',', pos);
+    out.push_back(s.substr(pos, c == std::string::npos ? c : c - pos));
+    if (c == std::string::npos) break;
+    pos = c + 1;
+  }
+  return out;
+}
+
+int runMain(int argc, char** argv) {
+  CLI::App app{"Run a Go function from an object file under emulation and watch its defers.\n"
+               "  godefer-emu [options] OBJECT [FUNCTION [ARG...]]\n"
+               "  godefer-emu objdump [-s REGEX] OBJECT",
+               "godefer-emu"};
+  RunOptions o;
+  app.set_version_flag("--version", std::string("godefer-emu ") + GODEFER_VERSION);
+  app.add_flag("-q,--quiet", o.quiet,
+               "no trace: the guest's output, then the results on one line as println prints "
+               "them");
+  app.add_flag("--json", o.json, "the trace as JSON lines (schema: docs/json-trace.md)");
+  app.add_option("--expect", o.expect,
+                 "compare the results (comma-separated, as -q prints them); exit 1 on a "
+                 "difference");
+  app.add_option("--max-insns", o.maxInsns, "stop with exit status 3 after N instructions")
+      ->capture_default_str();
+  app.add_option("--stack-size", o.stackSize,
+                 "the goroutine's maximum stack in bytes (runtime.maxstacksize)")
+      ->capture_default_str();
+  app.add_option("--syntax", o.syntax, "disassembly syntax: go or intel")
+      ->check(CLI::IsMember({"go", "intel"}))
+      ->capture_default_str();
+  app.add_option("--source-dir", o.sourceDirs,
+                 "where to look for the .go source when the object has no DWARF");
+  app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
+  app.add_option("OBJECT", o.object, "go tool compile output, or a saved go tool objdump listing")
+      ->required();
+  app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
+      ->capture_default_str();
+  app.add_option("ARG", o.args, "integer arguments");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitCannotRun;
+  }
+  std::vector<int64_t> args;
+  for (const auto& a : o.args) {
+    try {
+      size_t used = 0;
+      args.push_back(std::stoll(a, &used, 0));
+      if (used != a.size()) throw std::invalid_argument(a);
+    } catch (const std::exception&) {
+      std::cerr << "godefer-emu: argument " << a << " is not an integer\n";
+      return kExitCannotRun;
+    }
+  }
+  SessionOptions so;
+  so.maxInstructions = o.maxInsns;
+  so.maxStack = o.stackSize;
+  so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
+  so.sourceDirs = o.sourceDirs;
+  so.trace = !o.quiet;
+  auto session = Session::open(o.object, so);
+  if (!session) return reportError(session.error());
+  Session& s = **session;
+
+  bool color = !o.noColor && !std::getenv("NO_COLOR") && isatty(STDOUT_FILENO);
+  std::unique_ptr<EventSink> sink;
+  TextTrace* text = nullptr;
+  if (o.json) {
+    sink = std::make_unique<JsonTrace>(std::cout, std::cerr);
+  } else if (o.quiet) {
+    sink = std::make_unique<QuietSink>(std::cerr);
+  } else {
+    auto t = std::make_unique<TextTrace>(std::cout, std::cerr, TextTraceOptions{color});
+    text = t.get();
+    sink = std::move(t);
+  }
+  s.addSink(sink.get());
+  if (auto r = s.start(o.function, args); !r) return reportError(r.error());
+  StopReason stop = s.run();
+  if (text) text->finish();
+  std::cout.flush();
+  if (stop.kind == StopKind::Error) {
+    std::cerr << "godefer-emu: " << o.object << ": " << stop.message << "\n";
+    return kExitCannotRun;
+  }
+  if (stop.kind == StopKind::Exited) return stop.exitStatus;
+  std::string line = formatResultsLine(s.results());
+  if (o.quiet) std::cout << line << "\n";
+  if (!o.expect.empty()) {
+    std::vector<std::string> want = splitComma(o.expect), got;
+    for (const auto& v : s.results()) got.push_back(v.text);
+    if (want != got) {
+      std::cerr << fmt::format("--expect: results differ\n- want: {}\n+ got:  {}\n",
+                               fmt::join(want, " "), fmt::join(got, " "));
+      return kExitExpect;
+    }
+  }
+  return kExitOk;
+}
+
 } // namespace
 
 int runCommandLine(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "objdump") return objdumpMain(argc - 1, argv + 1);
-  std::cerr << "godefer-emu: running functions is not built yet; use `godefer-emu objdump`\n";
-  return kExitCannotRun;
+  return runMain(argc, argv);
 }
 
 } // namespace gd::emu

@@ -456,20 +456,29 @@ bool zydisDecode(std::span<const uint8_t> code, ZydisDecodedInstruction& zi,
   // that select no form of the opcode; x86asm decodes the instruction and shows or ignores the
   // prefix. Decode again with such bytes turned into ES overrides, which change nothing in
   // 64-bit mode and keep the length: first LOCK alone, then the others too.
-  for (bool all : {false, true}) {
-    std::array<uint8_t, ZYDIS_MAX_INSTRUCTION_LENGTH> copy{};
+  // An opcode with a 66-selected form refuses a REP/REPNE prefix outright, as Intel XED does.
+  auto substitute = [&](bool all, uint8_t repBecomes, std::array<uint8_t, 15>& copy) {
     std::copy_n(code.begin(), n, copy.begin());
     bool changed = false;
     for (size_t i = 0; i < n && isLegacyPrefix(copy[i]); i++) {
-      if (copy[i] == 0xF0 || (all && (copy[i] == 0xF2 || copy[i] == 0xF3 || copy[i] == 0x66))) {
-        copy[i] = 0x26;
-        changed = true;
-      }
+      uint8_t& b = copy[i];
+      if (b == 0xF0 || (all && b == 0x66)) b = 0x26, changed = true;
+      else if (all && (b == 0xF2 || b == 0xF3)) b = repBecomes, changed = true;
     }
-    if (changed && ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops)))
-      return true;
+    return changed;
+  };
+  std::array<uint8_t, 15> copy{};
+  if (substitute(false, 0, copy) &&
+      ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops)))
+    return true;
+  if (!substitute(true, 0x66, copy)) return false;
+  if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops))) {
+    for (int i = 0; i < zi.raw.prefix_count; i++)
+      if (zi.raw.prefixes[i].value == 0x66 && zi.raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_MANDATORY)
+        return false;
   }
-  return false;
+  substitute(true, 0x26, copy);
+  return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops));
 }
 
 bool isVexAllowed(std::string_view op) {

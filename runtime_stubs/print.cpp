@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime_stubs/format.h"
 #include "runtime_stubs/runtime.h"
 
 namespace gd::rt {

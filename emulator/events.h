@@ -1,0 +1,93 @@
+// The event stream: what happened, as typed values. The text trace, the JSON trace, the REPL and
+// tests all consume this one stream; none of them touches the CPU.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "runtime_stubs/events.h"
+#include "runtime_stubs/guest.h"
+
+namespace gd::emu {
+
+// A Go value read from the guest, with its Go formatting (as println prints it).
+struct Value {
+  std::string name; // variable or result name; empty when unnamed
+  std::string type; // Go type string; "" when unknown
+  std::string text; // formatted as println would
+  bool isInt = false;
+  int64_t intValue = 0; // for integers and bools (JSON emits numbers)
+  bool isBool = false;
+};
+
+struct StartEvent {
+  std::string object;      // path as given
+  std::string goVersion;   // "go1.15.15"
+  std::string goos, goarch;
+  std::string abi;         // "ABI0" / "ABIInternal"
+  std::string function;    // "main.c"
+  std::string signature;   // "c() (i int)" when names are known
+  std::string namesFrom;   // "DWARF", "deferr.go", or "position"
+  std::vector<Value> args;
+};
+
+struct RegChange {
+  rt::Reg reg;
+  uint64_t before, after;
+};
+
+struct InsnEvent {
+  uint64_t index = 0; // 1-based count of executed instructions
+  uint64_t pc = 0;
+  std::vector<uint8_t> bytes;
+  std::string text;     // disassembly in the chosen syntax
+  std::string function; // "main.c"
+  std::string file;     // base name, as objdump prints it
+  int line = 0;
+  std::vector<RegChange> changes;
+};
+
+struct MemEvent {
+  uint64_t pc = 0;
+  uint64_t addr = 0;
+  uint32_t size = 0;
+  std::vector<uint8_t> before, after;
+  std::string var; // the named variable the bytes belong to, if any
+};
+
+struct VarEvent {
+  std::string name, type;
+  std::string function; // where the write happened (c.func1 writing c's i through a pointer)
+  std::string owner;    // the function whose variable it is
+  uint64_t pc = 0;
+  uint64_t addr = 0;
+  Value before, after;
+};
+
+struct ReturnEvent {
+  std::string function;
+  std::vector<Value> results;
+  std::string namesFrom;
+  uint64_t instructions = 0;
+  std::map<std::string, int> runtimeCalls;
+};
+
+struct ExitEvent {
+  int status = 0;      // Go's exit status (2 for a panic or fatal error)
+  std::string reason;  // one line
+  uint64_t instructions = 0;
+};
+
+using Event = std::variant<StartEvent, InsnEvent, MemEvent, VarEvent, rt::RuntimeEvent,
+                           rt::GuestOutput, ReturnEvent, ExitEvent>;
+
+class EventSink {
+public:
+  virtual ~EventSink() = default;
+  virtual void onEvent(const Event& e) = 0;
+};
+
+} // namespace gd::emu

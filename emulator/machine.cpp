@@ -1,0 +1,184 @@
+#include "emulator/machine.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace gd::emu {
+namespace {
+
+int ucReg(rt::Reg r) {
+  static const int map[] = {
+      UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+      UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,
+      UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+      UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE};
+  return map[size_t(r)];
+}
+
+uint32_t ucPerm(uint8_t p) {
+  uint32_t out = 0;
+  if (p & loader::kRead) out |= UC_PROT_READ;
+  if (p & loader::kWrite) out |= UC_PROT_WRITE;
+  if (p & loader::kExec) out |= UC_PROT_EXEC;
+  return out;
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
+  std::unique_ptr<Machine> m(new Machine());
+  if (uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc_); e != UC_ERR_OK)
+    return fail("cannot start the Unicorn engine: {}", uc_strerror(e));
+  for (const auto& seg : img.segments) {
+    if (uc_err e = uc_mem_map(m->uc_, seg.addr, seg.size, ucPerm(seg.perm)); e != UC_ERR_OK)
+      return fail("cannot map {} at {:#x} ({} bytes): {}", seg.name, seg.addr, seg.size,
+                  uc_strerror(e));
+    if (!seg.bytes.empty() &&
+        uc_mem_write(m->uc_, seg.addr, seg.bytes.data(), seg.bytes.size()) != UC_ERR_OK)
+      return fail("cannot load {} at {:#x}", seg.name, seg.addr);
+  }
+  uc_hook_add(m->uc_, &m->countHook_, UC_HOOK_CODE, (void*)&Machine::onCode, m.get(), 1, 0);
+  uc_hook_add(m->uc_, &m->unmappedHook_,
+              UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED |
+                  UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
+              (void*)&Machine::onUnmapped, m.get(), 1, 0);
+  return m;
+}
+
+Machine::~Machine() {
+  if (uc_) uc_close(uc_);
+}
+
+uint64_t Machine::reg(rt::Reg r) const {
+  uint64_t v = 0;
+  uc_reg_read(uc_, ucReg(r), &v);
+  return v;
+}
+
+void Machine::setReg(rt::Reg r, uint64_t v) { uc_reg_write(uc_, ucReg(r), &v); }
+
+void Machine::readXmm(int n, uint8_t out[16]) const {
+  uc_reg_read(uc_, UC_X86_REG_XMM0 + n, out);
+}
+
+void Machine::writeXmm(int n, const uint8_t in[16]) {
+  uc_reg_write(uc_, UC_X86_REG_XMM0 + n, in);
+}
+
+double Machine::xmmLow(int n) const {
+  uint8_t b[16];
+  readXmm(n, b);
+  double d;
+  std::memcpy(&d, b, 8);
+  return d;
+}
+
+void Machine::setXmmLow(int n, uint64_t bits) {
+  uint8_t b[16] = {};
+  std::memcpy(b, &bits, 8);
+  writeXmm(n, b);
+}
+
+void Machine::zeroX15() {
+  uint8_t z[16] = {};
+  writeXmm(15, z);
+}
+
+uint64_t Machine::eflags() const {
+  uint64_t v = 0;
+  uc_reg_read(uc_, UC_X86_REG_EFLAGS, &v);
+  return v;
+}
+
+void Machine::setEflags(uint64_t v) { uc_reg_write(uc_, UC_X86_REG_EFLAGS, &v); }
+
+bool Machine::read(uint64_t addr, void* dst, size_t n) const {
+  return uc_mem_read(uc_, addr, dst, n) == UC_ERR_OK;
+}
+
+bool Machine::write(uint64_t addr, const void* src, size_t n) {
+  return uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
+}
+
+bool Machine::mapRW(uint64_t addr, uint64_t size) {
+  return uc_mem_map(uc_, addr, size, UC_PROT_READ | UC_PROT_WRITE) == UC_ERR_OK;
+}
+
+std::vector<std::pair<uint64_t, uint64_t>> Machine::regions() const {
+  uc_mem_region* r = nullptr;
+  uint32_t n = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  if (uc_mem_regions(uc_, &r, &n) != UC_ERR_OK) return out;
+  for (uint32_t i = 0; i < n; i++) out.push_back({r[i].begin, r[i].end + 1});
+  uc_free(r);
+  return out;
+}
+
+void Machine::setInstructionHook(bool on) { insnHookOn_ = on; }
+
+void Machine::setWriteHook(bool on) {
+  if (on && !writeHook_) {
+    uc_hook_add(uc_, &writeHook_, UC_HOOK_MEM_WRITE, (void*)&Machine::onWrite, this, 1, 0);
+  } else if (!on && writeHook_) {
+    uc_hook_del(uc_, writeHook_);
+    writeHook_ = 0;
+  }
+}
+
+void Machine::requestStop() {
+  if (!pending_) pending_ = Halt{HaltKind::Stopped};
+  uc_emu_stop(uc_);
+}
+
+void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
+  auto* m = static_cast<Machine*>(self);
+  m->executed_++;
+  if (m->insnHookOn_ && m->observer_) m->observer_->beforeInstruction(addr);
+}
+
+void Machine::onWrite(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
+  auto* m = static_cast<Machine*>(self);
+  if (m->observer_) m->observer_->beforeWrite(addr, uint32_t(size));
+}
+
+bool Machine::onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64_t, void* self) {
+  auto* m = static_cast<Machine*>(self);
+  HaltKind k = HaltKind::Error;
+  switch (type) {
+  case UC_MEM_FETCH_UNMAPPED:
+  case UC_MEM_FETCH_PROT: k = HaltKind::FetchUnmapped; break;
+  case UC_MEM_READ_UNMAPPED: k = HaltKind::ReadUnmapped; break;
+  case UC_MEM_WRITE_UNMAPPED: k = HaltKind::WriteUnmapped; break;
+  case UC_MEM_WRITE_PROT: k = HaltKind::WriteProtected; break;
+  default: break;
+  }
+  m->pending_ = Halt{k, 0, addr};
+  return false; // stop: the session decides what the fault means
+}
+
+Halt Machine::run(uint64_t count) {
+  pending_.reset();
+  uint64_t start = reg(rt::Reg::RIP);
+  uint64_t before = executed_;
+  uc_err e = uc_emu_start(uc_, start, 0, 0, count);
+  Halt h = pending_.value_or(Halt{});
+  h.pc = reg(rt::Reg::RIP);
+  if (pending_) {
+    if (h.kind == HaltKind::FetchUnmapped) h.pc = h.addr;
+    if (h.kind == HaltKind::ReadUnmapped || h.kind == HaltKind::WriteUnmapped ||
+        h.kind == HaltKind::WriteProtected) {
+      // The faulting instruction did not complete: it is not counted.
+      if (executed_ > before) executed_--;
+    }
+    return h;
+  }
+  if (e == UC_ERR_INSN_INVALID) {
+    if (executed_ > before) executed_--;
+    return Halt{HaltKind::InvalidInsn, h.pc, 0, uc_strerror(e)};
+  }
+  if (e != UC_ERR_OK) return Halt{HaltKind::Error, h.pc, 0, uc_strerror(e)};
+  return h; // CountDone
+}
+
+} // namespace gd::emu

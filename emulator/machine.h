@@ -1,0 +1,99 @@
+// The CPU and memory: a Unicorn x86-64 engine owned by this object (closed in the destructor),
+// with the image's segments mapped at their fixed addresses. Hooks never throw through C: they
+// record what happened and stop the engine; run() returns it as a value.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <unicorn/unicorn.h>
+
+#include "loader/error.h"
+#include "loader/image.h"
+#include "runtime_stubs/guest.h"
+
+namespace gd::emu {
+
+enum class HaltKind : uint8_t {
+  CountDone,     // ran the requested number of instructions
+  FetchUnmapped, // execution reached an unmapped address (the extern area: a runtime call)
+  ReadUnmapped,  // a load from an unmapped address (nil dereference...)
+  WriteUnmapped,
+  WriteProtected, // a store into read-only memory (text, rodata)
+  InvalidInsn,    // an instruction Unicorn cannot execute
+  Stopped,        // a hook asked to stop (breakpoint, watch)
+  Error,          // any other engine error
+};
+
+struct Halt {
+  HaltKind kind = HaltKind::CountDone;
+  uint64_t pc = 0;   // where execution stands now
+  uint64_t addr = 0; // faulting data/fetch address
+  std::string engineError;
+};
+
+// Called before each executed instruction (when enabled) and for each guest store.
+class MachineObserver {
+public:
+  virtual ~MachineObserver() = default;
+  virtual void beforeInstruction(uint64_t pc) = 0;
+  virtual void beforeWrite(uint64_t addr, uint32_t size) = 0;
+};
+
+class Machine final : public rt::Guest {
+public:
+  static Expected<std::unique_ptr<Machine>> create(const loader::Image& img);
+  ~Machine() override;
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // rt::Guest
+  uint64_t reg(rt::Reg r) const override;
+  void setReg(rt::Reg r, uint64_t v) override;
+  double xmmLow(int n) const override;
+  void setXmmLow(int n, uint64_t bits) override;
+  void zeroX15() override;
+  bool read(uint64_t addr, void* dst, size_t n) const override;
+  bool write(uint64_t addr, const void* src, size_t n) override;
+  bool mapRW(uint64_t addr, uint64_t size) override;
+
+  // Runs from the current RIP for at most `count` instructions.
+  Halt run(uint64_t count);
+  // Asks a running engine to stop after the current instruction (from an observer).
+  void requestStop();
+
+  void setObserver(MachineObserver* o) { observer_ = o; }
+  // Per-instruction callbacks cost time; they are on only while someone needs them.
+  void setInstructionHook(bool on);
+  void setWriteHook(bool on);
+
+  uint64_t instructionsExecuted() const { return executed_; }
+  void setInstructionsExecuted(uint64_t n) { executed_ = n; }
+
+  // All mapped regions [begin, end), for state comparison and undo.
+  std::vector<std::pair<uint64_t, uint64_t>> regions() const;
+  void readXmm(int n, uint8_t out[16]) const;
+  void writeXmm(int n, const uint8_t in[16]);
+  uint64_t eflags() const;
+  void setEflags(uint64_t v);
+
+private:
+  Machine() = default;
+  static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
+  static bool onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                         void* self);
+  static void onWrite(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                      void* self);
+
+  uc_engine* uc_ = nullptr;
+  uc_hook countHook_ = 0, insnHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
+  MachineObserver* observer_ = nullptr;
+  bool insnHookOn_ = false;
+  uint64_t executed_ = 0;
+  std::optional<Halt> pending_; // what a hook recorded before stopping the engine
+};
+
+} // namespace gd::emu

@@ -1,0 +1,412 @@
+#include "emulator/session.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "emulator/values.h"
+#include "loader/pctab.h"
+
+namespace gd::emu {
+namespace {
+
+constexpr rt::Reg kIntRegs[] = {rt::Reg::RAX, rt::Reg::RBX, rt::Reg::RCX, rt::Reg::RDI,
+                                rt::Reg::RSI, rt::Reg::R8,  rt::Reg::R9,  rt::Reg::R10,
+                                rt::Reg::R11};
+constexpr size_t kTracedRegs = size_t(rt::Reg::RIP); // RAX..R15
+
+std::string cleanFile(const std::string& recorded) {
+  std::string base = loader::objdumpBase(recorded);
+  if (base.starts_with("gofile..")) base = base.substr(8);
+  return base;
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Session>> Session::open(const std::string& path, SessionOptions opts) {
+  auto obj = loader::loadFile(path);
+  if (!obj) return std::unexpected(obj.error());
+  return open(*obj, std::move(opts));
+}
+
+Expected<std::unique_ptr<Session>> Session::open(std::shared_ptr<loader::Object> obj,
+                                                 SessionOptions opts) {
+  std::unique_ptr<Session> s(new Session());
+  s->opts_ = std::move(opts);
+  s->obj_ = obj;
+  s->rprof_ = rt::runtimeProfileFor(obj->profile->minor);
+  if (!s->rprof_)
+    return fail("{}: no runtime model for {}", obj->path, obj->header.version);
+  loader::LayoutOptions lo;
+  lo.classify = &rt::Runtime::classify;
+  auto img = loader::layout(obj, lo);
+  if (!img) return std::unexpected(img.error().context(obj->path));
+  s->image_ = std::make_unique<loader::Image>(std::move(*img));
+  auto m = Machine::create(*s->image_);
+  if (!m) return std::unexpected(m.error());
+  s->machine_ = std::move(*m);
+  rt::RuntimeOptions ro;
+  ro.maxStack = s->opts_.maxStack;
+  s->runtime_ = std::make_unique<rt::Runtime>(*s->image_, *s->rprof_, ro);
+  s->runtime_->setListener(s.get());
+  if (!s->runtime_->setup(*s->machine_))
+    return fail("{}: cannot map the goroutine's memory", obj->path);
+  s->machine_->setObserver(s.get());
+  return s;
+}
+
+Session::~Session() = default;
+
+void Session::emit(const Event& e) {
+  for (EventSink* s : sinks_) s->onEvent(e);
+}
+
+std::string Session::where(uint64_t pc) const {
+  std::string s = image_->describe(pc);
+  if (auto pos = image_->position(pc)) s += fmt::format(" ({}:{})", cleanFile(pos->file), pos->line);
+  return s;
+}
+
+Value Session::valueFromBits(const std::string& type, uint64_t bits) const {
+  return formatValue(type, bits, [this](uint64_t a, void* dst, size_t n) {
+    return machine_->read(a, dst, n);
+  });
+}
+
+Value Session::readValue(const std::string& type, uint64_t addr) const {
+  uint32_t size = goTypeSize(type);
+  if (size == 16 && type == "string") {
+    uint64_t w[2] = {};
+    machine_->read(addr, w, 16);
+    Value v = formatString(w[0], w[1], [this](uint64_t a, void* dst, size_t n) {
+      return machine_->read(a, dst, n);
+    });
+    return v;
+  }
+  uint64_t bits = 0;
+  machine_->read(addr, &bits, std::min<uint32_t>(size ? size : 8, 8));
+  return valueFromBits(type, bits);
+}
+
+Expected<void> Session::start(const std::string& function, const std::vector<int64_t>& args) {
+  auto fn = obj_->findFunction(function);
+  if (!fn) return fail("{}: no function {} in this object", obj_->path, function);
+  function_ = *fn;
+  const loader::Symbol& sym = obj_->sym(*fn);
+  vars_ = loader::functionVars(*obj_, *fn, opts_.sourceDirs);
+  uint64_t argBytes = sym.func ? sym.func->args : 0;
+  argBytes = std::max<uint64_t>(argBytes, 8 * (args.size() + 4));
+  entrySp_ = runtime_->entrySp(argBytes);
+  Machine& m = *machine_;
+  m.put64(entrySp_, image_->sentinel()); // the function returns to us
+  m.setReg(rt::Reg::RSP, entrySp_);
+  m.setReg(rt::Reg::RIP, image_->address(*fn));
+  m.setReg(rt::Reg::RDX, 0);
+
+  StartEvent se;
+  se.object = obj_->path;
+  se.goVersion = obj_->header.version;
+  se.goos = obj_->header.goos;
+  se.goarch = obj_->header.goarch;
+  se.abi = rprof_->registerAbi ? "ABIInternal" : "ABI0";
+  se.function = obj_->displayName(*fn);
+
+  // Arguments: by the names and types we know, else as integers in order.
+  std::vector<const loader::VarInfo*> params;
+  for (const auto& v : vars_.vars)
+    if (v.role == loader::VarRole::Param) params.push_back(&v);
+  if (!params.empty() && params.size() != args.size())
+    return fail("{} takes {} argument(s), {} given", se.function, params.size(), args.size());
+  size_t intReg = 0;
+  for (size_t k = 0; k < args.size(); k++) {
+    std::string type = k < params.size() ? params[k]->type : "int";
+    if (!isIntegerType(type))
+      return fail("{}: parameter {} has type {}; only integer arguments can be given",
+                  se.function, params[k]->name, type);
+    uint64_t bits = uint64_t(args[k]);
+    if (rprof_->registerAbi) {
+      if (intReg >= std::size(kIntRegs)) return fail("too many arguments for the register ABI");
+      m.setReg(kIntRegs[intReg++], bits);
+    } else {
+      int64_t off = 8 * int64_t(k);
+      if (k < params.size() && !params[k]->locations.empty())
+        off = params[k]->locations.front().offset;
+      m.write(entrySp_ + 8 + uint64_t(off), &bits, goTypeSize(type));
+    }
+    Value v = valueFromBits(type, bits);
+    v.name = k < params.size() ? params[k]->name : fmt::format("arg{}", k);
+    v.type = type;
+    se.args.push_back(v);
+  }
+
+  // Watch the frame's named slots (results, params, locals with a stack location).
+  watched_.clear();
+  watchedValues_.clear();
+  for (const auto& v : vars_.vars) {
+    auto loc = std::find_if(v.locations.begin(), v.locations.end(), [](const auto& l) {
+      return l.kind == loader::VarLocation::Kind::CfaOffset;
+    });
+    if (loc == v.locations.end()) continue;
+    WatchedVar w{v, entrySp_ + 8 + uint64_t(loc->offset), goTypeSize(v.type), se.function};
+    if (w.size == 0) w.size = 8;
+    watched_.push_back(w);
+    watchedValues_.push_back(readValue(v.type, w.addr));
+  }
+
+  std::vector<std::string> ps, rs;
+  for (const auto& v : vars_.vars) {
+    if (v.role == loader::VarRole::Param) ps.push_back(v.name + " " + v.type);
+    if (v.role == loader::VarRole::Result) rs.push_back(v.name + " " + v.type);
+  }
+  std::string shortName = se.function.substr(se.function.rfind('.') == std::string::npos
+                                                 ? 0
+                                                 : se.function.find('.') + 1);
+  if (vars_.source != loader::VarSource::None) {
+    se.signature = fmt::format("{}({})", shortName, fmt::join(ps, ", "));
+    if (rs.size() == 1 && rs[0].starts_with("~")) se.signature += " " + rs[0].substr(rs[0].find(' ') + 1);
+    else if (!rs.empty()) se.signature += fmt::format(" ({})", fmt::join(rs, ", "));
+  }
+  se.namesFrom = vars_.source == loader::VarSource::Dwarf      ? "DWARF"
+                 : vars_.source == loader::VarSource::GoSource ? cleanFile(vars_.sourceFile)
+                                                                : "position";
+  emit(se);
+
+  machine_->setInstructionHook(opts_.trace);
+  machine_->setWriteHook(opts_.trace);
+  finished_ = false;
+  return {};
+}
+
+StopReason Session::run() { return advance(UINT64_MAX); }
+
+StopReason Session::step(uint64_t n) { return advance(n); }
+
+StopReason Session::advance(uint64_t budget) {
+  if (finished_) return {StopKind::Returned};
+  uint64_t startCount = machine_->instructionsExecuted();
+  uint64_t target = budget > UINT64_MAX - startCount ? UINT64_MAX : startCount + budget;
+  while (true) {
+    uint64_t done = machine_->instructionsExecuted();
+    uint64_t pc = machine_->reg(rt::Reg::RIP);
+    if (pc >= image_->externStart && pc < image_->externEnd) {
+      StopReason r = handleHalt(Halt{HaltKind::FetchUnmapped, pc, pc});
+      if (r.kind != StopKind::Stepped) return r;
+      continue;
+    }
+    if (done >= opts_.maxInstructions) {
+      flushInstruction();
+      finished_ = true;
+      std::string msg = fmt::format("instruction limit ({}) reached at {}", opts_.maxInstructions,
+                                    where(pc));
+      emit(ExitEvent{3, msg, done});
+      return {StopKind::Error, 3, msg, pc};
+    }
+    if (done >= target) {
+      flushInstruction();
+      return {StopKind::Stepped, 0, "", pc};
+    }
+    uint64_t count = std::min(target - done, opts_.maxInstructions - done);
+    Halt h = machine_->run(count);
+    flushInstruction();
+    if (h.kind == HaltKind::CountDone) continue;
+    StopReason r = handleHalt(h);
+    if (r.kind != StopKind::Stepped) return r;
+  }
+}
+
+StopReason Session::handleHalt(const Halt& h) {
+  auto die = [&](int status, const std::string& msg) {
+    finished_ = true;
+    emit(ExitEvent{status, msg, machine_->instructionsExecuted()});
+    return StopReason{status == 3 ? StopKind::Error : StopKind::Exited, status, msg, h.pc};
+  };
+  switch (h.kind) {
+  case HaltKind::FetchUnmapped: {
+    uint64_t target = h.addr;
+    if (target < image_->externStart || target >= image_->externEnd)
+      return die(3, fmt::format("jumped to unmapped address {:#x}", target));
+    machine_->setReg(rt::Reg::RIP, target);
+    if (target == image_->sentinel()) return finishCall();
+    rt::StubResult r = runtime_->onExtern(*machine_, target);
+    switch (r.status) {
+    case rt::StubStatus::Continue:
+      checkVars(image_->describe(target), target);
+      return {StopKind::Stepped};
+    case rt::StubStatus::Exit: return die(r.exitStatus, r.message);
+    case rt::StubStatus::Unsupported:
+    case rt::StubStatus::Fault: return die(3, r.message);
+    }
+    return die(3, "unknown runtime outcome");
+  }
+  case HaltKind::ReadUnmapped:
+  case HaltKind::WriteUnmapped:
+    return die(3, fmt::format("{} of unmapped address {:#x} at {}",
+                              h.kind == HaltKind::ReadUnmapped ? "read" : "write", h.addr,
+                              where(h.pc)));
+  case HaltKind::WriteProtected:
+    return die(3, fmt::format("write to read-only address {:#x} at {}", h.addr, where(h.pc)));
+  case HaltKind::InvalidInsn:
+    return die(3, fmt::format("invalid instruction at {}", where(h.pc)));
+  case HaltKind::Stopped: return {StopKind::Breakpoint, 0, "", h.pc};
+  case HaltKind::Error:
+  case HaltKind::CountDone: break;
+  }
+  return die(3, fmt::format("emulation error at {}: {}", where(h.pc), h.engineError));
+}
+
+StopReason Session::finishCall() {
+  Machine& m = *machine_;
+  results_.clear();
+  std::string namesFrom = "DWARF";
+  std::vector<const loader::VarInfo*> res;
+  for (const auto& v : vars_.vars)
+    if (v.role == loader::VarRole::Result) res.push_back(&v);
+  size_t intReg = 0, floatReg = 0;
+  auto reader = [&m](uint64_t a, void* dst, size_t n) { return m.read(a, dst, n); };
+  for (const auto* v : res) {
+    Value val;
+    if (!rprof_->registerAbi) {
+      int64_t off = v->locations.empty() ? 0 : v->locations.front().offset;
+      val = readValue(v->type, entrySp_ + 8 + uint64_t(off));
+    } else if (v->type == "string") {
+      uint64_t p = intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0;
+      uint64_t n = intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0;
+      val = formatString(p, n, reader);
+    } else if (v->type == "float64" || v->type == "float32") {
+      uint64_t bits;
+      double d = m.xmmLow(int(floatReg++));
+      std::memcpy(&bits, &d, 8);
+      val = valueFromBits(v->type, bits);
+    } else {
+      val = valueFromBits(v->type, intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0);
+    }
+    val.name = v->name;
+    val.type = v->type;
+    results_.push_back(val);
+  }
+  if (vars_.source == loader::VarSource::GoSource) namesFrom = cleanFile(vars_.sourceFile);
+  if (vars_.source == loader::VarSource::None) {
+    // No names: by position. ABI0 results follow the arguments in the argument area; with
+    // register ABI the first result is in AX.
+    namesFrom = "position";
+    if (!rprof_->registerAbi) {
+      const loader::Symbol& sym = obj_->sym(function_);
+      uint64_t area = sym.func ? sym.func->args : 0;
+      size_t nargs = 0;
+      for (const auto& v : vars_.vars) nargs += v.role == loader::VarRole::Param;
+      for (uint64_t off = 0; off + 8 <= area; off += 8) {
+        Value val = readValue("int", entrySp_ + 8 + off);
+        val.name = fmt::format("word{}", off / 8);
+        val.type = "";
+        results_.push_back(val);
+      }
+    } else {
+      Value val = valueFromBits("int", m.reg(rt::Reg::RAX));
+      val.name = "AX";
+      val.type = "";
+      results_.push_back(val);
+    }
+  }
+  finished_ = true;
+  ReturnEvent re{obj_->displayName(function_), results_, namesFrom, m.instructionsExecuted(),
+                 runtime_->callCounts()};
+  emit(re);
+  return {StopKind::Returned, 0, "", m.reg(rt::Reg::RIP)};
+}
+
+void Session::checkVars(const std::string& writer, uint64_t pc) {
+  for (size_t k = 0; k < watched_.size(); k++) {
+    Value now = readValue(watched_[k].info.type, watched_[k].addr);
+    if (now.text == watchedValues_[k].text) continue;
+    VarEvent e;
+    e.name = watched_[k].info.name;
+    e.type = watched_[k].info.type;
+    e.function = writer;
+    e.owner = watched_[k].owner;
+    e.pc = pc;
+    e.addr = watched_[k].addr;
+    e.before = watchedValues_[k];
+    e.after = now;
+    e.before.name = e.after.name = e.name;
+    watchedValues_[k] = now;
+    emit(e);
+  }
+}
+
+void Session::beforeInstruction(uint64_t pc) {
+  flushInstruction();
+  pending_.active = true;
+  pending_.pc = pc;
+  for (size_t r = 0; r < kTracedRegs; r++) pending_.regs[r] = machine_->reg(rt::Reg(r));
+  pending_.writes.clear();
+}
+
+void Session::beforeWrite(uint64_t addr, uint32_t size) {
+  if (!pending_.active) return;
+  MemEvent e;
+  e.pc = pending_.pc;
+  e.addr = addr;
+  e.size = size;
+  e.before.resize(size);
+  machine_->read(addr, e.before.data(), size);
+  pending_.writes.push_back(std::move(e));
+}
+
+void Session::flushInstruction() {
+  if (!pending_.active) return;
+  pending_.active = false;
+  InsnEvent ie;
+  ie.index = machine_->instructionsExecuted();
+  ie.pc = pending_.pc;
+  uint8_t code[16] = {};
+  size_t avail = 16;
+  while (avail && !machine_->read(ie.pc, code, avail)) avail--;
+  auto lookup = [this](uint64_t a) -> std::optional<loader::SymbolHit> {
+    auto id = image_->symbolAt(a);
+    if (!id) return std::nullopt;
+    return loader::SymbolHit{obj_->displayName(*id), image_->address(*id)};
+  };
+  auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), ie.pc, opts_.syntax,
+                                  lookup);
+  ie.bytes.assign(code, code + std::min<size_t>(insn.length, avail));
+  ie.text = insn.text;
+  if (auto id = image_->symbolAt(ie.pc)) ie.function = obj_->displayName(*id);
+  if (auto pos = image_->position(ie.pc)) {
+    ie.file = cleanFile(pos->file);
+    ie.line = pos->line;
+  }
+  for (size_t r = 0; r < kTracedRegs; r++) {
+    uint64_t now = machine_->reg(rt::Reg(r));
+    if (now != pending_.regs[r]) ie.changes.push_back({rt::Reg(r), pending_.regs[r], now});
+  }
+  emit(ie);
+  bool touchesVar = false;
+  for (MemEvent& w : pending_.writes) {
+    w.after.resize(w.size);
+    machine_->read(w.addr, w.after.data(), w.size);
+    for (const auto& v : watched_)
+      if (w.addr < v.addr + v.size && v.addr < w.addr + w.size) {
+        w.var = v.info.name;
+        touchesVar = true;
+      }
+    emit(w);
+  }
+  pending_.writes.clear();
+  if (touchesVar) checkVars(ie.function, ie.pc);
+}
+
+void Session::runtimeEvent(const rt::RuntimeEvent& e) { emit(e); }
+
+void Session::guestOutput(const rt::GuestOutput& o) { emit(o); }
+
+std::string formatResultsLine(const std::vector<Value>& results) {
+  std::string out;
+  for (size_t k = 0; k < results.size(); k++) {
+    if (k) out += " ";
+    out += results[k].text;
+  }
+  return out;
+}
+
+} // namespace gd::emu

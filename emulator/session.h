@@ -1,0 +1,127 @@
+// A Session owns one run of one function: the image, the runtime model chosen by the object's
+// Go version, and the machine. It calls a function under its ABI, advances instruction by
+// instruction, turns runtime calls into model invocations, and reports everything as events.
+// Stepping returns a plain stop reason (as rr's Session::step does) instead of printing.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/events.h"
+#include "emulator/machine.h"
+#include "loader/disasm.h"
+#include "loader/image.h"
+#include "loader/vars.h"
+#include "runtime_stubs/runtime.h"
+
+namespace gd::emu {
+
+struct SessionOptions {
+  uint64_t maxInstructions = 50'000'000;
+  uint64_t maxStack = 1'000'000'000; // runtime.maxstacksize
+  loader::Syntax syntax = loader::Syntax::Go;
+  std::vector<std::string> sourceDirs;
+  bool trace = true; // per-instruction events (off for -q: faster)
+};
+
+enum class StopKind : uint8_t {
+  Stepped,   // the requested number of instructions ran
+  Returned,  // the called function returned to us: results are in the ReturnEvent
+  Exited,    // the guest died as a Go program would (panic, fatal error): exitStatus
+  Error,     // the tool cannot go on: unmodelled runtime call, fault it cannot explain, limit
+  Breakpoint,
+  Watch,
+};
+
+struct StopReason {
+  StopKind kind = StopKind::Stepped;
+  int exitStatus = 0;
+  std::string message;
+  uint64_t pc = 0;
+};
+
+// A named variable of the called function's frame that the session watches.
+struct WatchedVar {
+  loader::VarInfo info;
+  uint64_t addr = 0;
+  uint32_t size = 8;
+  std::string owner;
+};
+
+class Session : private MachineObserver, private rt::RuntimeListener {
+public:
+  static Expected<std::unique_ptr<Session>> open(const std::string& path, SessionOptions opts);
+  static Expected<std::unique_ptr<Session>> open(std::shared_ptr<loader::Object> obj,
+                                                 SessionOptions opts);
+  ~Session() override;
+
+  void addSink(EventSink* s) { sinks_.push_back(s); }
+
+  // Prepares a call of `function` (`c`, `main.c`, `"".c`) with integer arguments.
+  Expected<void> start(const std::string& function, const std::vector<int64_t>& args);
+  // Runs until the function returns, the guest exits, or something stops it.
+  StopReason run();
+  // Runs at most `n` instructions (runtime calls count as part of the CALL that made them).
+  StopReason step(uint64_t n);
+
+  const std::vector<Value>& results() const { return results_; }
+  const loader::Image& image() const { return *image_; }
+  const loader::Object& object() const { return *obj_; }
+  Machine& machine() { return *machine_; }
+  rt::Runtime& runtime() { return *runtime_; }
+  const loader::FuncVars& vars() const { return vars_; }
+  uint64_t instructions() const { return machine_->instructionsExecuted(); }
+  bool finished() const { return finished_; }
+
+  // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
+  Value readValue(const std::string& type, uint64_t addr) const;
+  Value valueFromBits(const std::string& type, uint64_t bits) const;
+
+private:
+  Session() = default;
+  StopReason advance(uint64_t budget);
+  StopReason handleHalt(const Halt& h);
+  StopReason finishCall();
+  void emit(const Event& e);
+  void flushInstruction();
+  void checkVars(const std::string& writer, uint64_t pc);
+  std::string where(uint64_t pc) const;
+
+  // MachineObserver
+  void beforeInstruction(uint64_t pc) override;
+  void beforeWrite(uint64_t addr, uint32_t size) override;
+  // RuntimeListener
+  void runtimeEvent(const rt::RuntimeEvent& e) override;
+  void guestOutput(const rt::GuestOutput& o) override;
+
+  SessionOptions opts_;
+  std::shared_ptr<loader::Object> obj_;
+  std::unique_ptr<loader::Image> image_;
+  const rt::RuntimeProfile* rprof_ = nullptr;
+  std::unique_ptr<rt::Runtime> runtime_;
+  std::unique_ptr<Machine> machine_;
+  std::vector<EventSink*> sinks_;
+
+  loader::SymId function_ = loader::kNoSym;
+  loader::FuncVars vars_;
+  std::vector<WatchedVar> watched_;
+  std::vector<Value> watchedValues_;
+  std::vector<Value> results_;
+  uint64_t entrySp_ = 0;
+  bool finished_ = false;
+
+  // The instruction being traced: events are complete only once it has run.
+  struct Pending {
+    bool active = false;
+    uint64_t pc = 0;
+    uint64_t regs[size_t(rt::Reg::Count)] = {};
+    std::vector<MemEvent> writes;
+  } pending_;
+};
+
+// Formats results as `println` would print them, space-separated ("2", "-1 false").
+std::string formatResultsLine(const std::vector<Value>& results);
+
+} // namespace gd::emu

@@ -1,0 +1,61 @@
+// Consumers of the event stream: the text trace (the default), JSON lines (--json), and the
+// quiet form (-q). Each writes only what it is told; none touches the machine.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "emulator/events.h"
+
+namespace gd::emu {
+
+struct TextTraceOptions {
+  bool color = false;
+};
+
+class TextTrace final : public EventSink {
+public:
+  TextTrace(std::ostream& out, std::ostream& guestErr, TextTraceOptions opts);
+  ~TextTrace() override;
+  void onEvent(const Event& e) override;
+  void finish();
+
+private:
+  void flushLine();
+  std::string paint(const char* code, const std::string& s) const;
+  void runtimeLine(const rt::RuntimeEvent& e);
+
+  std::ostream& out_;
+  std::ostream& err_;
+  TextTraceOptions opts_;
+  bool haveLine_ = false;
+  uint64_t linePc_ = 0;
+  std::string line_;       // the instruction part
+  std::vector<std::string> notes_; // what it changed
+};
+
+class JsonTrace final : public EventSink {
+public:
+  JsonTrace(std::ostream& out, std::ostream& guestErr) : out_(out), err_(guestErr) {}
+  void onEvent(const Event& e) override;
+
+private:
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+// -q: only the guest's own output (on stderr); the caller prints the results line.
+class QuietSink final : public EventSink {
+public:
+  explicit QuietSink(std::ostream& guestErr) : err_(guestErr) {}
+  void onEvent(const Event& e) override;
+
+private:
+  std::ostream& err_;
+};
+
+// Words for a runtime event, shared by the text trace and the REPL.
+std::string describeRuntimeEvent(const rt::RuntimeEvent& e);
+std::string runtimeEventKindName(rt::RuntimeEventKind k);
+
+} // namespace gd::emu

@@ -1,0 +1,21 @@
+// Go values read from guest memory or registers, formatted as println prints them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "emulator/events.h"
+
+namespace gd::emu {
+
+using MemReader = std::function<bool(uint64_t addr, void* dst, size_t n)>;
+
+// Size in bytes of a Go type given by its type string; 0 when unknown.
+uint32_t goTypeSize(const std::string& type);
+bool isIntegerType(const std::string& type);
+// A scalar of `type` held in the low bytes of `bits`.
+Value formatValue(const std::string& type, uint64_t bits, const MemReader& read);
+Value formatString(uint64_t ptr, uint64_t len, const MemReader& read);
+
+} // namespace gd::emu
