@@ -92,7 +92,9 @@ int runMain(int argc, char** argv) {
       ->check(CLI::IsMember({"go", "intel"}))
       ->capture_default_str();
   app.add_option("--source-dir", o.sourceDirs,
-                 "where to look for the .go source when the object has no DWARF");
+                 "where to look for the .go source when the object has no DWARF")
+      ->expected(1)
+      ->allow_extra_args(false);
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
   app.add_option("OBJECT", o.object, "go tool compile output, or a saved go tool objdump listing")
       ->required();
@@ -149,7 +151,7 @@ int runMain(int argc, char** argv) {
   }
   if (stop.kind == StopKind::Exited) return stop.exitStatus;
   std::string line = formatResultsLine(s.results());
-  if (o.quiet) std::cout << line << "\n";
+  if (o.quiet && !s.results().empty()) std::cout << line << "\n";
   if (!o.expect.empty()) {
     std::vector<std::string> want = splitComma(o.expect), got;
     for (const auto& v : s.results()) got.push_back(v.text);

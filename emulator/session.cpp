@@ -39,7 +39,8 @@ Expected<std::unique_ptr<Session>> Session::open(std::shared_ptr<loader::Object>
   if (!s->rprof_)
     return fail("{}: no runtime model for {}", obj->path, obj->header.version);
   loader::LayoutOptions lo;
-  lo.classify = &rt::Runtime::classify;
+  const rt::RuntimeProfile* rp = s->rprof_;
+  lo.classify = [rp](const loader::Symbol& sym) { return rt::Runtime::classify(sym, *rp); };
   auto img = loader::layout(obj, lo);
   if (!img) return std::unexpected(img.error().context(obj->path));
   s->image_ = std::make_unique<loader::Image>(std::move(*img));

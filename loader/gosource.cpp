@@ -342,7 +342,13 @@ private:
   }
 
   std::optional<TypeNode> type(int depth) {
-    if (depth > kMaxDepth) return std::nullopt;
+    // Types nest through parameter lists too (func(func(...))), so the bound is kept here.
+    struct Guard {
+      int& n;
+      explicit Guard(int& c) : n(++c) {}
+      ~Guard() { --n; }
+    } guard(nesting_);
+    if (depth > kMaxDepth || nesting_ > kMaxDepth) return std::nullopt;
     TypeNode n;
     const Token& tok = peek();
     if (tok.kind == Token::Kind::Op) {
@@ -521,6 +527,7 @@ private:
 
   std::vector<Token> t_;
   size_t p_ = 0;
+  int nesting_ = 0;
   SourceFile& out_;
 };
 

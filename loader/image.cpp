@@ -100,7 +100,14 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
     if (!s.defined()) {
       if (s.name.empty()) continue;
       ExternSpec spec = opts.classify ? opts.classify(s) : ExternSpec{};
-      if (spec.isData) {
+      if (!spec.code.empty()) { // runtime code: becomes a text symbol of ours
+        Symbol& rs = obj.symbols[i];
+        rs.origin = SymOrigin::Synthetic;
+        rs.kind = SymKind::Text;
+        rs.size = uint32_t(spec.code.size());
+        rs.data = std::move(spec.code);
+        places.push_back({i, Region::Text, rs.data.size(), kFuncAlign});
+      } else if (spec.isData) {
         externData.push_back(i);
         externDataSize.push_back(std::max<uint32_t>(spec.size, 8));
       } else {

@@ -32,6 +32,9 @@ struct Segment {
 struct ExternSpec {
   bool isData = false;
   uint32_t size = 0;
+  // Runtime code that compiled code enters at offsets (duffzero, duffcopy) must be real
+  // instructions: when set, the symbol is placed in the text segment with these bytes.
+  std::vector<uint8_t> code;
 };
 using ExternClassifier = std::function<ExternSpec(const Symbol&)>;
 

@@ -2,15 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "runtime_stubs/asm.h"
+
 namespace gd::rt {
 namespace {
 
-constexpr uint64_t kPage = 0x1000;
 constexpr Reg kIntArgRegs[] = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDI, Reg::RSI,
                                Reg::R8,  Reg::R9,  Reg::R10, Reg::R11};
 constexpr uint64_t kInitialMapping = 64 * 1024; // first stack mapping; Go's stack is 2 KiB in it
 
-uint64_t roundDown(uint64_t v, uint64_t a) { return v / a * a; }
 uint64_t roundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 } // namespace
@@ -27,7 +27,8 @@ Runtime::Runtime(const loader::Image& img, const RuntimeProfile& prof, RuntimeOp
 
 Runtime::~Runtime() = default;
 
-loader::ExternSpec Runtime::classify(const loader::Symbol& s) {
+loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfile& prof) {
+  if (auto code = runtimeCode(s.name, prof)) return {false, 0, std::move(*code)};
   // Runtime variables that compiled code reads or writes directly.
   static const std::map<std::string, uint32_t, std::less<>> kData = {
       {"runtime.writeBarrier", 16},           // {enabled bool; pad; needed; cgo; alignme}

@@ -54,8 +54,9 @@ public:
   Runtime(const loader::Image& img, const RuntimeProfile& prof, RuntimeOptions opts = {});
   ~Runtime();
 
-  // Which undefined symbols are runtime data (and how big), for loader::layout.
-  static loader::ExternSpec classify(const loader::Symbol& s);
+  // Which undefined symbols are runtime data (and how big) or runtime code that must exist as
+  // instructions (duffzero, duffcopy), for loader::layout.
+  static loader::ExternSpec classify(const loader::Symbol& s, const RuntimeProfile& prof);
 
   // Maps and initialises the goroutine: TLS, g, its first stack, the heap, runtime data.
   bool setup(Guest& g);

@@ -471,7 +471,7 @@ public:
     d.push_back(0);
   }
   static void fixed(std::vector<uint8_t>& d, uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) d.push_back(uint8_t(v >> (8 * i)));
+    for (int i = 0; i < n; ++i) d.push_back(i < 8 ? uint8_t(v >> (8 * i)) : 0);
   }
   // A relocated field of `n` bytes in symbol `in`.
   void reloc(SymId in, int n, RelocKind kind, SymId target, int64_t add, uint64_t raw = 0) {
@@ -982,4 +982,18 @@ TEST(GoSource, UnnamedResultsPerVersion) {
   o.symbols.push_back(s);
   EXPECT_FALSE(readSourceVars(o, 0, (dir / "missing.go").string()));
   fs::remove_all(dir);
+}
+
+TEST(GoSource, OddInputNeverCrashes) {
+  std::ifstream in(std::string(GODEFER_SOURCE_DIR) + "/tests/programs/methods.go");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty());
+  for (size_t n = 0; n <= text.size(); ++n) (void)gosrc::SourceFile::parse(text.substr(0, n));
+  std::string deep = "package main\nfunc f(x ";
+  for (int i = 0; i < 100000; ++i) deep += "func(";
+  (void)gosrc::SourceFile::parse(deep);
+  std::string stars = "package main\nfunc g(x " + std::string(100000, '*') + "int) {}\n";
+  (void)gosrc::SourceFile::parse(stars);
+  auto f = gosrc::SourceFile::parse("package main\nfunc h(a, b) {}\nfunc ok(x int) {}\n");
+  EXPECT_TRUE(f.find(gosrc::parseFuncSymbol("main.ok")));
 }
