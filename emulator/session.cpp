@@ -16,11 +16,7 @@ constexpr rt::Reg kIntRegs[] = {rt::Reg::RAX, rt::Reg::RBX, rt::Reg::RCX, rt::Re
                                 rt::Reg::R11};
 constexpr size_t kTracedRegs = size_t(rt::Reg::RIP); // RAX..R15
 
-std::string cleanFile(const std::string& recorded) {
-  std::string base = loader::objdumpBase(recorded);
-  if (base.starts_with("gofile..")) base = base.substr(8);
-  return base;
-}
+std::string cleanFile(const std::string& recorded) { return loader::displayFile(recorded); }
 
 } // namespace
 
@@ -94,6 +90,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   auto fn = obj_->findFunction(function);
   if (!fn) return fail("{}: no function {} in this object", obj_->path, function);
   function_ = *fn;
+  nargs_ = args.size();
   const loader::Symbol& sym = obj_->sym(*fn);
   vars_ = loader::functionVars(*obj_, *fn, opts_.sourceDirs);
   uint64_t argBytes = sym.func ? sym.func->args : 0;
@@ -294,9 +291,7 @@ StopReason Session::finishCall() {
     if (!rprof_->registerAbi) {
       const loader::Symbol& sym = obj_->sym(function_);
       uint64_t area = sym.func ? sym.func->args : 0;
-      size_t nargs = 0;
-      for (const auto& v : vars_.vars) nargs += v.role == loader::VarRole::Param;
-      for (uint64_t off = 0; off + 8 <= area; off += 8) {
+      for (uint64_t off = 8 * nargs_; off + 8 <= area; off += 8) {
         Value val = readValue("int", entrySp_ + 8 + off);
         val.name = fmt::format("word{}", off / 8);
         val.type = "";

@@ -110,6 +110,7 @@ private:
   std::vector<Value> watchedValues_;
   std::vector<Value> results_;
   uint64_t entrySp_ = 0;
+  size_t nargs_ = 0;
   bool finished_ = false;
 
   // The instruction being traced: events are complete only once it has run.

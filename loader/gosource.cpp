@@ -20,8 +20,12 @@ struct Token {
   bool newlineBefore = false; // a line break precedes it (Go's automatic semicolon)
 };
 
-bool identStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool identChar(unsigned char c) { return identStart(c) || std::isdigit(c); }
+bool identStart(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool identChar(unsigned char c) {
+  return identStart(c) || std::isdigit(c);
+}
 
 std::vector<Token> tokenize(std::string_view s) {
   std::vector<Token> out;
@@ -39,7 +43,8 @@ std::vector<Token> tokenize(std::string_view s) {
     } else if (std::isspace(c)) {
       ++i, space = true;
     } else if (s.compare(i, 2, "//") == 0) {
-      while (i < s.size() && s[i] != '\n') ++i;
+      while (i < s.size() && s[i] != '\n')
+        ++i;
       space = true;
     } else if (s.compare(i, 2, "/*") == 0) {
       size_t end = s.find("*/", i + 2);
@@ -49,23 +54,27 @@ std::vector<Token> tokenize(std::string_view s) {
       i = end, space = true;
     } else if (identStart(c)) {
       size_t start = i;
-      while (i < s.size() && identChar(s[i])) ++i;
+      while (i < s.size() && identChar(s[i]))
+        ++i;
       push(Token::Kind::Ident, start);
-    } else if (std::isdigit(c) || (c == '.' && i + 1 < s.size() && std::isdigit((unsigned char)s[i + 1]))) {
+    } else if (std::isdigit(c) ||
+               (c == '.' && i + 1 < s.size() && std::isdigit((unsigned char)s[i + 1]))) {
       size_t start = i;
       while (i < s.size()) {
         unsigned char d = s[i];
-        bool exp = (d == '+' || d == '-') && i > start &&
-                   std::string_view("eEpP").find(s[i - 1]) != std::string_view::npos &&
-                   !(s[start] == '0' && start + 1 < s.size() && (s[start + 1] == 'x' || s[start + 1] == 'X') &&
-                     (s[i - 1] == 'e' || s[i - 1] == 'E'));
+        bool exp =
+            (d == '+' || d == '-') && i > start &&
+            std::string_view("eEpP").find(s[i - 1]) != std::string_view::npos &&
+            !(s[start] == '0' && start + 1 < s.size() &&
+              (s[start + 1] == 'x' || s[start + 1] == 'X') && (s[i - 1] == 'e' || s[i - 1] == 'E'));
         if (!(std::isalnum(d) || d == '_' || d == '.' || exp)) break;
         ++i;
       }
       push(Token::Kind::Number, start);
     } else if (c == '"' || c == '\'') {
       size_t start = i++;
-      while (i < s.size() && s[i] != c && s[i] != '\n') i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
+      while (i < s.size() && s[i] != c && s[i] != '\n')
+        i += (s[i] == '\\' && i + 1 < s.size()) ? 2 : 1;
       if (i < s.size() && s[i] == c) ++i;
       push(Token::Kind::String, start);
     } else if (c == '`') {
@@ -98,8 +107,12 @@ bool isTypeKeyword(std::string_view t) {
   return t == "func" || t == "map" || t == "chan" || t == "struct" || t == "interface";
 }
 
-bool isOpen(std::string_view t) { return t == "(" || t == "[" || t == "{"; }
-bool isClose(std::string_view t) { return t == ")" || t == "]" || t == "}"; }
+bool isOpen(std::string_view t) {
+  return t == "(" || t == "[" || t == "{";
+}
+bool isClose(std::string_view t) {
+  return t == ")" || t == "]" || t == "}";
+}
 
 constexpr int kMaxDepth = 64;
 
@@ -186,7 +199,8 @@ private:
     if (atOp("[")) {
       std::vector<Param> tps;
       if (!paramList(tps, "]", true)) return false;
-      for (auto& tp : tps) fn.typeParams.push_back(tp.name);
+      for (auto& tp : tps)
+        fn.typeParams.push_back(tp.name);
     }
     if (!atOp("(") || !paramList(fn.params, ")", false)) return false;
     if (atOp("(") && !peek().newlineBefore) {
@@ -278,8 +292,7 @@ private:
       if (isTypeKeyword(t_[e.begin].text)) return false;
       const Token& second = t_[e.begin + 1];
       if (second.kind == Token::Kind::Op && second.text == ".") return false;
-      if (second.kind == Token::Kind::Op && second.text == "[" && !second.spaceBefore)
-        return false;
+      if (second.kind == Token::Kind::Op && second.text == "[" && !second.spaceBefore) return false;
       return true;
     };
     bool anyNamed = typeParams || std::any_of(entries.begin(), entries.end(), named);
@@ -300,7 +313,8 @@ private:
       if (e.end - e.begin == 1) continue;
       auto t = typeIn(e.begin + 1, e.end);
       if (!t) return false;
-      for (auto& [name, line] : pending) out.push_back({name, *t, line});
+      for (auto& [name, line] : pending)
+        out.push_back({name, *t, line});
       pending.clear();
     }
     if (!pending.empty()) return false;
@@ -374,7 +388,8 @@ private:
           if (peek().kind == Token::Kind::Op && isClose(peek().text) && --d == 0) break;
           ++p_;
         }
-        for (size_t k = begin; k < p_; ++k) n.lengthText += t_[k].text;
+        for (size_t k = begin; k < p_; ++k)
+          n.lengthText += t_[k].text;
         if (!eat("]")) return std::nullopt;
         if (p_ - begin == 2 && t_[begin].kind == Token::Kind::Number) {
           auto txt = std::string(t_[begin].text);
@@ -430,8 +445,10 @@ private:
       }
       n.kind = TypeNode::Kind::Func;
       n.nParams = ps.size();
-      for (auto& x : ps) n.elem.push_back(std::move(x.type));
-      for (auto& x : rs) n.elem.push_back(std::move(x.type));
+      for (auto& x : ps)
+        n.elem.push_back(std::move(x.type));
+      for (auto& x : rs)
+        n.elem.push_back(std::move(x.type));
       return n;
     }
     if (tok.text == "interface") {
@@ -442,8 +459,10 @@ private:
       n.kind = TypeNode::Kind::Interface;
       for (size_t k = begin; k + 1 < p_; ++k) {
         bool semi = t_[k].newlineBefore && k > begin;
-        if (semi) n.text += "; ";
-        else if (k > begin && t_[k].spaceBefore) n.text += ' ';
+        if (semi)
+          n.text += "; ";
+        else if (k > begin && t_[k].spaceBefore)
+          n.text += ' ';
         n.text += t_[k].text;
       }
       return n;
@@ -480,7 +499,8 @@ private:
   bool startsType() const {
     const Token& t = peek();
     if (t.kind == Token::Kind::Ident) return true;
-    return t.kind == Token::Kind::Op && (t.text == "*" || t.text == "[" || t.text == "(" || t.text == "<-");
+    return t.kind == Token::Kind::Op &&
+           (t.text == "*" || t.text == "[" || t.text == "(" || t.text == "<-");
   }
 
   std::optional<TypeNode> withElem(TypeNode n, int depth) {
@@ -497,10 +517,10 @@ private:
       if (eat(";")) continue;
       std::vector<std::string> names;
       bool embedded = false;
-      if (at(Token::Kind::Ident) && (peek(1).kind == Token::Kind::Ident ||
-                                     (peek(1).kind == Token::Kind::Op && peek(1).text != "." &&
-                                      peek(1).text != ";" && peek(1).text != "}" &&
-                                      !(peek(1).text == "[" && !peek(1).spaceBefore))) &&
+      if (at(Token::Kind::Ident) &&
+          (peek(1).kind == Token::Kind::Ident ||
+           (peek(1).kind == Token::Kind::Op && peek(1).text != "." && peek(1).text != ";" &&
+            peek(1).text != "}" && !(peek(1).text == "[" && !peek(1).spaceBefore))) &&
           !peek(1).newlineBefore && peek(1).kind != Token::Kind::String) {
         names.emplace_back(peek().text);
         ++p_;
@@ -557,17 +577,28 @@ struct Basic {
 // Predeclared types on amd64 (cmd/compile/internal/types/size.go); byte, rune and any are
 // aliases that Go's type names spell out.
 constexpr Basic kBasics[] = {
-    {"bool", "bool", 1, 1},          {"int8", "int8", 1, 1},
-    {"uint8", "uint8", 1, 1},        {"byte", "uint8", 1, 1},
-    {"int16", "int16", 2, 2},        {"uint16", "uint16", 2, 2},
-    {"int32", "int32", 4, 4},        {"uint32", "uint32", 4, 4},
-    {"rune", "int32", 4, 4},         {"float32", "float32", 4, 4},
-    {"int64", "int64", 8, 8},        {"uint64", "uint64", 8, 8},
-    {"int", "int", 8, 8},            {"uint", "uint", 8, 8},
-    {"uintptr", "uintptr", 8, 8},    {"float64", "float64", 8, 8},
-    {"complex64", "complex64", 8, 4}, {"complex128", "complex128", 16, 8},
-    {"string", "string", 16, 8},     {"error", "error", 16, 8},
-    {"any", "interface {}", 16, 8},  {"unsafe.Pointer", "unsafe.Pointer", 8, 8},
+    {"bool", "bool", 1, 1},
+    {"int8", "int8", 1, 1},
+    {"uint8", "uint8", 1, 1},
+    {"byte", "uint8", 1, 1},
+    {"int16", "int16", 2, 2},
+    {"uint16", "uint16", 2, 2},
+    {"int32", "int32", 4, 4},
+    {"uint32", "uint32", 4, 4},
+    {"rune", "int32", 4, 4},
+    {"float32", "float32", 4, 4},
+    {"int64", "int64", 8, 8},
+    {"uint64", "uint64", 8, 8},
+    {"int", "int", 8, 8},
+    {"uint", "uint", 8, 8},
+    {"uintptr", "uintptr", 8, 8},
+    {"float64", "float64", 8, 8},
+    {"complex64", "complex64", 8, 4},
+    {"complex128", "complex128", 16, 8},
+    {"string", "string", 16, 8},
+    {"error", "error", 16, 8},
+    {"any", "interface {}", 16, 8},
+    {"unsafe.Pointer", "unsafe.Pointer", 8, 8},
 };
 
 const Basic* basic(std::string_view name) {
@@ -576,7 +607,9 @@ const Basic* basic(std::string_view name) {
   return nullptr;
 }
 
-uint64_t roundUp(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
+uint64_t roundUp(uint64_t v, uint64_t a) {
+  return a <= 1 ? v : (v + a - 1) / a * a;
+}
 
 } // namespace
 
@@ -598,19 +631,26 @@ std::string SourceFile::typeString(const TypeNode& t,
     }
     if (!t.args.empty()) {
       s += '[';
-      for (size_t i = 0; i < t.args.size(); ++i) s += (i ? "," : "") + sub(t.args[i]);
+      for (size_t i = 0; i < t.args.size(); ++i)
+        s += (i ? "," : "") + sub(t.args[i]);
       s += ']';
     }
     return s;
   }
-  case TypeNode::Kind::Pointer: return "*" + sub(t.elem.at(0));
+  case TypeNode::Kind::Pointer:
+    return "*" + sub(t.elem.at(0));
   case TypeNode::Kind::Slice:
-  case TypeNode::Kind::Ellipsis: return "[]" + sub(t.elem.at(0));
+  case TypeNode::Kind::Ellipsis:
+    return "[]" + sub(t.elem.at(0));
   case TypeNode::Kind::Array:
-    return "[" + (t.length >= 0 ? std::to_string(t.length) : t.lengthText) + "]" + sub(t.elem.at(0));
-  case TypeNode::Kind::Map: return "map[" + sub(t.elem.at(0)) + "]" + sub(t.elem.at(1));
+    return "[" + (t.length >= 0 ? std::to_string(t.length) : t.lengthText) + "]" +
+           sub(t.elem.at(0));
+  case TypeNode::Kind::Map:
+    return "map[" + sub(t.elem.at(0)) + "]" + sub(t.elem.at(1));
   case TypeNode::Kind::Chan:
-    return std::string(t.chanDir == 1 ? "chan<- " : t.chanDir == 2 ? "<-chan " : "chan ") +
+    return std::string(t.chanDir == 1   ? "chan<- "
+                       : t.chanDir == 2 ? "<-chan "
+                                        : "chan ") +
            sub(t.elem.at(0));
   case TypeNode::Kind::Func: {
     std::string s = "func(";
@@ -646,7 +686,9 @@ std::string SourceFile::typeString(const TypeNode& t,
   return "?";
 }
 
-std::optional<Layout> SourceFile::layout(const TypeNode& t) const { return layoutAt(t, 0); }
+std::optional<Layout> SourceFile::layout(const TypeNode& t) const {
+  return layoutAt(t, 0);
+}
 
 std::optional<Layout> SourceFile::layoutAt(const TypeNode& t, int depth) const {
   if (depth > kMaxDepth) return std::nullopt;
@@ -665,10 +707,13 @@ std::optional<Layout> SourceFile::layoutAt(const TypeNode& t, int depth) const {
   case TypeNode::Kind::Pointer:
   case TypeNode::Kind::Map:
   case TypeNode::Kind::Chan:
-  case TypeNode::Kind::Func: return Layout{8, 8};
+  case TypeNode::Kind::Func:
+    return Layout{8, 8};
   case TypeNode::Kind::Slice:
-  case TypeNode::Kind::Ellipsis: return Layout{24, 8};
-  case TypeNode::Kind::Interface: return Layout{16, 8};
+  case TypeNode::Kind::Ellipsis:
+    return Layout{24, 8};
+  case TypeNode::Kind::Interface:
+    return Layout{16, 8};
   case TypeNode::Kind::Array: {
     if (t.length < 0) return std::nullopt;
     auto e = layoutAt(t.elem.at(0), depth + 1);
@@ -710,9 +755,11 @@ std::vector<std::optional<int64_t>> abi0Offsets(const SourceFile& file, const Fu
     off += l->size;
   };
   if (fn.receiver) place(*fn.receiver);
-  for (const auto& p : fn.params) place(p);
+  for (const auto& p : fn.params)
+    place(p);
   off = roundUp(off, 8);
-  for (const auto& r : fn.results) place(r);
+  for (const auto& r : fn.results)
+    place(r);
   return out;
 }
 
@@ -723,16 +770,20 @@ std::string stripBrackets(std::string_view s) {
   std::string out;
   int depth = 0;
   for (char c : s) {
-    if (c == '[') ++depth;
-    else if (c == ']' && depth > 0) --depth;
-    else if (depth == 0) out += c;
+    if (c == '[')
+      ++depth;
+    else if (c == ']' && depth > 0)
+      --depth;
+    else if (depth == 0)
+      out += c;
   }
   return out;
 }
 
 bool numberedSuffix(std::string_view s, std::string_view prefix) {
   if (!s.starts_with(prefix) || s.size() == prefix.size()) return false;
-  return std::all_of(s.begin() + prefix.size(), s.end(), [](char c) { return std::isdigit((unsigned char)c); });
+  return std::all_of(s.begin() + prefix.size(), s.end(),
+                     [](char c) { return std::isdigit((unsigned char)c); });
 }
 
 } // namespace
@@ -794,7 +845,8 @@ FuncRef parseFuncSymbol(std::string_view symbolName) {
     std::string_view last = parts[1];
     if (numberedSuffix(last, "func") || numberedSuffix(last, "deferwrap") ||
         numberedSuffix(last, "gowrap") || numberedSuffix(last, "gobody") ||
-        std::all_of(last.begin(), last.end(), [](char c) { return std::isdigit((unsigned char)c); })) {
+        std::all_of(last.begin(), last.end(),
+                    [](char c) { return std::isdigit((unsigned char)c); })) {
       r.why = parts[0] == "init" ? "package initializer" : "closure";
       return r;
     }

@@ -61,6 +61,12 @@ std::string objdumpBase(const std::string& recorded) {
   return recorded.substr(slash + 1);
 }
 
+std::string displayFile(const std::string& recorded) {
+  std::string base = objdumpBase(recorded);
+  if (base.starts_with("gofile..")) base = base.substr(8);
+  return base;
+}
+
 Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts) {
   Object& obj = *objPtr;
   Image img;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -72,6 +73,308 @@ std::string hexBytes(std::span<const uint8_t> b) {
   return s;
 }
 
+
+// ----------------------------------------------------------------------------------------------
+// Go's sort.Sort / slices.SortFunc, step for step. objdump sorts its symbol table by address
+// with an unstable sort, so symbols sharing an address (empty functions, zero-size data) end up
+// in the order these exact algorithms leave them, which decides both the order of TEXT blocks
+// and which symbol a lookup finds.
+
+template <class T, class Less> class GoSort {
+public:
+  GoSort(std::vector<T>& v, Less less) : v_(v), less_(less) {}
+
+  // sort.Sort of Go 1.19+ and slices.SortFunc: pattern-defeating quicksort.
+  void pdqsort() {
+    int n = int(v_.size());
+    if (n > 1) pdq(0, n, bitLen(uint64_t(n)));
+  }
+  // sort.Sort of Go 1.15: introsort with median-of-three pivots.
+  void quickSort() { quick(0, int(v_.size()), maxDepth(int(v_.size()))); }
+
+private:
+  bool less(int i, int j) const { return less_(v_[size_t(i)], v_[size_t(j)]); }
+  void swap(int i, int j) { std::swap(v_[size_t(i)], v_[size_t(j)]); }
+  static int bitLen(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(x); }
+  static int maxDepth(int n) {
+    int depth = 0;
+    for (int i = n; i > 0; i >>= 1) depth++;
+    return depth * 2;
+  }
+
+  void insertionSort(int a, int b) {
+    for (int i = a + 1; i < b; i++)
+      for (int j = i; j > a && less(j, j - 1); j--) swap(j, j - 1);
+  }
+
+  void siftDown(int lo, int hi, int first) {
+    int root = lo;
+    while (true) {
+      int child = 2 * root + 1;
+      if (child >= hi) return;
+      if (child + 1 < hi && less(first + child, first + child + 1)) child++;
+      if (!less(first + root, first + child)) return;
+      swap(first + root, first + child);
+      root = child;
+    }
+  }
+
+  void heapSort(int a, int b) {
+    int first = a, hi = b - a;
+    for (int i = (hi - 1) / 2; i >= 0; i--) siftDown(i, hi, first);
+    for (int i = hi - 1; i >= 0; i--) {
+      swap(first, first + i);
+      siftDown(0, i, first);
+    }
+  }
+
+  // --- pdqsort (sort/zsortinterface.go) ---
+  enum Hint { Unknown, Increasing, Decreasing };
+
+  void pdq(int a, int b, int limit) {
+    constexpr int maxInsertion = 12;
+    bool wasBalanced = true, wasPartitioned = true;
+    while (true) {
+      int length = b - a;
+      if (length <= maxInsertion) {
+        insertionSort(a, b);
+        return;
+      }
+      if (limit == 0) {
+        heapSort(a, b);
+        return;
+      }
+      if (!wasBalanced) {
+        breakPatterns(a, b);
+        limit--;
+      }
+      auto [pivot, hint] = choosePivot(a, b);
+      if (hint == Decreasing) {
+        reverseRange(a, b);
+        pivot = (b - 1) - (pivot - a);
+        hint = Increasing;
+      }
+      if (wasBalanced && wasPartitioned && hint == Increasing && partialInsertionSort(a, b))
+        return;
+      if (a > 0 && !less(a - 1, pivot)) {
+        a = partitionEqual(a, b, pivot);
+        continue;
+      }
+      auto [mid, alreadyPartitioned] = partition(a, b, pivot);
+      wasPartitioned = alreadyPartitioned;
+      int leftLen = mid - a, rightLen = b - mid, balanceThreshold = length / 8;
+      if (leftLen < rightLen) {
+        wasBalanced = leftLen >= balanceThreshold;
+        pdq(a, mid, limit);
+        a = mid + 1;
+      } else {
+        wasBalanced = rightLen >= balanceThreshold;
+        pdq(mid + 1, b, limit);
+        b = mid;
+      }
+    }
+  }
+
+  std::pair<int, bool> partition(int a, int b, int pivot) {
+    swap(a, pivot);
+    int i = a + 1, j = b - 1;
+    while (i <= j && less(i, a)) i++;
+    while (i <= j && !less(j, a)) j--;
+    if (i > j) {
+      swap(j, a);
+      return {j, true};
+    }
+    swap(i, j);
+    i++;
+    j--;
+    while (true) {
+      while (i <= j && less(i, a)) i++;
+      while (i <= j && !less(j, a)) j--;
+      if (i > j) break;
+      swap(i, j);
+      i++;
+      j--;
+    }
+    swap(j, a);
+    return {j, false};
+  }
+
+  int partitionEqual(int a, int b, int pivot) {
+    swap(a, pivot);
+    int i = a + 1, j = b - 1;
+    while (true) {
+      while (i <= j && !less(a, i)) i++;
+      while (i <= j && less(a, j)) j--;
+      if (i > j) break;
+      swap(i, j);
+      i++;
+      j--;
+    }
+    return i;
+  }
+
+  bool partialInsertionSort(int a, int b) {
+    constexpr int maxSteps = 5, shortestShifting = 50;
+    int i = a + 1;
+    for (int step = 0; step < maxSteps; step++) {
+      while (i < b && !less(i, i - 1)) i++;
+      if (i == b) return true;
+      if (b - a < shortestShifting) return false;
+      swap(i, i - 1);
+      if (i - a >= 2) {
+        for (int j = i - 1; j >= 1; j--) {
+          if (!less(j, j - 1)) break;
+          swap(j, j - 1);
+        }
+      }
+      if (b - i >= 2) {
+        for (int j = i + 1; j < b; j++) {
+          if (!less(j, j - 1)) break;
+          swap(j, j - 1);
+        }
+      }
+    }
+    return false;
+  }
+
+  void breakPatterns(int a, int b) {
+    int length = b - a;
+    if (length < 8) return;
+    uint64_t random = uint64_t(length); // xorshift seeded with the length
+    uint64_t modulus = uint64_t(1) << bitLen(uint64_t(length));
+    for (int idx = a + (length / 4) * 2 - 1; idx <= a + (length / 4) * 2 + 1; idx++) {
+      random ^= random << 13;
+      random ^= random >> 17;
+      random ^= random << 5;
+      int other = int(random & (modulus - 1));
+      if (other >= length) other -= length;
+      swap(idx, a + other);
+    }
+  }
+
+  std::pair<int, Hint> choosePivot(int a, int b) {
+    constexpr int shortestNinther = 50, maxSwaps = 4 * 3;
+    int l = b - a, swaps = 0;
+    int i = a + l / 4 * 1, j = a + l / 4 * 2, k = a + l / 4 * 3;
+    if (l >= 8) {
+      if (l >= shortestNinther) {
+        i = median(i - 1, i, i + 1, swaps);
+        j = median(j - 1, j, j + 1, swaps);
+        k = median(k - 1, k, k + 1, swaps);
+      }
+      j = median(i, j, k, swaps);
+    }
+    if (swaps == 0) return {j, Increasing};
+    if (swaps == maxSwaps) return {j, Decreasing};
+    return {j, Unknown};
+  }
+
+  int median(int a, int b, int c, int& swaps) {
+    auto order2 = [&](int& x, int& y) {
+      if (less(y, x)) {
+        swaps++;
+        std::swap(x, y);
+      }
+    };
+    order2(a, b);
+    order2(b, c);
+    order2(a, b);
+    return b;
+  }
+
+  void reverseRange(int a, int b) {
+    for (int i = a, j = b - 1; i < j; i++, j--) swap(i, j);
+  }
+
+  // --- quickSort (Go 1.15 sort/sort.go) ---
+  void medianOfThree(int m1, int m0, int m2) {
+    if (less(m1, m0)) swap(m1, m0);
+    if (less(m2, m1)) {
+      swap(m2, m1);
+      if (less(m1, m0)) swap(m1, m0);
+    }
+  }
+
+  std::pair<int, int> doPivot(int lo, int hi) {
+    int m = int(unsigned(lo + hi) >> 1);
+    if (hi - lo > 40) {
+      int s = (hi - lo) / 8;
+      medianOfThree(lo, lo + s, lo + 2 * s);
+      medianOfThree(m, m - s, m + s);
+      medianOfThree(hi - 1, hi - 1 - s, hi - 1 - 2 * s);
+    }
+    medianOfThree(lo, m, hi - 1);
+    int pivot = lo, a = lo + 1, c = hi - 1;
+    for (; a < c && less(a, pivot); a++) {}
+    int b = a;
+    while (true) {
+      for (; b < c && !less(pivot, b); b++) {}
+      for (; b < c && less(pivot, c - 1); c--) {}
+      if (b >= c) break;
+      swap(b, c - 1);
+      b++;
+      c--;
+    }
+    bool protect = hi - c < 5;
+    if (!protect && hi - c < (hi - lo) / 4) {
+      int dups = 0;
+      if (!less(pivot, hi - 1)) {
+        swap(c, hi - 1);
+        c++;
+        dups++;
+      }
+      if (!less(b - 1, pivot)) {
+        b--;
+        dups++;
+      }
+      if (!less(m, pivot)) {
+        swap(m, b - 1);
+        b--;
+        dups++;
+      }
+      protect = dups > 1;
+    }
+    if (protect) {
+      while (true) {
+        for (; a < b && !less(b - 1, pivot); b--) {}
+        for (; a < b && less(a, pivot); a++) {}
+        if (a >= b) break;
+        swap(a, b - 1);
+        a++;
+        b--;
+      }
+    }
+    swap(pivot, b - 1);
+    return {b - 1, c};
+  }
+
+  void quick(int a, int b, int depth) {
+    while (b - a > 12) {
+      if (depth == 0) {
+        heapSort(a, b);
+        return;
+      }
+      depth--;
+      auto [mlo, mhi] = doPivot(a, b);
+      if (mlo - a < b - mhi) {
+        quick(a, mlo, depth);
+        a = mhi;
+      } else {
+        quick(mhi, b, depth);
+        b = mlo;
+      }
+    }
+    if (b - a > 1) {
+      for (int i = a + 6; i < b; i++)
+        if (less(i, i - 6)) swap(i, i - 6);
+      insertionSort(a, b);
+    }
+  }
+
+  std::vector<T>& v_;
+  Less less_;
+};
+
 class Printer {
 public:
   explicit Printer(const Object& obj)
@@ -83,7 +386,7 @@ public:
     TabWriter tw(out, 18, 8, 1, '\t', TabWriter::StripEscape);
     bool printed = false;
     for (const ListedSym& ls : syms_) {
-      if (!obj_.sym(ls.id).isText()) continue;
+      if (ls.id == kNoSym || !obj_.sym(ls.id).isText()) continue;
       if (filter && !std::regex_search(ls.name, *filter)) continue;
       if (printed) out << '\n';
       printed = true;
@@ -99,10 +402,11 @@ private:
 
   // Defined symbols as goobj.go lists them: static ones get `<1>`, and Go 1.15 shows the
   // package placeholder `"".` as `%22%22.`.
+  std::string escapedName(const Symbol& s) const {
+    return minor_ <= 15 ? replaceAll(s.name, "\"\".", "%22%22.") : s.name;
+  }
   std::string listedName(const Symbol& s) const {
-    std::string name = minor_ <= 15 ? replaceAll(s.name, "\"\".", "%22%22.") : s.name;
-    if (s.abi == kAbiStatic) name += "<1>";
-    return name;
+    return s.abi == kAbiStatic ? escapedName(s) + "<1>" : escapedName(s);
   }
 
   // A relocation target as resolveSymRef names it (never escaped): from Go 1.16 builtins carry
@@ -116,15 +420,52 @@ private:
     return s.name;
   }
 
+  // objfile's symbol table in Go's order: the named defined symbols in object order, then one
+  // entry at address 0 per undefined symbol, sorted by address as that release sorts.
   void listSymbols() {
     for (SymId id = 0; id < obj_.symbols.size(); id++) {
       const Symbol& s = obj_.sym(id);
       if (!s.defined() || s.origin == SymOrigin::Synthetic || s.name.empty()) continue;
       syms_.push_back({listedName(s), addrOf(s), s.size, id});
     }
-    // Undefined symbols sit at address 0 in Go's table and can never be found by lookup.
-    std::stable_sort(syms_.begin(), syms_.end(),
-                     [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; });
+    syms_.resize(syms_.size() + undefinedCount());
+    auto byAddr = [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; };
+    GoSort sorter(syms_, byAddr);
+    if (minor_ <= 15) sorter.quickSort();
+    else sorter.pdqsort();
+  }
+
+  // How many undefined entries objdump's table has. Go 1.16+: one per Nonpkgref record and one
+  // per RefName record (the other-package symbols the object references). Go 1.15: one per
+  // distinct relocation target that is not a listed symbol, keyed by raw name and version, so
+  // the own package's `"".x` targets count too (the listed names are escaped).
+  size_t undefinedCount() const {
+    size_t n = 0;
+    if (minor_ > 15) {
+      for (const Symbol& s : obj_.symbols)
+        if (s.origin == SymOrigin::NonPkgRef || s.origin == SymOrigin::PkgRef) n++;
+      return n;
+    }
+    std::set<std::pair<std::string, int>> seen;
+    for (const Symbol& s : obj_.symbols)
+      if (s.defined() && s.origin != SymOrigin::Synthetic && !s.name.empty())
+        seen.insert({escapedName(s), s.abi == kAbiStatic ? 1 : 0});
+    for (const Symbol& s : obj_.symbols) {
+      if (!s.defined() || s.origin == SymOrigin::Synthetic || s.name.empty()) continue;
+      for (const Reloc& r : s.relocs) {
+        std::pair<std::string, int> key{"", 0};
+        if (r.sym != kNoSym && r.sym < obj_.symbols.size()) {
+          const Symbol& t = obj_.sym(r.sym);
+          int version = t.origin == SymOrigin::Builtin ? t.abi
+                        : t.origin == SymOrigin::PkgRef ? 0
+                        : t.abi == kAbiStatic           ? 1
+                                                        : 0;
+          key = {t.name, version};
+        }
+        if (seen.insert(key).second) n++;
+      }
+    }
+    return n;
   }
 
   // disasm.go's lookup: the symbol containing addr, found by binary search.

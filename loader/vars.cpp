@@ -25,8 +25,8 @@ using dwarf::At;
 using dwarf::Form;
 using dwarf::Tag;
 
-constexpr int kMaxNesting = 48;        // lexical blocks and inlined calls nested this deep
-constexpr int kMaxRefChain = 4;        // type/abstract-origin references followed in a row
+constexpr int kMaxNesting = 48; // lexical blocks and inlined calls nested this deep
+constexpr int kMaxRefChain = 4; // type/abstract-origin references followed in a row
 constexpr size_t kMaxListEntries = 1u << 16;
 
 // Sequential little-endian reader that remembers where it first ran out of bytes.
@@ -42,7 +42,8 @@ public:
   uint64_t fixed(unsigned n) {
     if (!need(n)) return 0;
     uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) v |= uint64_t(d_[off_ + i]) << (8 * i);
+    for (unsigned i = 0; i < n; ++i)
+      v |= uint64_t(d_[off_ + i]) << (8 * i);
     off_ += n;
     return v;
   }
@@ -72,7 +73,8 @@ public:
   }
   std::string_view cstr() {
     size_t end = off_;
-    while (end < d_.size() && d_[end] != 0) ++end;
+    while (end < d_.size() && d_[end] != 0)
+      ++end;
     if (end >= d_.size()) return fail(), std::string_view{};
     std::string_view s(reinterpret_cast<const char*>(d_.data() + off_), end - off_);
     off_ = end + 1;
@@ -125,7 +127,9 @@ struct Die {
 
 using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
 
-uint32_t clampPc(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : uint32_t(v); }
+uint32_t clampPc(uint64_t v) {
+  return v > UINT32_MAX ? UINT32_MAX : uint32_t(v);
+}
 
 // Everything the DIE walk needs about one function.
 class DwarfReader {
@@ -146,12 +150,14 @@ public:
     if (const AttrVal* f = top->get(At::DeclFile); f && f->u >= 1 && f->u <= obj_.files.size())
       out.sourceFile = stripFilePrefix(obj_.files[f->u - 1]);
     if (top->abbrev->children) {
-      if (auto r = walk(info, cur, 0, nullptr, true, out.vars); !r) return std::unexpected(r.error());
+      if (auto r = walk(info, cur, 0, nullptr, true, out.vars); !r)
+        return std::unexpected(r.error());
     }
     // Abstract and concrete parameters carry no decl_line (Go issue 23374); the function's
     // own line (Go 1.21+) is where they are declared.
     int funcLine = 0;
-    if (const AttrVal* l = top->get(At::DeclLine)) funcLine = int(std::min<uint64_t>(l->u, INT32_MAX));
+    if (const AttrVal* l = top->get(At::DeclLine))
+      funcLine = int(std::min<uint64_t>(l->u, INT32_MAX));
     if (const AttrVal* ao = top->get(At::AbstractOrigin); ao && !funcLine)
       if (auto abs = referencedDie(info, *ao))
         if (const AttrVal* l = abs->second.get(At::DeclLine))
@@ -178,7 +184,8 @@ public:
         out.push_back(std::move(v));
         continue;
       }
-      for (auto& l : v.locations) same->locations.push_back(std::move(l));
+      for (auto& l : v.locations)
+        same->locations.push_back(std::move(l));
     }
     vars = std::move(out);
   }
@@ -192,8 +199,8 @@ private:
   template <class... Args>
   std::unexpected<Error> failAt(SymId sym, uint64_t off, fmt::format_string<Args...> f,
                                 Args&&... args) const {
-    return fail("{}: {}: DWARF {} +{:#x}: {}", obj_.path, obj_.displayName(fn_), symLabel(sym),
-                off, fmt::format(f, std::forward<Args>(args)...));
+    return fail("{}: {}: DWARF {} +{:#x}: {}", obj_.path, obj_.displayName(fn_), symLabel(sym), off,
+                fmt::format(f, std::forward<Args>(args)...));
   }
 
   std::string symLabel(SymId sym) const {
@@ -223,21 +230,56 @@ private:
       v.form = dwarf::expandForm(af.form, obj_.header.goos);
       v.off = uint32_t(cur.off());
       switch (v.form) {
-      case Form::Addr: case Form::Data8: case Form::Ref8: v.u = cur.fixed(8); break;
-      case Form::Data4: case Form::Ref4: case Form::RefAddr: case Form::SecOffset: case Form::Strp:
+      case Form::Addr:
+      case Form::Data8:
+      case Form::Ref8:
+        v.u = cur.fixed(8);
+        break;
+      case Form::Data4:
+      case Form::Ref4:
+      case Form::RefAddr:
+      case Form::SecOffset:
+      case Form::Strp:
         v.u = cur.fixed(4);
         break;
-      case Form::Data2: case Form::Ref2: v.u = cur.fixed(2); break;
-      case Form::Data1: case Form::Ref1: case Form::Flag: v.u = cur.fixed(1); break;
-      case Form::FlagPresent: v.u = 1; break;
-      case Form::Udata: case Form::RefUdata: v.u = cur.uleb(); break;
-      case Form::Sdata: v.s = cur.sleb(); v.u = uint64_t(v.s); break;
-      case Form::String: v.str = cur.cstr(); break;
-      case Form::Block1: v.block = cur.bytes(cur.fixed(1)); break;
-      case Form::Block2: v.block = cur.bytes(cur.fixed(2)); break;
-      case Form::Block4: v.block = cur.bytes(cur.fixed(4)); break;
-      case Form::Block: case Form::Exprloc: v.block = cur.bytes(cur.uleb()); break;
-      case Form::Indirect: case Form::UdataPseudo:
+      case Form::Data2:
+      case Form::Ref2:
+        v.u = cur.fixed(2);
+        break;
+      case Form::Data1:
+      case Form::Ref1:
+      case Form::Flag:
+        v.u = cur.fixed(1);
+        break;
+      case Form::FlagPresent:
+        v.u = 1;
+        break;
+      case Form::Udata:
+      case Form::RefUdata:
+        v.u = cur.uleb();
+        break;
+      case Form::Sdata:
+        v.s = cur.sleb();
+        v.u = uint64_t(v.s);
+        break;
+      case Form::String:
+        v.str = cur.cstr();
+        break;
+      case Form::Block1:
+        v.block = cur.bytes(cur.fixed(1));
+        break;
+      case Form::Block2:
+        v.block = cur.bytes(cur.fixed(2));
+        break;
+      case Form::Block4:
+        v.block = cur.bytes(cur.fixed(4));
+        break;
+      case Form::Block:
+      case Form::Exprloc:
+        v.block = cur.bytes(cur.uleb());
+        break;
+      case Form::Indirect:
+      case Form::UdataPseudo:
         return failAt(sym, v.off, "form {} is not supported", dwarf::formName(v.form));
       }
       if (!cur.ok())
@@ -251,7 +293,8 @@ private:
   // Children up to and including the 0 that ends them. `collect` is false inside inlined calls.
   Expected<void> walk(SymId sym, Cursor& cur, int depth, const Ranges* scope, bool collect,
                       std::vector<VarInfo>& out) {
-    if (depth > kMaxNesting) return failAt(sym, cur.off(), "DIEs nested deeper than {}", kMaxNesting);
+    if (depth > kMaxNesting)
+      return failAt(sym, cur.off(), "DIEs nested deeper than {}", kMaxNesting);
     for (;;) {
       if (cur.atEnd()) return failAt(sym, cur.off(), "DIE list ends without its terminator");
       auto d = readDie(sym, cur);
@@ -429,7 +472,8 @@ private:
       return failAt(obj_.sym(fn_).func->dwarfInfo, 0, "list reference without a target");
     const Symbol& s = obj_.sym(listSym);
     Cursor cur(s.data, off);
-    if (!cur.ok()) return failAt(listSym, off, "list offset past the end ({:#x} bytes)", s.data.size());
+    if (!cur.ok())
+      return failAt(listSym, off, "list offset past the end ({:#x} bytes)", s.data.size());
     uint64_t base = 0;
     for (size_t n = 0; n < kMaxListEntries; ++n) {
       uint32_t at = uint32_t(cur.off());
@@ -458,17 +502,17 @@ private:
     const auto& fi = obj_.sym(fn_).func;
     auto [listSym, off] = secTarget(sym, a, fi ? fi->dwarfLoc : kNoSym);
     std::vector<VarLocation> out;
-    auto r = addressList(listSym, off, true,
-                         [&](uint32_t lo, uint32_t hi, std::span<const uint8_t> e,
-                             uint32_t at) -> Expected<void> {
-                           auto l = expr(listSym, at, e);
-                           if (!l) return std::unexpected(l.error());
-                           if (*l && lo < hi) {
-                             (*l)->lo = lo, (*l)->hi = hi;
-                             out.push_back(std::move(**l));
-                           }
-                           return {};
-                         });
+    auto r = addressList(
+        listSym, off, true,
+        [&](uint32_t lo, uint32_t hi, std::span<const uint8_t> e, uint32_t at) -> Expected<void> {
+          auto l = expr(listSym, at, e);
+          if (!l) return std::unexpected(l.error());
+          if (*l && lo < hi) {
+            (*l)->lo = lo, (*l)->hi = hi;
+            out.push_back(std::move(**l));
+          }
+          return {};
+        });
     if (!r) return std::unexpected(r.error());
     return out;
   }
@@ -491,12 +535,12 @@ private:
     if (const AttrVal* rg = d.get(At::Ranges)) {
       const auto& fi = obj_.sym(fn_).func;
       auto [listSym, off] = secTarget(sym, *rg, fi ? fi->dwarfRanges : kNoSym);
-      auto r = addressList(listSym, off, false,
-                           [&](uint32_t l, uint32_t h, std::span<const uint8_t>,
-                               uint32_t) -> Expected<void> {
-                             out.emplace_back(l, h);
-                             return {};
-                           });
+      auto r = addressList(
+          listSym, off, false,
+          [&](uint32_t l, uint32_t h, std::span<const uint8_t>, uint32_t) -> Expected<void> {
+            out.emplace_back(l, h);
+            return {};
+          });
       if (!r) return std::unexpected(r.error());
     }
     return out;
@@ -544,7 +588,8 @@ Expected<FuncVars> readDwarfVars(const Object& obj, SymId fn) {
   if (!fi || fi->dwarfInfo == kNoSym || fi->dwarfInfo >= obj.symbols.size() ||
       obj.sym(fi->dwarfInfo).data.empty())
     return FuncVars{};
-  if (!obj.profile) return fail("{}: {}: unknown Go version, no DWARF table", obj.path, obj.displayName(fn));
+  if (!obj.profile)
+    return fail("{}: {}: unknown Go version, no DWARF table", obj.path, obj.displayName(fn));
   const dwarf::AbbrevTable* table = dwarf::abbrevTableFor(obj.profile->minor);
   if (!table)
     return failKind(ErrorKind::Unsupported, "{}: {}: no DWARF abbrev table for {}", obj.path,
@@ -557,7 +602,8 @@ Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string
   FuncVars out;
   gosrc::FuncRef ref = gosrc::parseFuncSymbol(obj.sym(fn).name);
   if (ref.kind == gosrc::FuncRef::Kind::NoSource) {
-    out.warning = fmt::format("{} has no declaration in the source ({})", obj.displayName(fn), ref.why);
+    out.warning =
+        fmt::format("{} has no declaration in the source ({})", obj.displayName(fn), ref.why);
     return out;
   }
   std::ifstream in(goFile, std::ios::binary);
@@ -591,9 +637,11 @@ Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string
   const UnnamedRule& rule = unnamedRuleFor(obj);
   std::vector<const gosrc::Param*> all;
   if (decl->receiver) all.push_back(&*decl->receiver);
-  for (const auto& p : decl->params) all.push_back(&p);
+  for (const auto& p : decl->params)
+    all.push_back(&p);
   size_t nIn = all.size();
-  for (const auto& r : decl->results) all.push_back(&r);
+  for (const auto& r : decl->results)
+    all.push_back(&r);
 
   bool abi0 = obj.profile && obj.profile->abi == Abi::Abi0Only;
   auto offsets = abi0 ? gosrc::abi0Offsets(file, *decl) : std::vector<std::optional<int64_t>>{};
@@ -656,9 +704,11 @@ std::vector<std::string> sourceCandidates(const Object& obj, SymId fn,
     bases.push_back(baseName(f));
   }
   if (bases.empty()) bases.push_back(fs::path(obj.path).stem().string() + ".go");
-  for (const auto& b : bases) tries.push_back(objDir / b);
+  for (const auto& b : bases)
+    tries.push_back(objDir / b);
   for (const auto& d : sourceDirs)
-    for (const auto& b : bases) tries.push_back(fs::path(d) / b);
+    for (const auto& b : bases)
+      tries.push_back(fs::path(d) / b);
 
   std::vector<std::string> out;
   std::vector<fs::path> seen;
@@ -706,18 +756,24 @@ FuncVars functionVars(const Object& obj, SymId fn, const std::vector<std::string
 
 std::string_view roleName(VarRole r) {
   switch (r) {
-  case VarRole::Param: return "param";
-  case VarRole::Result: return "result";
-  case VarRole::Local: return "local";
+  case VarRole::Param:
+    return "param";
+  case VarRole::Result:
+    return "result";
+  case VarRole::Local:
+    return "local";
   }
   return "?";
 }
 
 std::string_view sourceName(VarSource s) {
   switch (s) {
-  case VarSource::Dwarf: return "dwarf";
-  case VarSource::GoSource: return "source";
-  case VarSource::None: return "none";
+  case VarSource::Dwarf:
+    return "dwarf";
+  case VarSource::GoSource:
+    return "source";
+  case VarSource::None:
+    return "none";
   }
   return "?";
 }

@@ -207,7 +207,7 @@ StubResult Runtime::unsupported(Guest& g, const std::string& name) {
   uint64_t ret = g.u64(g.reg(Reg::RSP)).value_or(0);
   std::string where = img_.describe(ret >= 5 ? ret - 5 : ret);
   if (auto pos = img_.position(ret >= 5 ? ret - 5 : ret))
-    where += fmt::format(" at {}:{}", loader::objdumpBase(pos->file), pos->line);
+    where += fmt::format(" at {}:{}", loader::displayFile(pos->file), pos->line);
   return {StubStatus::Unsupported, 3,
           fmt::format("call to {} is not modelled (called from {})", name, where)};
 }

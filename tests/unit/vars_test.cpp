@@ -94,7 +94,9 @@ TEST(DwarfAbbrev, CodesMatchTheToolchains) {
 TEST(DwarfAbbrev, AttributeListsFollowTheSources) {
   // FUNCTION gained decl_line in Go 1.21 (dwarf.go); PARAM never had it between flag and type
   // in the abstract form.
-  auto attrs = [](int minor, uint64_t code) { return dwarf::abbrevTableFor(minor)->byCode[code].attrs; };
+  auto attrs = [](int minor, uint64_t code) {
+    return dwarf::abbrevTableFor(minor)->byCode[code].attrs;
+  };
   EXPECT_EQ(attrs(19, 3).size(), 6u);
   EXPECT_EQ(attrs(21, 3).size(), 7u);
   EXPECT_EQ(attrs(21, 3)[5].at, dwarf::At::DeclLine);
@@ -288,7 +290,8 @@ TEST(VarsFixtures, Go115SourceOffsetsFollowAbi0) {
 TEST(VarsFixtures, SourceFoundNextToTheObject) {
   fs::path dir = fs::temp_directory_path() / ("godefer-vars-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  fs::copy_file(fixture("go1.15/nl/deferr.o"), dir / "deferr.o", fs::copy_options::overwrite_existing);
+  fs::copy_file(fixture("go1.15/nl/deferr.o"), dir / "deferr.o",
+                fs::copy_options::overwrite_existing);
   auto o = loadFile((dir / "deferr.o").string());
   ASSERT_TRUE(o);
   auto c = (*o)->findFunction("c");
@@ -471,7 +474,8 @@ public:
     d.push_back(0);
   }
   static void fixed(std::vector<uint8_t>& d, uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) d.push_back(i < 8 ? uint8_t(v >> (8 * i)) : 0);
+    for (int i = 0; i < n; ++i)
+      d.push_back(i < 8 ? uint8_t(v >> (8 * i)) : 0);
   }
   // A relocated field of `n` bytes in symbol `in`.
   void reloc(SymId in, int n, RelocKind kind, SymId target, int64_t add, uint64_t raw = 0) {
@@ -518,8 +522,10 @@ public:
     if (param) d.push_back(result ? 1 : 0);
     uleb(d, uint64_t(line));
     typeRef(1, type);
-    if (block) block1(1, *block);
-    else reloc(1, 4, RelocKind::DwarfSecRef, 2, locOffset);
+    if (block)
+      block1(1, *block);
+    else
+      reloc(1, 4, RelocKind::DwarfSecRef, 2, locOffset);
   }
   void end() { info().push_back(0); }
 
@@ -618,7 +624,8 @@ TEST(VarsSynthetic, LocationListWithBaseAddressAndScopes) {
   auto& rg = b.ranges();
   rg.insert(rg.end(), 8, 0xff);
   b.reloc(3, 8, RelocKind::Addr, 0, 0);
-  for (uint64_t v : {0x70, 0x78, 0x90, 0x98, 0, 0}) DwarfBuilder::fixed(rg, v, 8);
+  for (uint64_t v : {0x70, 0x78, 0x90, 0x98, 0, 0})
+    DwarfBuilder::fixed(rg, v, 8);
 
   auto fv = b.read();
   ASSERT_TRUE(fv) << fv.error().message;
@@ -743,7 +750,8 @@ TEST(VarsSynthetic, StructuralErrors) {
       b.reloc(1, 8, RelocKind::Addr, 0, 0);
       b.reloc(1, 8, RelocKind::Addr, 0, 1);
     }
-    for (int i = 0; i < 101; ++i) b.end();
+    for (int i = 0; i < 101; ++i)
+      b.end();
     auto r = b.read();
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("nested"), std::string::npos) << r.error().message;
@@ -882,9 +890,11 @@ func Map[K comparable, V any](m map[K]V, f func(V) V) []V { return nil }
     };
     if (d->receiver) add(*d->receiver);
     out += "| ";
-    for (const auto& p : d->params) add(p);
+    for (const auto& p : d->params)
+      add(p);
     out += "| ";
-    for (const auto& p : d->results) add(p);
+    for (const auto& p : d->results)
+      add(p);
     return out;
   };
   EXPECT_EQ(sig("main.c"), "| | i int; ");
@@ -896,8 +906,7 @@ func Map[K comparable, V any](m map[K]V, f func(V) V) []V { return nil }
             "| p *[]map[string]*main.T; ch <-chan uint8; out chan<- int32; e interface {}; "
             "st fmt.Stringer; fn func(int, int) int; anon struct { x float32; y float32 }; "
             "iface interface { M() }; | ");
-  EXPECT_EQ(sig("main.Map[go.shape.int,go.shape.int]"),
-            "| m map[K]V; f func(V) V; | - []V; ");
+  EXPECT_EQ(sig("main.Map[go.shape.int,go.shape.int]"), "| m map[K]V; f func(V) V; | - []V; ");
   EXPECT_EQ(sig("main.decoy"), "not found");
   EXPECT_EQ(sig("main.decoy2"), "not found");
   EXPECT_EQ(sig("main.(*T).Get"), "not found"); // wrappers are made by readSourceVars
@@ -916,7 +925,8 @@ func unknown(x other.T, y int) (z int) { return }
   auto f = gosrc::SourceFile::parse(src);
   auto offsets = [&](const char* name) {
     std::string out;
-    for (auto o : gosrc::abi0Offsets(f, *f.find({gosrc::FuncRef::Kind::Function, name, "", false, ""})))
+    for (auto o :
+         gosrc::abi0Offsets(f, *f.find({gosrc::FuncRef::Kind::Function, name, "", false, ""})))
       out += (o ? std::to_string(*o) : "?") + " ";
     return out;
   };
@@ -950,13 +960,17 @@ TEST(GoSource, UnnamedResultsPerVersion) {
     const char* fn;
     const char* want;
   } cases[] = {
-      {"go1.15", "main.f", "param a int @cfa0; param _ int @cfa8; param _ string @cfa16; "
-                           "result ~r3 int @cfa32; result ~r4 bool @cfa40;"},
-      {"go1.15", "main.g", "param _ int @cfa0; param _ string @cfa8; result ~b2 int @cfa24; "
-                           "result ok bool @cfa32;"},
-      {"go1.19", "main.f", "param a int; param _ int; param _ string; result ~r0 int; result ~r1 bool;"},
+      {"go1.15", "main.f",
+       "param a int @cfa0; param _ int @cfa8; param _ string @cfa16; "
+       "result ~r3 int @cfa32; result ~r4 bool @cfa40;"},
+      {"go1.15", "main.g",
+       "param _ int @cfa0; param _ string @cfa8; result ~b2 int @cfa24; "
+       "result ok bool @cfa32;"},
+      {"go1.19", "main.f",
+       "param a int; param _ int; param _ string; result ~r0 int; result ~r1 bool;"},
       {"go1.19", "main.g", "param _ int; param _ string; result ~b0 int; result ok bool;"},
-      {"go1.24", "main.f", "param a int; param ~p1 int; param ~p2 string; result ~r0 int; result ~r1 bool;"},
+      {"go1.24", "main.f",
+       "param a int; param ~p1 int; param ~p2 string; result ~r0 int; result ~r1 bool;"},
       {"go1.24", "main.g", "param ~p0 int; param ~p1 string; result ~r0 int; result ok bool;"},
   };
   for (const auto& c : cases) {
@@ -988,9 +1002,11 @@ TEST(GoSource, OddInputNeverCrashes) {
   std::ifstream in(std::string(GODEFER_SOURCE_DIR) + "/tests/programs/methods.go");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(text.empty());
-  for (size_t n = 0; n <= text.size(); ++n) (void)gosrc::SourceFile::parse(text.substr(0, n));
+  for (size_t n = 0; n <= text.size(); ++n)
+    (void)gosrc::SourceFile::parse(text.substr(0, n));
   std::string deep = "package main\nfunc f(x ";
-  for (int i = 0; i < 100000; ++i) deep += "func(";
+  for (int i = 0; i < 100000; ++i)
+    deep += "func(";
   (void)gosrc::SourceFile::parse(deep);
   std::string stars = "package main\nfunc g(x " + std::string(100000, '*') + "int) {}\n";
   (void)gosrc::SourceFile::parse(stars);

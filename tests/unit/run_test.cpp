@@ -1,0 +1,290 @@
+// Running functions and whole programs from real objects, checked against outside referees:
+// the native run of the same program (tests/fixtures/*/*.stderr and .exit, recorded by
+// scripts/make-fixtures.sh) and the Go source (deferr.go: c returns 2).
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "emulator/session.h"
+#include "emulator/sinks.h"
+
+using namespace gd;
+using namespace gd::emu;
+
+namespace {
+
+std::string root() { return GODEFER_SOURCE_DIR; }
+std::string fixture(const std::string& rel) { return root() + "/tests/fixtures/" + rel; }
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Collect : EventSink {
+  std::vector<Event> events;
+  std::string guestErr;
+  void onEvent(const Event& e) override {
+    if (auto* o = std::get_if<rt::GuestOutput>(&e)) guestErr += o->bytes;
+    events.push_back(e);
+  }
+  template <class T> std::vector<T> all() const {
+    std::vector<T> out;
+    for (const auto& e : events)
+      if (auto* x = std::get_if<T>(&e)) out.push_back(*x);
+    return out;
+  }
+};
+
+struct RunResult {
+  StopReason stop;
+  std::vector<Value> results;
+  std::string guestErr;
+};
+
+RunResult runFunction(const std::string& object, const std::string& fn,
+                      std::vector<int64_t> args = {}, bool trace = false) {
+  SessionOptions so;
+  so.trace = trace;
+  so.sourceDirs = {root() + "/tests/programs"};
+  auto s = Session::open(object, so);
+  EXPECT_TRUE(s) << (s ? "" : s.error().message);
+  if (!s) return {};
+  Collect c;
+  (*s)->addSink(&c);
+  auto started = (*s)->start(fn, args);
+  EXPECT_TRUE(started) << (started ? "" : started.error().message);
+  if (!started) return {};
+  RunResult r;
+  r.stop = (*s)->run();
+  r.results = (*s)->results();
+  r.guestErr = c.guestErr;
+  return r;
+}
+
+const std::vector<std::string> kVersions = {"go1.15", "go1.19", "go1.21",
+                                            "go1.22", "go1.23", "go1.24"};
+const std::vector<std::string> kModes = {"nl", "opt"};
+
+} // namespace
+
+// c returns 2 for every version and mode, the darwin seed object and the seed listing.
+TEST(RunDeferr, CReturnsTwoEverywhere) {
+  std::vector<std::string> objects = {fixture("go1.15-darwin/nl/deferr.o"),
+                                      fixture("seed/deferr-objdump.txt")};
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes) objects.push_back(fixture(v + "/" + m + "/deferr.o"));
+  for (const auto& o : objects) {
+    SCOPED_TRACE(o);
+    RunResult r = runFunction(o, "c");
+    ASSERT_EQ(r.stop.kind, StopKind::Returned) << r.stop.message;
+    ASSERT_EQ(r.results.size(), 1u);
+    EXPECT_EQ(r.results[0].name, "i");
+    EXPECT_EQ(r.results[0].type, "int");
+    EXPECT_EQ(r.results[0].text, "2");
+  }
+}
+
+// The named result becomes 1 at `return 1` (in c) and 2 inside the deferred closure, for every
+// -N -l object: the story the trace tells.
+TEST(RunDeferr, NamedResultGoesOneThenTwo) {
+  std::vector<std::string> objects = {fixture("go1.15-darwin/nl/deferr.o"),
+                                      fixture("seed/deferr-objdump.txt")};
+  for (const auto& v : kVersions) objects.push_back(fixture(v + "/nl/deferr.o"));
+  for (const auto& o : objects) {
+    SCOPED_TRACE(o);
+    SessionOptions so;
+    so.sourceDirs = {root() + "/tests/programs"};
+    auto s = Session::open(o, so);
+    ASSERT_TRUE(s);
+    Collect c;
+    (*s)->addSink(&c);
+    ASSERT_TRUE((*s)->start("c", {}));
+    ASSERT_EQ((*s)->run().kind, StopKind::Returned);
+    std::vector<std::pair<std::string, std::string>> changes;
+    for (const auto& v : c.all<VarEvent>())
+      if (v.name == "i" && v.after.text != "0") changes.push_back({v.after.text, v.function});
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0], (std::pair<std::string, std::string>{"1", "main.c"}));
+    EXPECT_EQ(changes[1], (std::pair<std::string, std::string>{"2", "main.c.func1"}));
+    // The runtime's part: one record registered, run by deferreturn.
+    auto rts = c.all<rt::RuntimeEvent>();
+    ASSERT_GE(rts.size(), 3u);
+    EXPECT_EQ(rts[0].kind, rt::RuntimeEventKind::DeferRegistered);
+    EXPECT_EQ(rts[0].fnName, "main.c.func1");
+    bool ran = false;
+    for (const auto& e : rts)
+      ran |= (e.kind == rt::RuntimeEventKind::DeferJmp || e.kind == rt::RuntimeEventKind::DeferRun) &&
+             e.fnName == "main.c.func1";
+    EXPECT_TRUE(ran);
+    EXPECT_EQ(rts.back().kind, rt::RuntimeEventKind::DeferReturnDone);
+  }
+}
+
+// JSON lines show i going 1 -> 2 and end with the contract's return line.
+TEST(RunDeferr, JsonTraceShowsIOneThenTwo) {
+  SessionOptions so;
+  so.sourceDirs = {root() + "/tests/programs"};
+  auto s = Session::open(fixture("go1.15-darwin/nl/deferr.o"), so);
+  ASSERT_TRUE(s);
+  std::ostringstream out, err;
+  JsonTrace json(out, err);
+  (*s)->addSink(&json);
+  ASSERT_TRUE((*s)->start("c", {}));
+  ASSERT_EQ((*s)->run().kind, StopKind::Returned);
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out.str());
+  for (std::string l; std::getline(in, l);) lines.push_back(nlohmann::json::parse(l));
+  std::vector<int> values;
+  for (const auto& j : lines)
+    if (j["event"] == "var" && j["name"] == "i") values.push_back(j["new"].get<int>());
+  EXPECT_EQ(values, (std::vector<int>{1, 2}));
+  EXPECT_EQ(lines.back().dump(),
+            R"({"event":"return","function":"main.c","results":[{"name":"i","type":"int","value":2}]})");
+}
+
+// Golden text trace of the seed's own object (Go 1.15, darwin). Regenerate with
+// scripts/update-goldens.sh after an intended change of the trace format.
+TEST(RunDeferr, SeedTraceMatchesGolden) {
+  SessionOptions so;
+  so.sourceDirs = {root() + "/tests/programs"};
+  auto s = Session::open(fixture("go1.15-darwin/nl/deferr.o"), so);
+  ASSERT_TRUE(s);
+  std::ostringstream out, err;
+  {
+    TextTrace text(out, err, {});
+    (*s)->addSink(&text);
+    ASSERT_TRUE((*s)->start("c", {}));
+    ASSERT_EQ((*s)->run().kind, StopKind::Returned);
+  }
+  std::string got = out.str();
+  // The object path is whatever the test was given; the golden uses the relative one.
+  auto pos = got.find(fixture(""));
+  if (pos != std::string::npos) got.replace(pos, fixture("").size(), "tests/fixtures/");
+  EXPECT_EQ(got, slurp(root() + "/tests/golden/seed-trace.txt"));
+}
+
+// Whole programs: main.main's output equals the native run's, byte for byte, with the same
+// exit status. These programs exercise several defers (LIFO), defers in loops (heap records),
+// arguments evaluated at defer time, closures, methods and method values, recursion that grows
+// the stack, and prints of every basic type.
+class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+
+TEST_P(Corpus, MatchesNativeRun) {
+  auto [version, mode, program] = GetParam();
+  std::string base = fixture(version + "/" + mode + "/" + program);
+  RunResult r = runFunction(base + ".o", "main.main");
+  int status = r.stop.kind == StopKind::Returned ? 0 : r.stop.exitStatus;
+  EXPECT_EQ(status, std::stoi(slurp(base + ".exit"))) << r.stop.message;
+  EXPECT_EQ(r.guestErr, slurp(base + ".stderr"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Programs, Corpus,
+    ::testing::Combine(::testing::ValuesIn(kVersions), ::testing::ValuesIn(kModes),
+                       ::testing::Values("deferr", "multidefer", "deferloop", "deferargs",
+                                         "closures", "methods", "recursion", "prints")),
+    [](const auto& info) {
+      auto v = std::get<0>(info.param);
+      v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
+      return v + "_" + std::get<1>(info.param) + "_" + std::get<2>(info.param);
+    });
+
+// Recursion deep enough to grow the stack several times: morestack runs, the result is the
+// native one (recursion.go prints deep(300) = 100501).
+TEST(RunStack, DeepRecursionGrowsTheStackAndMatchesNative) {
+  for (const auto& v : kVersions) {
+    SCOPED_TRACE(v);
+    SessionOptions so;
+    so.trace = false;
+    so.sourceDirs = {root() + "/tests/programs"};
+    auto s = Session::open(fixture(v + "/nl/recursion.o"), so);
+    ASSERT_TRUE(s);
+    Collect c;
+    (*s)->addSink(&c);
+    ASSERT_TRUE((*s)->start("deep", {300}));
+    ASSERT_EQ((*s)->run().kind, StopKind::Returned);
+    ASSERT_EQ((*s)->results().size(), 1u);
+    EXPECT_EQ((*s)->results()[0].text, "100501");
+    int grown = 0;
+    uint64_t lastSize = 2048;
+    for (const auto& e : c.all<rt::RuntimeEvent>())
+      if (e.kind == rt::RuntimeEventKind::StackGrown) {
+        grown++;
+        EXPECT_GT(e.newSize, lastSize);
+        lastSize = e.newSize;
+      }
+    EXPECT_GE(grown, 3);
+  }
+}
+
+// Go's fatal "stack overflow" past the limit (runtime.maxstacksize, --stack-size): exit 2 with
+// Go's words.
+TEST(RunStack, OverflowPastTheLimitIsFatal) {
+  SessionOptions so;
+  so.trace = false;
+  so.maxStack = 64 * 1024;
+  auto s = Session::open(fixture("go1.22/nl/recursion.o"), so);
+  ASSERT_TRUE(s);
+  Collect c;
+  (*s)->addSink(&c);
+  ASSERT_TRUE((*s)->start("deep", {300}));
+  StopReason r = (*s)->run();
+  EXPECT_EQ(r.kind, StopKind::Exited);
+  EXPECT_EQ(r.exitStatus, 2);
+  EXPECT_NE(c.guestErr.find("runtime: goroutine stack exceeds 65536-byte limit\n"),
+            std::string::npos);
+  EXPECT_NE(c.guestErr.find("fatal error: stack overflow"), std::string::npos);
+}
+
+TEST(RunErrors, UnknownFunctionIsAnError) {
+  auto s = Session::open(fixture("go1.21/nl/deferr.o"), {});
+  ASSERT_TRUE(s);
+  auto r = (*s)->start("nosuch", {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("no function nosuch"), std::string::npos);
+}
+
+TEST(RunErrors, InstructionLimitStopsARunawayGuest) {
+  SessionOptions so;
+  so.trace = false;
+  so.maxInstructions = 1000;
+  auto s = Session::open(fixture("go1.19/nl/recursion.o"), so);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE((*s)->start("deep", {300}));
+  StopReason r = (*s)->run();
+  EXPECT_EQ(r.kind, StopKind::Error);
+  EXPECT_EQ(r.exitStatus, 3);
+  EXPECT_NE(r.message.find("instruction limit (1000)"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("recursion.go:"), std::string::npos) << r.message;
+}
+
+TEST(RunErrors, WrongArgumentCountIsAnError) {
+  SessionOptions so;
+  auto s = Session::open(fixture("go1.24/nl/recursion.o"), so);
+  ASSERT_TRUE(s);
+  auto r = (*s)->start("deep", {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("takes 1 argument"), std::string::npos) << r.error().message;
+}
+
+// A runtime function without a model stops the run with exit status 3, naming it and the
+// caller's file:line; it never returns silently.
+TEST(RunErrors, UnmodelledRuntimeCallNamesItAndTheCaller) {
+  std::string text = "TEXT main.f(SB) gofile..x.go\n"
+                     "  x.go:3\t\t0x0\t\te800000000\tCALL 0x5\t[1:5]R_CALL:runtime.chansend1\n"
+                     "  x.go:4\t\t0x5\t\tc3\tRET\n";
+  auto obj = loader::loadBytes("x.txt", std::vector<uint8_t>(text.begin(), text.end()));
+  ASSERT_TRUE(obj) << obj.error().message;
+  auto s = Session::open(*obj, {});
+  ASSERT_TRUE(s);
+  ASSERT_TRUE((*s)->start("f", {}));
+  StopReason r = (*s)->run();
+  EXPECT_EQ(r.kind, StopKind::Error);
+  EXPECT_EQ(r.exitStatus, 3);
+  EXPECT_EQ(r.message, "call to runtime.chansend1 is not modelled (called from main.f at x.go:3)");
+}
