@@ -429,6 +429,7 @@ private:
       syms_.push_back({listedName(s), addrOf(s), s.size, id});
     }
     syms_.resize(syms_.size() + undefinedCount());
+    if (getenv("H2DUMP")) { for (auto& x : syms_) fprintf(stderr, "%s %llu\n", x.name.empty() ? "U" : x.name.c_str(), (unsigned long long)x.addr); }
     auto byAddr = [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; };
     GoSort sorter(syms_, byAddr);
     if (minor_ <= 15) sorter.quickSort();
