@@ -239,6 +239,11 @@ StopReason Session::handleHalt(const Halt& h) {
   }
   case HaltKind::ReadUnmapped:
   case HaltKind::WriteUnmapped:
+    if (image_->symbolAt(h.pc)) { // a fault in Go code: what sigpanic makes of it
+      rt::StubResult r = runtime_->memoryFault(*machine_, h.pc, h.addr);
+      if (r.status == rt::StubStatus::Continue) return {StopKind::Stepped};
+      return die(r.status == rt::StubStatus::Exit ? r.exitStatus : 3, r.message);
+    }
     return die(3, fmt::format("{} of unmapped address {:#x} at {}",
                               h.kind == HaltKind::ReadUnmapped ? "read" : "write", h.addr,
                               where(h.pc)));

@@ -155,7 +155,8 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
   img.externs_ = externFuncs;
   for (size_t k = 0; k < externFuncs.size(); k++)
     img.addr[externFuncs[k]] = img.externStart + k * Image::kExternSlot;
-  img.externEnd = img.externStart + (externFuncs.size() + 1) * Image::kExternSlot;
+  img.externEnd =
+      img.externStart + (externFuncs.size() + 1 + Image::kRuntimeSlots) * Image::kExternSlot;
   cursor = roundUp(img.externEnd, kPage) + kPage; // an unmapped guard page
   img.segments.push_back(placeRegion(Region::RoData, "rodata", kRead));
   img.segments.push_back(placeRegion(Region::Data, "data", kRead | kWrite));
@@ -256,7 +257,8 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
   }
 
   for (SymId i = 0; i < obj.symbols.size(); i++)
-    if (img.addr[i] && obj.symbols[i].defined()) img.sorted_.push_back({img.addr[i], i});
+    if (img.addr[i] && !img.externAt(img.addr[i])) // defined symbols and runtime data
+      img.sorted_.push_back({img.addr[i], i});
   std::sort(img.sorted_.begin(), img.sorted_.end());
   return img;
 }
@@ -280,6 +282,7 @@ std::optional<SymId> Image::symbolAt(uint64_t a) const {
 
 std::string Image::describe(uint64_t a) const {
   if (a == sentinel()) return "<return to godefer-emu>";
+  if (a >= runtimeSlot(kRuntimeSlots - 1) && a < sentinel()) return "runtime.gopanic";
   auto id = symbolAt(a);
   if (!id) return fmt::format("{:#x}", a);
   std::string name = obj->displayName(*id);

@@ -61,6 +61,10 @@ public:
   std::string describe(uint64_t a) const;
   // The extern slot reserved for the emulator's own return sentinel.
   uint64_t sentinel() const { return externEnd - kExternSlot; }
+  // Slots the runtime model keeps for itself (continuations of runtime code that calls Go
+  // code, such as gopanic running deferred calls): k in [0, kRuntimeSlots).
+  static constexpr int kRuntimeSlots = 4;
+  uint64_t runtimeSlot(int k) const { return externEnd - uint64_t(2 + k) * kExternSlot; }
 
   // Source position of a text address: base file name and line, as objdump prints them.
   struct Position {

@@ -5,6 +5,7 @@
 #include "loader/objdump.h"
 
 #include <algorithm>
+#include <array>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -84,8 +85,10 @@ template <class T, class Less> class GoSort {
 public:
   GoSort(std::vector<T>& v, Less less) : v_(v), less_(less) {}
 
-  // sort.Sort of Go 1.19+ and slices.SortFunc: pattern-defeating quicksort.
-  void pdqsort() {
+  // sort.Sort of Go 1.19-1.23 and slices.SortFunc of Go 1.24: pattern-defeating quicksort.
+  // The pattern breaker's xorshift shifts changed from 13/17/5 to 13/7/17 in Go 1.24.
+  void pdqsort(int goMinor) {
+    xorshift_ = goMinor >= 24 ? std::array{13, 7, 17} : std::array{13, 17, 5};
     int n = int(v_.size());
     if (n > 1) pdq(0, n, bitLen(uint64_t(n)));
   }
@@ -243,9 +246,9 @@ private:
     uint64_t random = uint64_t(length); // xorshift seeded with the length
     uint64_t modulus = uint64_t(1) << bitLen(uint64_t(length));
     for (int idx = a + (length / 4) * 2 - 1; idx <= a + (length / 4) * 2 + 1; idx++) {
-      random ^= random << 13;
-      random ^= random >> 17;
-      random ^= random << 5;
+      random ^= random << xorshift_[0];
+      random ^= random >> xorshift_[1];
+      random ^= random << xorshift_[2];
       int other = int(random & (modulus - 1));
       if (other >= length) other -= length;
       swap(idx, a + other);
@@ -373,6 +376,7 @@ private:
 
   std::vector<T>& v_;
   Less less_;
+  std::array<int, 3> xorshift_{};
 };
 
 class Printer {
@@ -429,11 +433,10 @@ private:
       syms_.push_back({listedName(s), addrOf(s), s.size, id});
     }
     syms_.resize(syms_.size() + undefinedCount());
-    if (getenv("H2DUMP")) { for (auto& x : syms_) fprintf(stderr, "%s %llu\n", x.name.empty() ? "U" : x.name.c_str(), (unsigned long long)x.addr); }
     auto byAddr = [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; };
     GoSort sorter(syms_, byAddr);
     if (minor_ <= 15) sorter.quickSort();
-    else sorter.pdqsort();
+    else sorter.pdqsort(minor_);
   }
 
   // How many undefined entries objdump's table has. Go 1.16+: one per Nonpkgref record and one

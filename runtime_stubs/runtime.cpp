@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "runtime_stubs/asm.h"
+#include "runtime_stubs/types.h"
 
 namespace gd::rt {
 namespace {
@@ -69,6 +70,19 @@ bool Runtime::setup(Guest& g) {
     g.setReg(Reg::R14, kGAddr);
     g.zeroX15();
   }
+  // Descriptors of predeclared types (type:int, type:*int, type:string, ...), which objects
+  // reference but never define.
+  for (loader::SymId id = 0; id < img_.obj->symbols.size(); id++) {
+    const auto& s = img_.obj->sym(id);
+    if (s.defined() || !img_.address(id)) continue;
+    auto facts = builtinTypeFacts(typeStringOfSymbol(s.name));
+    if (!facts) continue;
+    uint64_t t = img_.address(id);
+    g.put64(t + typeoff::Size, facts->size);
+    g.put8(t + typeoff::Align, facts->align);
+    g.put8(t + typeoff::FieldAlign, facts->align);
+    g.put8(t + typeoff::Kind, facts->kind);
+  }
   return true;
 }
 
@@ -127,7 +141,9 @@ void Runtime::output(const std::string& bytes) {
   if (listener_) listener_->guestOutput({2, bytes});
 }
 
-Runtime::State Runtime::state() const { return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_}; }
+Runtime::State Runtime::state() const {
+  return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_, panics_};
+}
 
 void Runtime::restore(const State& s) {
   stackLo_ = s.stackLo;
@@ -135,6 +151,7 @@ void Runtime::restore(const State& s) {
   heapNext_ = s.heapNext;
   heapMapped_ = s.heapMapped;
   calls_ = s.calls;
+  panics_ = s.panics;
 }
 
 const std::map<std::string, Runtime::Model>& Runtime::registry() {
@@ -162,6 +179,22 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.printsp", &Runtime::printsp},
       {"runtime.newobject", &Runtime::newobject},
       {"runtime.mallocgc", &Runtime::mallocgc},
+      {"runtime.gopanic", &Runtime::gopanic},
+      {"runtime.gorecover", &Runtime::gorecover},
+      {"runtime.panicdivide", &Runtime::panicdivide},
+      {"runtime.panicshift", &Runtime::panicshift},
+      {"runtime.panicoverflow", &Runtime::panicoverflow},
+      {"runtime.convT16", &Runtime::convT},
+      {"runtime.convT32", &Runtime::convT},
+      {"runtime.convT64", &Runtime::convT},
+      {"runtime.convTstring", &Runtime::convT},
+      {"runtime.convTslice", &Runtime::convT},
+      {"runtime.convT", &Runtime::convT},
+      {"runtime.convTnoptr", &Runtime::convT},
+      {"runtime.convT2E", &Runtime::convT2E},
+      {"runtime.convT2Enoptr", &Runtime::convT2E},
+      {"runtime.convT2I", &Runtime::convT2E},
+      {"runtime.convT2Inoptr", &Runtime::convT2E},
       {"runtime.gcWriteBarrier", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierCX", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierBX", &Runtime::gcWriteBarrier},
@@ -178,14 +211,33 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
   return r;
 }
 
+bool isBoundsPanic(const std::string& name) {
+  static const char* const kinds[] = {"Index", "SliceAlen", "SliceAcap", "SliceB",
+                                      "Slice3Alen", "Slice3Acap", "Slice3B", "Slice3C"};
+  if (name == "runtime.panicSliceConvert") return true;
+  for (const char* k : kinds) {
+    std::string base = std::string("runtime.panic") + k;
+    if (name == base || name == base + "U") return true;
+  }
+  return false;
+}
+
 StubResult Runtime::onExtern(Guest& g, uint64_t pc) {
+  if (pc >= img_.runtimeSlot(loader::Image::kRuntimeSlots - 1) && pc < img_.sentinel())
+    return panicContinue(g); // a deferred call run by gopanic returned
   auto id = img_.externAt(pc);
   if (!id) return fault(fmt::format("execution reached {:#x}, which is no function", pc));
   const std::string& name = img_.obj->sym(*id).name;
   bool continuation = pc != img_.address(*id);
   Call call(*this, g, name, continuation);
   auto it = registry().find(name);
-  if (it == registry().end()) return unsupported(g, name);
+  if (it == registry().end()) {
+    if (isBoundsPanic(name)) {
+      calls_[name]++;
+      return panicBounds(g, call);
+    }
+    return unsupported(g, name);
+  }
   if (!continuation) calls_[name]++;
   return (this->*(it->second))(g, call);
 }

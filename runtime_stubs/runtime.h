@@ -86,10 +86,40 @@ public:
   // Heap allocation, zeroed, aligned as mallocgc would round small sizes.
   std::optional<uint64_t> alloc(Guest& g, uint64_t size);
 
+  // A stack frame, as Go's unwinder sees it: pc, sp (SP while in the frame), fp (the caller's
+  // SP, just above the return address), lr (the return address).
+  struct Frame {
+    uint64_t pc = 0, sp = 0, fp = 0, lr = 0;
+    std::string function;
+  };
+  // Unwinds from (pc, sp) with the objects' pcsp tables through runtime-model frames, up to the
+  // first frame (the one that returns to the emulator's sentinel).
+  std::vector<Frame> unwind(const Guest& g, uint64_t pc, uint64_t sp) const;
+
+  // A fault in Go code at `pc` touching `addr`: what the signal handler and sigpanic do (a
+  // nil dereference becomes a recoverable runtime error; other addresses are fatal).
+  StubResult memoryFault(Guest& g, uint64_t pc, uint64_t addr);
+
+  // One panic (or, from Go 1.22, one deferreturn) in progress: the runtime's own frame that
+  // calls deferred functions and resumes when they return.
+  struct PanicRun {
+    uint64_t p = 0;        // the _panic record in guest memory
+    uint64_t entrySp = 0;  // [entrySp] = return address into the panicking frame
+    uint64_t callSp = 0;   // SP at which deferred calls are made: p.argp = callSp + 8
+    uint64_t d = 0;        // Go 1.15-1.21: the record being run
+    bool runningOpen = false;
+    // Go 1.22+: the frame cursor of _panic.nextFrame
+    uint64_t lr = 0, fp = 0, sp = 0, retpc = 0, deferBitsPtr = 0, slotsPtr = 0;
+    // [signal ...] line of a fault
+    bool signal = false;
+    uint64_t sigAddr = 0, sigPc = 0;
+  };
+
   // The copyable part of the model's state (for time travel: restored with the memory).
   struct State {
     uint64_t stackLo, mappedLo, heapNext, heapMapped;
     std::map<std::string, int> calls;
+    std::vector<PanicRun> panics;
   };
   State state() const;
   void restore(const State& s);
@@ -128,6 +158,31 @@ private:
   StubResult printeface(Guest& g, Call& c);
   StubResult printnl(Guest& g, Call& c);
   StubResult printsp(Guest& g, Call& c);
+  // panic.cpp
+  StubResult gopanic(Guest& g, Call& c);
+  StubResult gorecover(Guest& g, Call& c);
+  StubResult startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64_t data,
+                        const PanicRun& signal);
+  StubResult panicContinue(Guest& g);
+  StubResult panicLoop115(Guest& g);
+  StubResult panicLoop122(Guest& g);
+  bool nextFrame122(const Guest& g, PanicRun& r);
+  StubResult callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args, uint32_t siz);
+  StubResult recover115(Guest& g, uint64_t sp, uint64_t pc);
+  StubResult recover122(Guest& g, PanicRun& r);
+  StubResult fatalPanic(Guest& g);
+  std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
+  uint64_t runtimeError(Guest& g, const std::string& message);
+  uint64_t addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint64_t skipSp);
+  bool openDeferInfo(const Guest& g, uint64_t pc, uint64_t& fd) const;
+  // errors.cpp
+  StubResult panicBounds(Guest& g, Call& c);
+  StubResult panicdivide(Guest& g, Call& c);
+  StubResult panicshift(Guest& g, Call& c);
+  StubResult panicoverflow(Guest& g, Call& c);
+  StubResult raise(Guest& g, Call& c, const std::string& message);
+  StubResult convT(Guest& g, Call& c);
+  StubResult convT2E(Guest& g, Call& c);
   // memory.cpp
   StubResult newobject(Guest& g, Call& c);
   StubResult mallocgc(Guest& g, Call& c);
@@ -147,6 +202,8 @@ private:
   uint64_t stackLo_ = 0, mappedLo_ = 0;
   uint64_t heapNext_ = kHeapAllocStart, heapMapped_ = 0;
   std::map<std::string, int> calls_;
+  std::vector<PanicRun> panics_;
+  uint64_t errorType_ = 0; // our descriptor for runtime error values (runtime.Error)
 };
 
 // The call being modelled: where it came from and its arguments under the object's ABI

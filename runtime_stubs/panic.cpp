@@ -1,0 +1,584 @@
+// gopanic, gorecover and recovery, as src/runtime/panic.go of each generation does them
+// (docs/go-internals.md §9):
+//  - Go 1.15-1.21 walk the defer chain: each record is marked started and run with p.argp set
+//    to the caller's argument pointer; open-coded frames get a record added by
+//    addOneOpenDeferFrame. Recovery resumes at d.pc with SP = d.sp and AX = 1.
+//  - Go 1.22+ walk the frames (_panic.nextFrame): for each frame, its open-coded slots (highest
+//    deferBits bit first), then its linked records. Recovery resumes at p.retpc with SP = p.sp,
+//    BP = p.fp - 16, AX = 1.
+// The model runs deferred calls as real guest calls that return into a runtime slot, where the
+// loop resumes; the _panic and _defer records live in guest memory.
+#include <fmt/format.h>
+
+#include "loader/pctab.h"
+#include "runtime_stubs/format.h"
+#include "runtime_stubs/runtime.h"
+#include "runtime_stubs/types.h"
+
+namespace gd::rt {
+namespace {
+
+uint64_t readUvarint(const Guest& g, uint64_t& p) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b = g.u8(p++).value_or(0);
+    v |= uint64_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
+int highestBit(uint8_t bits) {
+  for (int i = 7; i >= 0; i--)
+    if (bits & (1 << i)) return i;
+  return -1;
+}
+
+} // namespace
+
+// ---- frames ----
+
+std::vector<Runtime::Frame> Runtime::unwind(const Guest& g, uint64_t pc, uint64_t sp) const {
+  std::vector<Frame> frames;
+  while (frames.size() < 100000 && pc && pc != img_.sentinel()) {
+    Frame f{pc, sp, 0, 0, img_.describe(pc)};
+    if (pc >= img_.externStart && pc < img_.externEnd) {
+      f.fp = sp + 8; // runtime model frames hold just their return address...
+      for (const PanicRun& r : panics_)
+        if (r.callSp + 8 == sp) { // ...except gopanic's, which spans up to its entry
+          f.fp = r.entrySp + 8;
+          f.function = "runtime.gopanic";
+        }
+      auto id = img_.externAt(pc);
+      if (id) f.function = img_.obj->sym(*id).name;
+    } else {
+      auto id = img_.symbolAt(pc);
+      if (!id || !img_.obj->sym(*id).func) break;
+      auto sp_ = loader::PcTable::decode(img_.obj->sym(*id).func->pcsp);
+      uint32_t off = uint32_t(pc - img_.address(*id));
+      auto delta = sp_.lookup(off);
+      if (!delta && off) delta = sp_.lookup(off - 1); // a return address at the very end
+      f.fp = sp + uint64_t(delta.value_or(0)) + 8;
+    }
+    f.lr = g.u64(f.fp - 8).value_or(0);
+    frames.push_back(f);
+    pc = f.lr;
+    sp = f.fp;
+  }
+  return frames;
+}
+
+// FUNCDATA_OpenCodedDeferInfo of the function at pc: the address of its bytes in memory.
+bool Runtime::openDeferInfo(const Guest&, uint64_t pc, uint64_t& fd) const {
+  auto id = img_.symbolAt(pc);
+  if (!id) return false;
+  const auto& sym = img_.obj->sym(*id);
+  uint8_t idx = img_.obj->profile->funcdataOpenCodedDefer;
+  if (!sym.func || idx >= sym.func->funcdata.size()) return false;
+  loader::SymId fdSym = sym.func->funcdata[idx];
+  if (fdSym == loader::kNoSym || !img_.address(fdSym)) return false;
+  fd = img_.address(fdSym);
+  return true;
+}
+
+namespace {
+// The linker's FuncInfo.deferreturn: the offset of the CALL to runtime.deferreturn.
+uint64_t deferreturnPc(const loader::Image& img, uint64_t pc) {
+  auto id = img.symbolAt(pc);
+  if (!id) return 0;
+  const auto& sym = img.obj->sym(*id);
+  for (const auto& r : sym.relocs)
+    if (r.kind == loader::RelocKind::Call && r.sym != loader::kNoSym &&
+        img.obj->sym(r.sym).name == "runtime.deferreturn")
+      return img.address(*id) + uint64_t(r.off) - 1;
+  return 0;
+}
+} // namespace
+
+// Go 1.15-1.21 addOneOpenDeferFrame: finds the next frame (above skipSp's) with open-coded
+// defers and inserts a record for it into the chain, ordered by sp. Returns the record or 0.
+uint64_t Runtime::addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint64_t skipSp) {
+  const DeferLayout& L = prof_.defer;
+  for (const Frame& f : unwind(g, pc, sp)) {
+    if (skipSp && f.sp <= skipSp) continue;
+    uint64_t fd;
+    if (!openDeferInfo(g, f.pc, fd)) continue;
+    uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0), prev = 0;
+    while (d) {
+      uint64_t dsp = g.u64(d + L.sp).value_or(0);
+      if (f.sp < dsp) break;
+      if (f.sp == dsp) return 0; // already there
+      prev = d;
+      d = g.u64(d + L.link).value_or(0);
+    }
+    uint64_t p = fd;
+    uint64_t maxargsize = prof_.minor == 15 ? readUvarint(g, p) : 0;
+    auto d1 = alloc(g, L.size + maxargsize);
+    if (!d1) return 0;
+    g.put8(*d1 + uint64_t(L.openDefer), 1);
+    g.put8(*d1 + uint64_t(L.heap), 1);
+    g.put64(*d1 + L.pc, deferreturnPc(img_, f.pc));
+    g.put64(*d1 + uint64_t(L.varp), f.fp - 16);
+    g.put64(*d1 + uint64_t(L.fd), fd);
+    g.put64(*d1 + uint64_t(L.framepc), f.pc);
+    g.put64(*d1 + L.sp, f.sp);
+    g.put64(*d1 + L.link, d);
+    if (L.siz >= 0) g.put32(*d1 + uint64_t(L.siz), uint32_t(maxargsize));
+    g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, *d1);
+    return *d1;
+  }
+  return 0;
+}
+
+// ---- panic values ----
+
+uint64_t Runtime::runtimeError(Guest& g, const std::string& message) {
+  // runtime.Error values are printed by their Error method; ours carry the finished text in a
+  // string header behind our own type descriptor.
+  if (!errorType_) {
+    auto t = alloc(g, 48);
+    if (!t) return 0;
+    errorType_ = *t;
+    g.put64(errorType_ + typeoff::Size, 16);
+    g.put8(errorType_ + typeoff::Kind, kind::String);
+  }
+  auto bytes = alloc(g, message.size());
+  auto hdr = alloc(g, 16);
+  if (!bytes || !hdr) return 0;
+  g.write(*bytes, message.data(), message.size());
+  g.put64(*hdr, *bytes);
+  g.put64(*hdr + 8, message.size());
+  return *hdr;
+}
+
+std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data) const {
+  auto readString = [&](uint64_t hdr) {
+    uint64_t p = g.u64(hdr).value_or(0), n = g.u64(hdr + 8).value_or(0);
+    if (n > (1u << 20)) return std::string("<bad string>");
+    std::string s(n, '\0');
+    if (n) g.read(p, s.data(), n);
+    if (prof_.minor >= 23) { // printindented: a tab after each newline
+      std::string out;
+      for (char c : s) {
+        out += c;
+        if (c == '\n') out += '\t';
+      }
+      return out;
+    }
+    return s;
+  };
+  if (!type) return "nil";
+  if (type == errorType_) return readString(data);
+  std::string tname;
+  if (auto id = img_.symbolAt(type)) tname = typeStringOfSymbol(img_.obj->sym(*id).name);
+  uint8_t k = g.u8(type + typeoff::Kind).value_or(0) & kind::Mask;
+  bool direct = g.u8(type + typeoff::Kind).value_or(0) & kind::DirectIface;
+  auto word = [&](uint32_t size) -> uint64_t {
+    uint64_t v = 0;
+    if (direct) return data;
+    g.read(data, &v, size);
+    return v;
+  };
+  std::string v;
+  switch (k) {
+  case kind::Bool: v = word(1) ? "true" : "false"; break;
+  case kind::Int:
+  case kind::Int64: v = formatGoInt(int64_t(word(8))); break;
+  case kind::Int32: v = formatGoInt(int32_t(word(4))); break;
+  case kind::Int16: v = formatGoInt(int16_t(word(2))); break;
+  case kind::Int8: v = formatGoInt(int8_t(word(1))); break;
+  case kind::Uint:
+  case kind::Uint64:
+  case kind::Uintptr: v = fmt::format("{}", word(8)); break;
+  case kind::Uint32: v = fmt::format("{}", uint32_t(word(4))); break;
+  case kind::Uint16: v = fmt::format("{}", uint16_t(word(2))); break;
+  case kind::Uint8: v = fmt::format("{}", uint8_t(word(1))); break;
+  case kind::Float64: {
+    uint64_t b = word(8);
+    double d;
+    std::memcpy(&d, &b, 8);
+    v = formatGoFloat(d);
+    break;
+  }
+  case kind::Float32: {
+    uint32_t b = uint32_t(word(4));
+    float f;
+    std::memcpy(&f, &b, 4);
+    v = formatGoFloat(f);
+    break;
+  }
+  case kind::String: v = readString(data); break;
+  default:
+    return fmt::format("({}) {:#x}", tname.empty() ? "?" : tname, data);
+  }
+  bool predeclared = builtinTypeFacts(tname).has_value();
+  if (predeclared) return v;
+  if (k == kind::String) return fmt::format("{}(\"{}\")", tname, v);
+  return fmt::format("{}({})", tname, v);
+}
+
+// ---- gopanic ----
+
+StubResult Runtime::gopanic(Guest& g, Call& c) {
+  auto t = c.intArg(), d = c.intArg();
+  if (!t || !d) return fault("gopanic: cannot read its argument");
+  return startPanic(g, c.entrySp(), *t, *d, PanicRun{});
+}
+
+StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64_t data,
+                               const PanicRun& signal) {
+  const PanicLayout& P = prof_.panic;
+  auto p = alloc(g, P.size);
+  if (!p) return fault("gopanic: heap exhausted");
+  g.put64(*p + P.arg, type);
+  g.put64(*p + P.arg + 8, data);
+  g.put64(*p + P.link, g.u64(kGAddr + prof_.g.panic).value_or(0));
+  g.put64(kGAddr + prof_.g.panic, *p);
+  PanicRun r = signal;
+  r.p = *p;
+  r.entrySp = entrySp;
+  r.callSp = ((entrySp - 0x400) & ~uint64_t(15)) - 8; // gopanic's own frame below the caller
+  if (P.startSP >= 0) g.put64(*p + uint64_t(P.startSP), r.callSp + 8);
+  if (P.startPC >= 0) g.put64(*p + uint64_t(P.startPC), g.u64(entrySp).value_or(0));
+  RuntimeEvent e{RuntimeEventKind::PanicStarted, "runtime.gopanic"};
+  uint64_t ret = g.u64(entrySp).value_or(0);
+  e.pc = signal.signal ? ret : ret - 5;
+  e.record = *p;
+  e.detail = panicValueText(g, type, data);
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  if (prof_.minor >= 22) {
+    r.lr = ret;
+    r.fp = entrySp + 8;
+    panics_.push_back(r);
+    if (!nextFrame122(g, panics_.back())) panics_.back().lr = 0;
+    return panicLoop122(g);
+  }
+  panics_.push_back(r);
+  addOneOpenDeferFrame(g, ret, entrySp + 8, 0);
+  return panicLoop115(g);
+}
+
+StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args,
+                                 uint32_t siz) {
+  auto code = g.u64(fn);
+  if (!fn || !code) return fault(fmt::format("gopanic: deferred call with no function ({:#x})", fn));
+  uint64_t sp = r.callSp;
+  if (siz) {
+    std::vector<uint8_t> buf(siz);
+    if (!g.read(args, buf.data(), siz) || !g.write(sp + 8, buf.data(), siz))
+      return fault("gopanic: cannot copy the deferred call's arguments");
+  }
+  g.put64(r.p + prof_.panic.argp, sp + 8); // p.argp: recover() in the callee matches it
+  g.put64(sp, img_.runtimeSlot(0));
+  RuntimeEvent e{RuntimeEventKind::DeferRun, "runtime.gopanic"};
+  e.pc = g.u64(r.entrySp).value_or(0);
+  e.record = r.d;
+  e.sp = r.sp;
+  e.fn = fn;
+  e.fnCode = *code;
+  e.fnName = funcvalName(g, fn);
+  e.argBytes = siz;
+  e.returnTo = img_.runtimeSlot(0);
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.setReg(Reg::RSP, sp);
+  g.setReg(Reg::RDX, fn);
+  g.setReg(Reg::RIP, *code);
+  if (prof_.registerAbi) {
+    g.setReg(Reg::R14, kGAddr);
+    g.zeroX15();
+  }
+  return {};
+}
+
+// The deferred call returned into gopanic's slot: finish that record, then go on.
+StubResult Runtime::panicContinue(Guest& g) {
+  if (panics_.empty()) return fault("return into gopanic with no panic in progress");
+  PanicRun& r = panics_.back();
+  if (prof_.minor >= 22) return panicLoop122(g);
+  const DeferLayout& L = prof_.defer;
+  const PanicLayout& P = prof_.panic;
+  g.put64(r.p + P.argp, 0);
+  uint64_t d = r.d;
+  bool recovered = g.u8(r.p + P.recovered).value_or(0);
+  bool done = true;
+  if (r.runningOpen) {
+    bool aborted = P.aborted >= 0 && g.u8(r.p + uint64_t(P.aborted)).value_or(0);
+    uint64_t fd = g.u64(d + uint64_t(L.fd)).value_or(0);
+    uint64_t varp = g.u64(d + uint64_t(L.varp)).value_or(0);
+    uint64_t q = fd;
+    if (prof_.minor == 15) readUvarint(g, q);
+    uint64_t bitsOff = readUvarint(g, q);
+    uint8_t bits = g.u8(varp - bitsOff).value_or(0);
+    if (!aborted && !recovered && bits) return panicLoop115(g); // more of this frame to run
+    done = aborted || bits == 0;
+  }
+  if (g.u64(kGAddr + prof_.g.defer).value_or(0) != d) {
+    output("fatal error: bad defer entry in panic\n");
+    return {StubStatus::Exit, 2, "bad defer entry in panic"};
+  }
+  if (L.panic >= 0) g.put64(d + uint64_t(L.panic), 0);
+  uint64_t pc = g.u64(d + L.pc).value_or(0), sp = g.u64(d + L.sp).value_or(0);
+  if (r.runningOpen && done && !recovered)
+    addOneOpenDeferFrame(g, g.u64(d + uint64_t(L.framepc)).value_or(0), sp, sp);
+  if (done) g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  r.d = 0;
+  r.runningOpen = false;
+  if (recovered) {
+    if (done) { // drop open-coded records that never started (their frames are gone)
+      uint64_t prev = 0, x = g.u64(kGAddr + prof_.g.defer).value_or(0);
+      while (x) {
+        uint64_t next = g.u64(x + L.link).value_or(0);
+        bool open = g.u8(x + uint64_t(L.openDefer)).value_or(0);
+        bool started = g.u8(x + uint64_t(L.started)).value_or(0);
+        if (open && started) break;
+        if (open) g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, next);
+        else prev = x;
+        x = next;
+      }
+    }
+    return recover115(g, sp, pc);
+  }
+  return panicLoop115(g);
+}
+
+// Go 1.15-1.21: the gopanic loop over g._defer.
+StubResult Runtime::panicLoop115(Guest& g) {
+  PanicRun& r = panics_.back();
+  const DeferLayout& L = prof_.defer;
+  while (true) {
+    uint64_t d = r.d ? r.d : g.u64(kGAddr + prof_.g.defer).value_or(0);
+    if (!d) return fatalPanic(g);
+    bool open = g.u8(d + uint64_t(L.openDefer)).value_or(0);
+    if (!r.d) {
+      if (g.u8(d + uint64_t(L.started)).value_or(0)) {
+        // Started by an earlier panic, which this one aborts.
+        uint64_t old = g.u64(d + uint64_t(L.panic)).value_or(0);
+        if (old && prof_.panic.aborted >= 0) g.put8(old + uint64_t(prof_.panic.aborted), 1);
+        g.put64(d + uint64_t(L.panic), 0);
+        if (!open) {
+          g.put64(d + L.fn, 0);
+          g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+          continue;
+        }
+      }
+      g.put8(d + uint64_t(L.started), 1);
+      g.put64(d + uint64_t(L.panic), r.p);
+      r.d = d;
+    }
+    if (!open) {
+      uint64_t fn = g.u64(d + L.fn).value_or(0);
+      uint32_t siz = L.siz >= 0 ? g.u32(d + uint64_t(L.siz)).value_or(0) : 0;
+      r.sp = g.u64(d + L.sp).value_or(0);
+      return callDeferred(g, r, fn, d + L.size, siz);
+    }
+    // runOpenDeferFrame: the highest set bit of the frame's deferBits runs next.
+    r.runningOpen = true;
+    uint64_t fd = g.u64(d + uint64_t(L.fd)).value_or(0);
+    uint64_t varp = g.u64(d + uint64_t(L.varp)).value_or(0);
+    uint64_t q = fd;
+    if (prof_.minor == 15) readUvarint(g, q); // maxargsize
+    uint64_t bitsOff = readUvarint(g, q);
+    uint64_t n = readUvarint(g, q);
+    uint8_t bits = g.u8(varp - bitsOff).value_or(0);
+    for (int i = int(n) - 1; i >= 0; i--) {
+      uint64_t argWidth = 0, closureOff, nArgs = 0;
+      if (prof_.minor == 15) {
+        argWidth = readUvarint(g, q);
+        closureOff = readUvarint(g, q);
+        nArgs = readUvarint(g, q);
+      } else {
+        closureOff = readUvarint(g, q);
+      }
+      std::vector<std::array<uint64_t, 3>> argSpec(nArgs);
+      for (auto& a : argSpec)
+        for (auto& x : a) x = readUvarint(g, q);
+      if (!(bits & (1 << i))) continue;
+      uint64_t closure = g.u64(varp - closureOff).value_or(0);
+      g.put64(d + L.fn, closure);
+      for (const auto& [argOff, argLen, callOff] : argSpec) {
+        std::vector<uint8_t> buf(argLen);
+        g.read(varp - argOff, buf.data(), argLen);
+        g.write(d + L.size + callOff, buf.data(), argLen);
+      }
+      g.put8(varp - bitsOff, bits & ~(1 << i));
+      r.sp = g.u64(d + L.sp).value_or(0);
+      return callDeferred(g, r, closure, d + L.size, uint32_t(argWidth));
+    }
+    // No bits left: the frame is done (panicContinue's bookkeeping, without a call).
+    return panicContinue(g);
+  }
+}
+
+StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
+  const PanicLayout& P = prof_.panic;
+  uint64_t p = panics_.back().p;
+  uint64_t next = g.u64(p + P.link).value_or(0);
+  while (next && P.aborted >= 0 && g.u8(next + uint64_t(P.aborted)).value_or(0))
+    next = g.u64(next + P.link).value_or(0);
+  g.put64(kGAddr + prof_.g.panic, next);
+  // Panics whose gopanic frames lie below the recovering frame are gone with them.
+  while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
+  RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};
+  e.pc = pc;
+  e.sp = sp;
+  e.fnName = img_.describe(pc);
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.setReg(Reg::RSP, sp);
+  g.setReg(Reg::RIP, pc);
+  g.setReg(Reg::RAX, 1);
+  if (prof_.minor >= 21) g.setReg(Reg::RBP, g.u64(sp - 16).value_or(0));
+  if (prof_.registerAbi) {
+    g.setReg(Reg::R14, kGAddr);
+    g.zeroX15();
+  }
+  return {};
+}
+
+// Go 1.22+ _panic.nextFrame: the next frame up with linked or open-coded defers.
+bool Runtime::nextFrame122(const Guest& g, PanicRun& r) {
+  if (!r.lr) return false;
+  uint64_t limit = 0;
+  if (uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0))
+    limit = g.u64(d + prof_.defer.sp).value_or(0);
+  for (const Frame& f : unwind(g, r.lr, r.fp)) {
+    bool found = f.sp == limit;
+    uint64_t fd;
+    if (!found && openDeferInfo(g, f.pc, fd)) {
+      uint64_t q = fd, varp = f.fp - 16;
+      uint64_t bitsOff = readUvarint(g, q), slotsOff = readUvarint(g, q);
+      if (g.u8(varp - bitsOff).value_or(0)) {
+        r.retpc = deferreturnPc(img_, f.pc);
+        r.deferBitsPtr = varp - bitsOff;
+        r.slotsPtr = varp - slotsOff;
+        found = true;
+      }
+    }
+    if (found) {
+      r.lr = f.lr;
+      r.sp = f.sp;
+      r.fp = f.fp;
+      return true;
+    }
+  }
+  r.lr = 0;
+  return false;
+}
+
+StubResult Runtime::panicLoop122(Guest& g) {
+  PanicRun& r = panics_.back();
+  const PanicLayout& P = prof_.panic;
+  if (g.u8(r.p + P.recovered).value_or(0)) return recover122(g, r);
+  g.put64(r.p + P.argp, r.callSp + 8);
+  while (true) {
+    while (r.deferBitsPtr) {
+      uint8_t bits = g.u8(r.deferBitsPtr).value_or(0);
+      if (!bits) {
+        r.deferBitsPtr = 0;
+        break;
+      }
+      int i = highestBit(bits);
+      g.put8(r.deferBitsPtr, bits & ~(1 << i));
+      uint64_t fn = g.u64(r.slotsPtr + 8 * uint64_t(i)).value_or(0);
+      return callDeferred(g, r, fn, 0, 0);
+    }
+    uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
+    if (d && g.u64(d + prof_.defer.sp).value_or(0) == r.sp) {
+      uint64_t fn = g.u64(d + prof_.defer.fn).value_or(0);
+      r.retpc = g.u64(d + prof_.defer.pc).value_or(0);
+      r.d = d;
+      g.put64(kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0));
+      return callDeferred(g, r, fn, 0, 0);
+    }
+    if (!nextFrame122(g, r)) return fatalPanic(g);
+  }
+}
+
+StubResult Runtime::recover122(Guest& g, PanicRun& r) {
+  uint64_t pc = r.retpc, sp = r.sp, fp = r.fp;
+  const PanicLayout& P = prof_.panic;
+  // Unwind the panic stack: panics started below the recovering frame are over.
+  uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
+  while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp) p = g.u64(p + P.link).value_or(0);
+  g.put64(kGAddr + prof_.g.panic, p);
+  while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
+  RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};
+  e.pc = pc;
+  e.sp = sp;
+  e.fnName = img_.describe(pc);
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.setReg(Reg::RSP, sp);
+  g.setReg(Reg::RIP, pc);
+  g.setReg(Reg::RBP, fp - 16);
+  g.setReg(Reg::RAX, 1);
+  g.setReg(Reg::R14, kGAddr);
+  g.zeroX15();
+  return {};
+}
+
+// No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.
+StubResult Runtime::fatalPanic(Guest& g) {
+  const PanicLayout& P = prof_.panic;
+  std::vector<uint64_t> chain;
+  for (uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0); p && chain.size() < 1000;
+       p = g.u64(p + P.link).value_or(0))
+    chain.push_back(p);
+  std::string text;
+  for (size_t k = chain.size(); k-- > 0;) {
+    uint64_t p = chain[k];
+    bool goexit = P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0);
+    if (goexit) continue;
+    text += "panic: " + panicValueText(g, g.u64(p + P.arg).value_or(0),
+                                       g.u64(p + P.arg + 8).value_or(0));
+    if (g.u8(p + P.recovered).value_or(0)) text += " [recovered]";
+    text += "\n";
+    if (k > 0) text += "\t";
+  }
+  const PanicRun& r = panics_.back();
+  if (r.signal)
+    text += fmt::format("[signal SIGSEGV: segmentation violation code=0x1 addr={:#x} pc={:#x}]\n",
+                        r.sigAddr, r.sigPc);
+  text += "\ngoroutine 1 [running]:\n";
+  uint64_t ret = g.u64(r.entrySp).value_or(0);
+  for (const Frame& f : unwind(g, ret, r.entrySp + 8)) {
+    std::string where;
+    if (auto pos = img_.position(f.pc > 0 && !r.signal ? f.pc - 1 : f.pc))
+      where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
+    text += fmt::format("{}(...)\n\t{}\n", f.function.substr(0, f.function.find('+')), where);
+  }
+  output(text);
+  std::string first = text.substr(0, text.find('\n'));
+  return {StubStatus::Exit, 2, first};
+}
+
+// ---- recover ----
+
+StubResult Runtime::gorecover(Guest& g, Call& c) {
+  const PanicLayout& P = prof_.panic;
+  auto argp = c.intArg();
+  if (!argp) return fault("gorecover: cannot read its argument");
+  uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
+  uint64_t type = 0, data = 0;
+  bool goexit = p && P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0);
+  if (p && !goexit && !g.u8(p + P.recovered).value_or(0) &&
+      *argp == g.u64(p + P.argp).value_or(0)) {
+    g.put8(p + P.recovered, 1);
+    type = g.u64(p + P.arg).value_or(0);
+    data = g.u64(p + P.arg + 8).value_or(0);
+  }
+  RuntimeEvent e{RuntimeEventKind::Recover, c.name()};
+  e.pc = c.callSite();
+  e.record = p;
+  e.detail = type ? "recovered " + panicValueText(g, type, data)
+                  : (p ? "nil (not called directly by the deferred function of a panic)"
+                       : "nil (no panic)");
+  emit(std::move(e));
+  c.intResult(type);
+  c.intResult(data);
+  return returnToCaller(g);
+}
+
+} // namespace gd::rt

@@ -1,0 +1,41 @@
+// Type descriptors (internal/abi.Type, runtime._type in older releases; 48-byte header with the
+// same layout in every supported release): the ones of predeclared types are not in objects,
+// so the runtime model writes them; the object's own are read as they are.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gd::rt {
+
+namespace kind { // abi.Kind
+inline constexpr uint8_t Bool = 1, Int = 2, Int8 = 3, Int16 = 4, Int32 = 5, Int64 = 6, Uint = 7,
+                         Uint8 = 8, Uint16 = 9, Uint32 = 10, Uint64 = 11, Uintptr = 12,
+                         Float32 = 13, Float64 = 14, Complex64 = 15, Complex128 = 16, Array = 17,
+                         Chan = 18, Func = 19, Interface = 20, Map = 21, Pointer = 22, Slice = 23,
+                         String = 24, Struct = 25, UnsafePointer = 26;
+inline constexpr uint8_t Mask = 0x1F, DirectIface = 0x20;
+} // namespace kind
+
+namespace typeoff { // field offsets in the type header
+inline constexpr uint64_t Size = 0, PtrData = 8, Hash = 16, TFlag = 20, Align = 21,
+                          FieldAlign = 22, Kind = 23, Equal = 24, GCData = 32, Str = 40,
+                          PtrToThis = 44;
+}
+
+struct TypeFacts {
+  uint64_t size;
+  uint8_t kind; // including DirectIface for pointer-shaped types
+  uint8_t align;
+};
+
+// Facts of a predeclared or composite type named by a Go type string ("int", "*int",
+// "[]string", "error", "func(error) string"); nullopt for named types of a package.
+std::optional<TypeFacts> builtinTypeFacts(const std::string& goType);
+
+// The Go type string of a type symbol: `type:int`, `type.int`, `type:main.T` -> "int", "main.T"
+// (`"".` and `<unlinkable>.` read as `main.`). Empty when the name is not a type symbol.
+std::string typeStringOfSymbol(const std::string& symbolName);
+
+} // namespace gd::rt

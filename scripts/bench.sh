@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds godefer-emu and its benchmarks (Release, in build-bench/), runs godefer_bench
+# (Google Benchmark: emulator throughput untraced and traced, in-process start-up), then times
+# the real command `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` over RUNS runs
+# and prints a short summary.
+#
+# Environment:
+#   BUILD_DIR        build folder (default: <project>/build-bench)
+#   RUNS             start-up runs of the command (default: 50)
+#   BENCH_MIN_TIME   --benchmark_min_time, seconds per benchmark (default: 2)
+#   BENCH_FILTER     --benchmark_filter regex (default: all)
+#   GODEFER_SKIP_BUILD=1  use the existing build as it is
+# Needs only bash, awk and the Debian packages scripts/setup.sh installs (no hyperfine).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build-bench}
+runs=${RUNS:-50}
+min_time=${BENCH_MIN_TIME:-2}
+filter=${BENCH_FILTER:-.}
+
+if [ "${GODEFER_SKIP_BUILD:-0}" != 1 ]; then
+  "$top/scripts/setup.sh" "$build" -DCMAKE_BUILD_TYPE=Release -DGODEFER_TESTS=OFF \
+    -DGODEFER_BENCH=ON
+fi
+bench=$build/bench/godefer_bench
+emu=$build/emulator/godefer-emu
+for f in "$bench" "$emu"; do
+  [ -x "$f" ] || { echo "bench.sh: $f is missing (build failed?)" >&2; exit 1; }
+done
+
+csv=$(mktemp)
+trap 'rm -f "$csv"' EXIT
+echo "== godefer_bench (min time ${min_time}s per benchmark)"
+"$bench" --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
+  --benchmark_out="$csv" --benchmark_out_format=csv
+
+# The real command, process start included: RUNS runs, wall time of each.
+obj=$top/tests/fixtures/go1.15-darwin/nl/deferr.o
+out=$("$emu" -q "$obj" c)
+if [ "$out" != 2 ]; then
+  echo "bench.sh: godefer-emu -q deferr.o c printed '$out', not 2" >&2
+  exit 1
+fi
+times=()
+for ((i = 0; i < runs; i++)); do
+  t0=$EPOCHREALTIME
+  "$emu" -q "$obj" c > /dev/null
+  t1=$EPOCHREALTIME
+  times+=("$t0 $t1")
+done
+startup=$(printf '%s\n' "${times[@]}" | awk '
+  { d = ($2 - $1) * 1000; s += d; if (NR == 1 || d < mn) mn = d; if (d > mx) mx = d }
+  END { printf "mean %.2f ms, min %.2f ms, max %.2f ms", s / NR, mn, mx }')
+
+# One line per benchmark from the CSV (after its context lines; names are quoted).
+summary=$(awk -F, '
+  function rate(r) { return r >= 1e6 ? sprintf("%.1f M", r / 1e6) : sprintf("%.0f k", r / 1e3) }
+  !hdr && /^name,/ { hdr = 1; for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i }; next }
+  !hdr { next }
+  { name = $1; gsub(/"/, "", name); sub(/\/.*/, "", name)
+    unit = $(col["time_unit"])
+    if ($(col["error_occurred"]) == "true") { printf "%s error: %s\n", name, $(col["error_message"]); next }
+    if (("insns/s" in col) && $(col["insns/s"]) != "")
+      printf "%s %s insns/s (%.0f insns per run, %.1f %s cpu per run)\n", name,
+             rate($(col["insns/s"])), $(col["insns/run"]), $(col["cpu_time"]), unit
+    else
+      printf "%s %.0f %s cpu per open+start+run\n", name, $(col["cpu_time"]), unit }' "$csv")
+
+echo
+echo "== summary ($(nproc) cores, $(uname -m))"
+echo "$summary" | sed -e 's/^BM_SpinUntraced /untraced (-q):        /' \
+  -e 's/^BM_SpinText /traced, text trace:   /' -e 's/^BM_SpinJson /traced, JSON trace:   /' \
+  -e 's/^BM_StartupDeferr /start-up in-process:  /'
+echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs: $startup"
