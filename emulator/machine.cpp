@@ -1,5 +1,6 @@
 #include "emulator/machine.h"
 
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -98,11 +99,43 @@ bool Machine::read(uint64_t addr, void* dst, size_t n) const {
 }
 
 bool Machine::write(uint64_t addr, const void* src, size_t n) {
+  if (recorder_) recorder_->beforeWrite(addr, n);
   return uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
 }
 
 bool Machine::mapRW(uint64_t addr, uint64_t size) {
-  return uc_mem_map(uc_, addr, size, UC_PROT_READ | UC_PROT_WRITE) == UC_ERR_OK;
+  if (uc_mem_map(uc_, addr, size, UC_PROT_READ | UC_PROT_WRITE) != UC_ERR_OK) return false;
+  if (recorder_) recorder_->mapped(addr, size);
+  return true;
+}
+
+bool Machine::unmap(uint64_t addr, uint64_t size) {
+  return uc_mem_unmap(uc_, addr, size) == UC_ERR_OK;
+}
+
+void Machine::readRegFile(uint64_t out[kRegFile]) const {
+  static const std::array<int, kRegFile> ids = [] {
+    std::array<int, kRegFile> a{};
+    for (size_t i = 0; i < size_t(rt::Reg::Count); i++) a[i] = ucReg(rt::Reg(i));
+    a[kRegFile - 1] = UC_X86_REG_EFLAGS;
+    return a;
+  }();
+  void* ptrs[kRegFile];
+  for (size_t i = 0; i < kRegFile; i++) ptrs[i] = &out[i];
+  uc_reg_read_batch(uc_, const_cast<int*>(ids.data()), ptrs, int(kRegFile));
+}
+
+void Machine::writeRegFileEntry(size_t index, uint64_t v) {
+  if (index + 1 == kRegFile) setEflags(v);
+  else setReg(rt::Reg(index), v);
+}
+
+bool Machine::readEngineReg(int ucRegId, void* out) const {
+  return uc_reg_read(uc_, ucRegId, out) == UC_ERR_OK;
+}
+
+bool Machine::writeEngineReg(int ucRegId, const void* in) {
+  return uc_reg_write(uc_, ucRegId, in) == UC_ERR_OK;
 }
 
 std::vector<std::pair<uint64_t, uint64_t>> Machine::regions() const {
@@ -118,6 +151,17 @@ std::vector<std::pair<uint64_t, uint64_t>> Machine::regions() const {
 void Machine::setInstructionHook(bool on) { insnHookOn_ = on; }
 
 void Machine::setWriteHook(bool on) {
+  writeHookWanted_ = on;
+  updateWriteHook();
+}
+
+void Machine::setRecorder(MachineRecorder* r) {
+  recorder_ = r;
+  updateWriteHook();
+}
+
+void Machine::updateWriteHook() {
+  bool on = writeHookWanted_ || recorder_;
   if (on && !writeHook_) {
     uc_hook_add(uc_, &writeHook_, UC_HOOK_MEM_WRITE, (void*)&Machine::onWrite, this, 1, 0);
   } else if (!on && writeHook_) {
@@ -133,13 +177,18 @@ void Machine::requestStop() {
 
 void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
   auto* m = static_cast<Machine*>(self);
+  if (m->recorder_ && !m->recorder_->beforeInstruction(addr)) {
+    m->requestStop(); // the instruction does not run and is not counted
+    return;
+  }
   m->executed_++;
   if (m->insnHookOn_ && m->observer_) m->observer_->beforeInstruction(addr);
 }
 
 void Machine::onWrite(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
   auto* m = static_cast<Machine*>(self);
-  if (m->observer_) m->observer_->beforeWrite(addr, uint32_t(size));
+  if (m->recorder_) m->recorder_->beforeWrite(addr, size_t(size));
+  if (m->observer_ && m->writeHookWanted_) m->observer_->beforeWrite(addr, uint32_t(size));
 }
 
 bool Machine::onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64_t, void* self) {
@@ -158,6 +207,12 @@ bool Machine::onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64
 }
 
 Halt Machine::run(uint64_t count) {
+  Halt h = runEngine(count);
+  if (recorder_) recorder_->afterRun();
+  return h;
+}
+
+Halt Machine::runEngine(uint64_t count) {
   pending_.reset();
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;

@@ -43,6 +43,22 @@ public:
   virtual void beforeWrite(uint64_t addr, uint32_t size) = 0;
 };
 
+// Time travel and stop conditions (emulator/undo.h): sees every change to the machine before it
+// happens and may stop execution before an instruction runs.
+class MachineRecorder {
+public:
+  virtual ~MachineRecorder() = default;
+  // Before the instruction at `pc` runs (and is counted); false: stop without running it.
+  virtual bool beforeInstruction(uint64_t pc) = 0;
+  // Before a guest store or a write() through the Guest interface (runtime models).
+  virtual void beforeWrite(uint64_t addr, size_t size) = 0;
+  // After mapRW mapped a new region.
+  virtual void mapped(uint64_t addr, uint64_t size) = 0;
+  // The engine returned from run(): whatever changes next is done by the session or the runtime
+  // model, outside instructions.
+  virtual void afterRun() = 0;
+};
+
 class Machine final : public rt::Guest {
 public:
   static Expected<std::unique_ptr<Machine>> create(const loader::Image& img);
@@ -66,6 +82,10 @@ public:
   void requestStop();
 
   void setObserver(MachineObserver* o) { observer_ = o; }
+  void setRecorder(MachineRecorder* r);
+  MachineRecorder* recorder() const { return recorder_; }
+  // Unmaps a region mapRW made (undoing stack growth or heap chunks).
+  bool unmap(uint64_t addr, uint64_t size);
   // Per-instruction callbacks cost time; they are on only while someone needs them.
   void setInstructionHook(bool on);
   void setWriteHook(bool on);
@@ -79,9 +99,19 @@ public:
   void writeXmm(int n, const uint8_t in[16]);
   uint64_t eflags() const;
   void setEflags(uint64_t v);
+  // The registers the undo log compares at every instruction, read in one engine call:
+  // rt::Reg order (RAX..R15, RIP, FsBase, GsBase), then EFLAGS.
+  static constexpr size_t kRegFile = size_t(rt::Reg::Count) + 1;
+  void readRegFile(uint64_t out[kRegFile]) const;
+  void writeRegFileEntry(size_t index, uint64_t v);
+  // Any Unicorn x86 register by its UC_X86_REG_* id (for state comparison: MXCSR, x87, ...).
+  bool readEngineReg(int ucRegId, void* out) const;
+  bool writeEngineReg(int ucRegId, const void* in);
 
 private:
   Machine() = default;
+  Halt runEngine(uint64_t count);
+  void updateWriteHook();
   static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
   static bool onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
@@ -91,7 +121,9 @@ private:
   uc_engine* uc_ = nullptr;
   uc_hook countHook_ = 0, insnHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
   MachineObserver* observer_ = nullptr;
+  MachineRecorder* recorder_ = nullptr;
   bool insnHookOn_ = false;
+  bool writeHookWanted_ = false;
   uint64_t executed_ = 0;
   std::optional<Halt> pending_; // what a hook recorded before stopping the engine
 };

@@ -74,6 +74,22 @@ public:
   const loader::FuncVars& vars() const { return vars_; }
   uint64_t instructions() const { return machine_->instructionsExecuted(); }
   bool finished() const { return finished_; }
+  loader::SymId function() const { return function_; }
+  uint64_t entrySp() const { return entrySp_; }
+  const SessionOptions& options() const { return opts_; }
+
+  // The session's own part of the run's state, for time travel (emulator/undo.h): restored
+  // together with the machine and the runtime model.
+  struct State {
+    bool finished = false;
+    std::vector<Value> results, watchedValues;
+  };
+  State saveState() const { return {finished_, results_, watchedValues_}; }
+  void restoreState(const State& s) {
+    finished_ = s.finished;
+    results_ = s.results;
+    watchedValues_ = s.watchedValues;
+  }
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
   Value readValue(const std::string& type, uint64_t addr) const;

@@ -8,6 +8,16 @@
 namespace gd::rt {
 namespace {
 
+uint64_t readUvarint(const Guest& g, uint64_t& p) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b = g.u8(p++).value_or(0);
+    v |= uint64_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
 void putBool(Guest& g, uint64_t rec, int32_t off, bool v) {
   if (off >= 0) g.put8(rec + uint64_t(off), v ? 1 : 0);
 }
@@ -94,8 +104,105 @@ StubResult Runtime::deferproc(Guest& g, Call& c) {
 }
 
 StubResult Runtime::deferreturn(Guest& g, Call& c) {
+  if (c.continuation() && !deferreturnResume_.empty() &&
+      deferreturnResume_.back().first == g.reg(Reg::RSP)) {
+    // An open-coded call with stack arguments returned: back to deferreturn's own SP.
+    g.setReg(Reg::RSP, deferreturnResume_.back().second);
+    deferreturnResume_.pop_back();
+    Call again(*this, g, c.name(), true);
+    return deferreturn(g, again);
+  }
   return prof_.deferReturn == DeferReturnStyle::JmpDefer ? deferreturnJmp(g, c)
                                                          : deferreturnLoop(g, c);
+}
+
+// runOpenDeferFrame for deferreturn: the caller's frame has open-coded defers left (after a
+// recovery); run the highest set bit, returning into our slot, until none are left. `d` is the
+// Go 1.15-1.21 record standing for the frame (unlinked when done), 0 for Go 1.22+.
+StubResult Runtime::deferreturnOpen(Guest& g, Call& c, uint64_t d) {
+  if (auto called = runOpenSlot(g, c, d)) return *called;
+  g.put64(kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0));
+  RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
+  e.pc = c.callSite();
+  e.sp = c.callerSp();
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  return returnToCaller(g);
+}
+
+std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
+  const DeferLayout& L = prof_.defer;
+  auto frames = unwind(g, c.returnAddress(), c.callerSp());
+  if (frames.empty()) return fault("deferreturn: cannot find the caller's frame");
+  uint64_t varp = frames[0].fp - 16, fd = 0;
+  if (!openDeferInfo(g, c.returnAddress(), fd)) return fault("deferreturn: no open-coded info");
+  uint64_t q = fd;
+  if (prof_.minor == 15) readUvarint(g, q); // maxargsize
+  uint64_t bitsOff = readUvarint(g, q);
+  uint8_t bits = g.u8(varp - bitsOff).value_or(0);
+  uint64_t closure = 0, argWidth = 0;
+  std::vector<std::array<uint64_t, 3>> argSpec;
+  if (prof_.minor >= 22) {
+    uint64_t slotsOff = readUvarint(g, q);
+    for (int i = 7; i >= 0 && !closure; i--)
+      if (bits & (1 << i)) {
+        closure = g.u64(varp - slotsOff + 8 * uint64_t(i)).value_or(0);
+        bits &= uint8_t(~(1 << i));
+      }
+  } else {
+    uint64_t n = readUvarint(g, q);
+    for (int i = int(n) - 1; i >= 0; i--) {
+      uint64_t width = 0, closureOff, nArgs = 0;
+      if (prof_.minor == 15) {
+        width = readUvarint(g, q);
+        closureOff = readUvarint(g, q);
+        nArgs = readUvarint(g, q);
+      } else {
+        closureOff = readUvarint(g, q);
+      }
+      std::vector<std::array<uint64_t, 3>> spec(nArgs);
+      for (auto& a : spec)
+        for (auto& x : a) x = readUvarint(g, q);
+      if (closure || !(bits & (1 << i))) continue;
+      closure = g.u64(varp - closureOff).value_or(0);
+      argWidth = width;
+      argSpec = std::move(spec);
+      bits &= uint8_t(~(1 << i));
+    }
+  }
+  if (!closure) return std::nullopt; // the frame is done
+  g.put8(varp - bitsOff, bits);
+  uint64_t entry = c.entrySp();
+  uint64_t calleeSp = entry - 8 - ((argWidth + 7) & ~uint64_t(7));
+  for (const auto& [argOff, argLen, callOff] : argSpec) {
+    std::vector<uint8_t> buf(argLen);
+    g.read(varp - argOff, buf.data(), argLen);
+    g.write(calleeSp + 8 + callOff, buf.data(), argLen);
+  }
+  if (argWidth) deferreturnResume_.push_back({calleeSp + 8, entry});
+  else calleeSp = entry - 8;
+  uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
+  auto code = g.u64(closure);
+  if (!code) return fault("deferreturn: open-coded slot holds no function");
+  RuntimeEvent e{RuntimeEventKind::DeferRun, c.name()};
+  e.pc = c.callSite();
+  e.record = d;
+  e.sp = c.callerSp();
+  e.fn = closure;
+  e.fnCode = *code;
+  e.fnName = funcvalName(g, closure) + " (open-coded)";
+  e.returnTo = slot + 8;
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  g.put64(calleeSp, slot + 8);
+  g.setReg(Reg::RSP, calleeSp);
+  g.setReg(Reg::RDX, closure);
+  g.setReg(Reg::RIP, *code);
+  if (prof_.registerAbi) {
+    g.setReg(Reg::R14, kGAddr);
+    g.zeroX15();
+  }
+  return StubResult{};
 }
 
 // Go 1.15: deferreturn(arg0) runs one record of the caller's frame and leaves through
@@ -115,10 +222,7 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
     return returnToCaller(g);
   }
   if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
-    return {StubStatus::Unsupported, 3,
-            fmt::format("deferreturn: open-coded defer record at {:#x} (optimised frame) is not "
-                        "modelled",
-                        d)};
+    return deferreturnOpen(g, c, d);
   uint32_t siz = g.u32(d + uint64_t(L.siz)).value_or(0);
   if (siz) {
     std::vector<uint8_t> args(siz);
@@ -155,6 +259,12 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
 StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   const DeferLayout& L = prof_.defer;
   uint64_t callerSp = c.callerSp();
+  // Go 1.22+: after a recovery in a frame with open-coded defers, the slots still set run first
+  // (the state recovery saves in gp.param). Only the recovery landing pad calls deferreturn in
+  // such frames, so the frame's deferBits are exactly that state.
+  uint64_t fd;
+  if (prof_.minor >= 22 && openDeferInfo(g, c.returnAddress(), fd))
+    if (auto called = runOpenSlot(g, c, 0)) return *called;
   uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
   uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
   if (!d || dsp != callerSp) {
@@ -166,8 +276,7 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
     return returnToCaller(g);
   }
   if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
-    return {StubStatus::Unsupported, 3,
-            fmt::format("deferreturn: open-coded defer record at {:#x} is not modelled", d)};
+    return deferreturnOpen(g, c, d);
   uint64_t fn = g.u64(d + L.fn).value_or(0);
   auto code = g.u64(fn);
   if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));

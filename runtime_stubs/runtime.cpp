@@ -142,7 +142,8 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_, panics_};
+  return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_, panics_, deferreturnResume_,
+          errorType_};
 }
 
 void Runtime::restore(const State& s) {
@@ -152,6 +153,8 @@ void Runtime::restore(const State& s) {
   heapMapped_ = s.heapMapped;
   calls_ = s.calls;
   panics_ = s.panics;
+  deferreturnResume_ = s.deferreturnResume;
+  errorType_ = s.errorType;
 }
 
 const std::map<std::string, Runtime::Model>& Runtime::registry() {

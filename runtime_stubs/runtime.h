@@ -113,6 +113,7 @@ public:
     // [signal ...] line of a fault
     bool signal = false;
     uint64_t sigAddr = 0, sigPc = 0;
+    bool operator==(const PanicRun&) const = default;
   };
 
   // The copyable part of the model's state (for time travel: restored with the memory).
@@ -120,6 +121,9 @@ public:
     uint64_t stackLo, mappedLo, heapNext, heapMapped;
     std::map<std::string, int> calls;
     std::vector<PanicRun> panics;
+    std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
+    uint64_t errorType = 0; // allocated on first use: undone with the heap
+    bool operator==(const State&) const = default;
   };
   State state() const;
   void restore(const State& s);
@@ -140,6 +144,8 @@ private:
   StubResult deferreturn(Guest& g, Call& c);
   StubResult deferreturnJmp(Guest& g, Call& c);
   StubResult deferreturnLoop(Guest& g, Call& c);
+  StubResult deferreturnOpen(Guest& g, Call& c, uint64_t d);
+  std::optional<StubResult> runOpenSlot(Guest& g, Call& c, uint64_t d);
   // stack.cpp
   StubResult morestack(Guest& g, Call& c);
   StubResult morestackNoctxt(Guest& g, Call& c);
@@ -203,6 +209,9 @@ private:
   uint64_t heapNext_ = kHeapAllocStart, heapMapped_ = 0;
   std::map<std::string, int> calls_;
   std::vector<PanicRun> panics_;
+  // Go 1.15 open-coded calls with stack arguments made by deferreturn: (SP after the callee
+  // returns, deferreturn's own SP) to restore.
+  std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume_;
   uint64_t errorType_ = 0; // our descriptor for runtime error values (runtime.Error)
 };
 
