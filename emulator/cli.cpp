@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "emulator/repl.h"
 #include "emulator/session.h"
 #include "emulator/sinks.h"
 #include "loader/objdump.h"
@@ -55,6 +56,8 @@ struct RunOptions {
   uint64_t stackSize = 1'000'000'000;
   std::string syntax = "go";
   std::vector<std::string> sourceDirs;
+  bool interactive = false;
+  std::string script;
 };
 
 std::vector<std::string> splitComma(const std::string& s) {
@@ -72,6 +75,7 @@ std::vector<std::string> splitComma(const std::string& s) {
 int runMain(int argc, char** argv) {
   CLI::App app{"Run a Go function from an object file under emulation and watch its defers.\n"
                "  godefer-emu [options] OBJECT [FUNCTION [ARG...]]\n"
+               "  godefer-emu -i [-x FILE] OBJECT [FUNCTION [ARG...]]\n"
                "  godefer-emu objdump [-s REGEX] OBJECT",
                "godefer-emu"};
   RunOptions o;
@@ -96,6 +100,10 @@ int runMain(int argc, char** argv) {
       ->expected(1)
       ->allow_extra_args(false);
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
+  app.add_flag("-i,--interactive", o.interactive,
+               "interactive stepping with time travel (commands from stdin when it is not a "
+               "terminal; help lists them)");
+  app.add_option("-x", o.script, "with -i: run the commands in FILE first");
   app.add_option("OBJECT", o.object, "go tool compile output, or a saved go tool objdump listing")
       ->required();
   app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
@@ -118,12 +126,24 @@ int runMain(int argc, char** argv) {
       return kExitCannotRun;
     }
   }
+  if (!o.script.empty() && !o.interactive) {
+    std::cerr << "godefer-emu: -x FILE needs -i\n";
+    return kExitCannotRun;
+  }
   SessionOptions so;
   so.maxInstructions = o.maxInsns;
   so.maxStack = o.stackSize;
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
   so.trace = !o.quiet;
+  if (o.interactive) {
+    Debugger::Options d;
+    d.object = o.object;
+    d.session = so;
+    d.function = o.function;
+    d.args = args;
+    return runRepl(d, o.script, o.noColor);
+  }
   auto session = Session::open(o.object, so);
   if (!session) return reportError(session.error());
   Session& s = **session;

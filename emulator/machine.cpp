@@ -121,7 +121,10 @@ void Machine::readRegFile(uint64_t out[kRegFile]) const {
     return a;
   }();
   void* ptrs[kRegFile];
-  for (size_t i = 0; i < kRegFile; i++) ptrs[i] = &out[i];
+  for (size_t i = 0; i < kRegFile; i++) {
+    out[i] = 0; // EFLAGS is written as 32 bits
+    ptrs[i] = &out[i];
+  }
   uc_reg_read_batch(uc_, const_cast<int*>(ids.data()), ptrs, int(kRegFile));
 }
 

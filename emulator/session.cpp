@@ -173,7 +173,56 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   machine_->setInstructionHook(opts_.trace);
   machine_->setWriteHook(opts_.trace);
   finished_ = false;
+  // A whole program: the package's initialisation runs first, as runtime.main does (doInit of
+  // the package's inittask), then main.main.
+  initQueue_.clear();
+  if (se.function == "main.main") {
+    initQueue_ = initFunctions();
+    if (!initQueue_.empty()) {
+      callNextInit();
+      pendingMain_ = true;
+    }
+  }
   return {};
+}
+
+std::vector<loader::SymId> Session::initFunctions() const {
+  // The inittask (`""..inittask` in Go 1.15, `main..inittask` later) lists the init functions
+  // to run, in order, as address relocations to them; other entries point at imported packages'
+  // inittasks (data), which have no code here.
+  std::vector<loader::SymId> fns;
+  for (const char* name : {"\"\"..inittask", "main..inittask"}) {
+    auto task = obj_->find(name);
+    if (!task) continue;
+    std::vector<loader::Reloc> relocs = obj_->sym(*task).relocs;
+    std::sort(relocs.begin(), relocs.end(),
+              [](const auto& a, const auto& b) { return a.off < b.off; });
+    for (const auto& r : relocs)
+      if (r.kind == loader::RelocKind::Addr && r.sym != loader::kNoSym &&
+          obj_->sym(r.sym).defined() && obj_->sym(r.sym).isText())
+        fns.push_back(r.sym);
+  }
+  return fns;
+}
+
+// Calls the next init function instead of main.main; it returns to the sentinel like main.main
+// will, and finishCall moves on.
+void Session::callNextInit() {
+  loader::SymId fn = initQueue_.front();
+  initQueue_.erase(initQueue_.begin());
+  Machine& m = *machine_;
+  m.put64(entrySp_, image_->sentinel());
+  m.setReg(rt::Reg::RSP, entrySp_);
+  m.setReg(rt::Reg::RIP, image_->address(fn));
+  m.setReg(rt::Reg::RDX, 0);
+  if (rprof_->registerAbi) {
+    m.setReg(rt::Reg::R14, runtime_->gAddr());
+    m.zeroX15();
+  }
+  rt::RuntimeEvent e{rt::RuntimeEventKind::Call, "runtime.doInit"};
+  e.fnName = obj_->displayName(fn);
+  e.detail = "package initialisation: calling " + e.fnName;
+  emit(e);
 }
 
 StopReason Session::run() { return advance(UINT64_MAX); }
@@ -184,14 +233,24 @@ StopReason Session::advance(uint64_t budget) {
   if (finished_) return {StopKind::Returned};
   uint64_t startCount = machine_->instructionsExecuted();
   uint64_t target = budget > UINT64_MAX - startCount ? UINT64_MAX : startCount + budget;
+  uint64_t modelCallsInARow = 0;
   while (true) {
     uint64_t done = machine_->instructionsExecuted();
     uint64_t pc = machine_->reg(rt::Reg::RIP);
     if (pc >= image_->externStart && pc < image_->externEnd) {
+      // Runtime models run without guest instructions; a guest that only ever calls them
+      // (a corrupt funcval chain, say) must still hit a limit.
+      if (++modelCallsInARow > 1'000'000) {
+        finished_ = true;
+        std::string msg = fmt::format("runtime calls without progress at {}", where(pc));
+        emit(ExitEvent{3, msg, done});
+        return {StopKind::Error, 3, msg, pc};
+      }
       StopReason r = handleHalt(Halt{HaltKind::FetchUnmapped, pc, pc});
       if (r.kind != StopKind::Stepped) return r;
       continue;
     }
+    modelCallsInARow = 0;
     if (done >= opts_.maxInstructions) {
       flushInstruction();
       finished_ = true;
@@ -207,7 +266,17 @@ StopReason Session::advance(uint64_t budget) {
     uint64_t count = std::min(target - done, opts_.maxInstructions - done);
     Halt h = machine_->run(count);
     flushInstruction();
-    if (h.kind == HaltKind::CountDone) continue;
+    if (h.kind == HaltKind::CountDone) {
+      // The engine returned without running anything (HLT, a privileged instruction): the
+      // guest cannot go on, and looping would hang.
+      if (machine_->instructionsExecuted() == done && machine_->reg(rt::Reg::RIP) == pc) {
+        finished_ = true;
+        std::string msg = fmt::format("the CPU stopped at {} and cannot go on", where(pc));
+        emit(ExitEvent{3, msg, done});
+        return {StopKind::Error, 3, msg, pc};
+      }
+      continue;
+    }
     StopReason r = handleHalt(h);
     if (r.kind != StopKind::Stepped) return r;
   }
@@ -260,6 +329,23 @@ StopReason Session::handleHalt(const Halt& h) {
 
 StopReason Session::finishCall() {
   Machine& m = *machine_;
+  if (!initQueue_.empty() || pendingMain_) {
+    if (!initQueue_.empty()) {
+      callNextInit();
+      pendingMain_ = true;
+      return {StopKind::Stepped};
+    }
+    // Initialisation done: now main.main.
+    pendingMain_ = false;
+    m.put64(entrySp_, image_->sentinel());
+    m.setReg(rt::Reg::RSP, entrySp_);
+    m.setReg(rt::Reg::RIP, image_->address(function_));
+    if (rprof_->registerAbi) {
+      m.setReg(rt::Reg::R14, runtime_->gAddr());
+      m.zeroX15();
+    }
+    return {StopKind::Stepped};
+  }
   results_.clear();
   std::string namesFrom = "DWARF";
   std::vector<const loader::VarInfo*> res;

@@ -83,12 +83,18 @@ public:
   struct State {
     bool finished = false;
     std::vector<Value> results, watchedValues;
+    std::vector<loader::SymId> initQueue;
+    bool pendingMain = false;
   };
-  State saveState() const { return {finished_, results_, watchedValues_}; }
+  State saveState() const {
+    return {finished_, results_, watchedValues_, initQueue_, pendingMain_};
+  }
   void restoreState(const State& s) {
     finished_ = s.finished;
     results_ = s.results;
     watchedValues_ = s.watchedValues;
+    initQueue_ = s.initQueue;
+    pendingMain_ = s.pendingMain;
   }
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
@@ -100,6 +106,8 @@ private:
   StopReason advance(uint64_t budget);
   StopReason handleHalt(const Halt& h);
   StopReason finishCall();
+  std::vector<loader::SymId> initFunctions() const;
+  void callNextInit();
   void emit(const Event& e);
   void flushInstruction();
   void checkVars(const std::string& writer, uint64_t pc);
@@ -127,6 +135,8 @@ private:
   std::vector<Value> results_;
   uint64_t entrySp_ = 0;
   size_t nargs_ = 0;
+  std::vector<loader::SymId> initQueue_; // init functions still to run before main.main
+  bool pendingMain_ = false;
   bool finished_ = false;
 
   // The instruction being traced: events are complete only once it has run.

@@ -64,8 +64,9 @@ template <class T> void UndoLog::put(const T& v) { putBytes(&v, sizeof v); }
 
 void UndoLog::putBytes(const void* p, size_t n) {
   auto& b = chunks_.back().bytes;
-  const uint8_t* s = static_cast<const uint8_t*>(p);
-  b.insert(b.end(), s, s + n);
+  size_t at = b.size();
+  b.resize(at + n);
+  std::memcpy(b.data() + at, p, n);
 }
 
 void UndoLog::readVectors(VecFile& out) const {

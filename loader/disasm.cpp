@@ -170,12 +170,11 @@ Arg memArg(ZydisRegister segment, ZydisRegister base) {
 // Prefixes, scanned as x86asm scans them in 64-bit mode
 
 struct PrefixScan {
-  std::vector<Prefix> prefixes;
-  int lock = -1, rep = -1, seg = -1, dataSize = -1, addrSize = -1;
+  std::vector<Prefix> prefixes; // the legacy prefixes, in order
+  int lock = -1, rep = -1, seg = -1, dataSize = -1, addrSize = -1; // last of each group
   uint8_t rex = 0;
   bool vex = false;
-  size_t opcodePos = 0; // first byte after the prefixes and REX
-  bool ok = true;       // false: x86asm gives up on this prefix sequence
+  bool ok = true; // false: x86asm gives up on this prefix sequence
 };
 
 constexpr size_t kMaxPrefixes = 14; // x86asm's Prefixes array
@@ -191,31 +190,20 @@ bool isLegacyPrefix(uint8_t b) {
 PrefixScan scanPrefixes(std::span<const uint8_t> code) {
   PrefixScan s;
   size_t pos = 0;
+  // A later prefix of the same group overrides an earlier one.
   auto group = [&](int& index) {
-    if (index >= 0) s.prefixes[index].ignored = true;
+    if (index >= 0) s.prefixes[size_t(index)].ignored = true;
     index = int(pos);
   };
-  for (; pos < code.size(); pos++) {
-    uint8_t b = code[pos];
-    Prefix p{b};
-    switch (b) {
+  for (; pos < code.size() && isLegacyPrefix(code[pos]); pos++) {
+    Prefix p{code[pos]};
+    switch (p.byte) {
     case 0xF0: group(s.lock); break;
-    case 0xF2:
-    case 0xF3: group(s.rep); break;
-    case 0x26:
-    case 0x2E:
-    case 0x36:
-    case 0x3E: p.ignored = true; break; // no segment overrides in 64-bit mode
-    case 0x64:
-    case 0x65: group(s.seg); break;
+    case 0xF2: case 0xF3: group(s.rep); break;
+    case 0x64: case 0x65: group(s.seg); break;
     case 0x66: group(s.dataSize); break;
     case 0x67: group(s.addrSize); break;
-    case 0xC4:
-    case 0xC5:
-      if (pos == 0 && pos + (b == 0xC4 ? 2 : 1) < code.size()) s.vex = true;
-      s.opcodePos = pos;
-      return s;
-    default: s.opcodePos = pos; goto rex;
+    default: p.ignored = true; break; // CS, DS, ES, SS: no overrides in 64-bit mode
     }
     s.prefixes.push_back(p);
     if (pos + 1 >= kMaxPrefixes) {
@@ -223,11 +211,13 @@ PrefixScan scanPrefixes(std::span<const uint8_t> code) {
       return s;
     }
   }
-  s.opcodePos = pos;
-rex:
+  if (pos == 0 && code.size() > (code[0] == 0xC4 ? 2u : 1u) &&
+      (code[0] == 0xC4 || code[0] == 0xC5)) {
+    s.vex = true; // only as the first byte
+    return s;
+  }
   if (pos < code.size() && (code[pos] & 0xF0) == 0x40) {
-    s.rex = code[pos];
-    s.opcodePos = ++pos;
+    s.rex = code[pos++];
     // x86asm takes one REX right before the opcode; a prefix after it is an unknown opcode.
     if (pos < code.size() && (isLegacyPrefix(code[pos]) || (code[pos] & 0xF0) == 0x40))
       s.ok = false;
@@ -255,7 +245,8 @@ bool hasXmmOperand(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand*
 }
 
 // The x86asm name for what Zydis decoded; empty when x86asm has no such instruction.
-std::string opName(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* ops) {
+std::string opName(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* ops,
+                   bool prefix66) {
   bool far = zi.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
   switch (zi.mnemonic) {
   // Condition codes: x86asm says A/AE/E/G/GE/NE where Zydis says NBE/NB/Z/NLE/NL/NZ.
@@ -283,6 +274,9 @@ std::string opName(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand*
   case ZYDIS_MNEMONIC_CALL: return far ? "LCALL" : "CALL";
   case ZYDIS_MNEMONIC_JMP: return far ? "LJMP" : "JMP";
   case ZYDIS_MNEMONIC_RET: return far ? "LRET" : "RET";
+  // With a 66 prefix Zydis ignores, the register forms of 66 0F 12/16 are x86asm's MOVLPD/MOVHPD.
+  case ZYDIS_MNEMONIC_MOVHLPS: return prefix66 ? "MOVLPD" : "MOVHLPS";
+  case ZYDIS_MNEMONIC_MOVLHPS: return prefix66 ? "MOVHPD" : "MOVLHPS";
   case ZYDIS_MNEMONIC_MOVSD: return hasXmmOperand(zi, ops) ? "MOVSD_XMM" : "MOVSD";
   case ZYDIS_MNEMONIC_CMPSD: return hasXmmOperand(zi, ops) ? "CMPSD_XMM" : "CMPSD";
   case ZYDIS_MNEMONIC_NOP:
@@ -378,7 +372,7 @@ struct AddrRegs {
 
 // x86asm spells out the memory operands of string instructions (decode.go adds them after
 // matching): ES:(DI) for the destination, the overridable segment (default DS) for the source.
-bool buildStringArgs(Inst& in, const PrefixScan& ps, int width) {
+void buildStringArgs(Inst& in, const PrefixScan& ps, int width) {
   bool addr32 = ps.addrSize >= 0;
   AddrRegs r = addr32 ? AddrRegs{ZYDIS_REGISTER_ESI, ZYDIS_REGISTER_EDI, ZYDIS_REGISTER_EBX}
                       : AddrRegs{ZYDIS_REGISTER_RSI, ZYDIS_REGISTER_RDI, ZYDIS_REGISTER_RBX};
@@ -413,10 +407,7 @@ bool buildStringArgs(Inst& in, const PrefixScan& ps, int width) {
     in.args = {dst, regArg(acc())};
   } else if (base == "SCAS") {
     in.args = {regArg(acc()), dst};
-  } else {
-    return false;
   }
-  return true;
 }
 
 // 90 is XCHG eAX, eAX in x86asm's tables, shown as NOP; with REX.B it exchanges with R8;
@@ -443,42 +434,78 @@ void buildXchg90(Inst& in, const PrefixScan& ps) {
   }
 }
 
-bool zydisDecode(std::span<const uint8_t> code, ZydisDecodedInstruction& zi,
-                 ZydisDecodedOperand* ops) {
+const ZydisDecoder& zydis() {
   static const ZydisDecoder decoder = [] {
     ZydisDecoder d;
     ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
     return d;
   }();
+  return decoder;
+}
+
+using InstBytes = std::array<uint8_t, ZYDIS_MAX_INSTRUCTION_LENGTH>;
+
+bool zydisDecodeBytes(std::span<const uint8_t> code, ZydisDecodedInstruction& zi,
+                      ZydisDecodedOperand* ops) {
   size_t n = std::min<size_t>(code.size(), ZYDIS_MAX_INSTRUCTION_LENGTH);
-  if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, code.data(), n, &zi, ops))) return true;
-  // Zydis rejects a LOCK the instruction cannot take, and REP/REPNE or operand-size prefixes
-  // that select no form of the opcode; x86asm decodes the instruction and shows or ignores the
-  // prefix. Decode again with such bytes turned into ES overrides, which change nothing in
-  // 64-bit mode and keep the length: first LOCK alone, then the others too.
-  // An opcode with a 66-selected form refuses a REP/REPNE prefix outright, as Intel XED does.
-  auto substitute = [&](bool all, uint8_t repBecomes, std::array<uint8_t, 15>& copy) {
-    std::copy_n(code.begin(), n, copy.begin());
-    bool changed = false;
-    for (size_t i = 0; i < n && isLegacyPrefix(copy[i]); i++) {
-      uint8_t& b = copy[i];
-      if (b == 0xF0 || (all && b == 0x66)) b = 0x26, changed = true;
-      else if (all && (b == 0xF2 || b == 0xF3)) b = repBecomes, changed = true;
+  return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&zydis(), code.data(), n, &zi, ops));
+}
+
+// Copies the first bytes of `code`, turning LOCK (and, if asked, REP/REPNE and 66) prefixes into
+// `replacement`; returns how many bytes were copied, 0 when no prefix changed.
+size_t rewritePrefixes(std::span<const uint8_t> code, InstBytes& copy, bool repAndSize,
+                       uint8_t replacement) {
+  size_t n = std::min(code.size(), copy.size());
+  std::copy_n(code.begin(), n, copy.begin());
+  bool changed = false;
+  for (size_t i = 0; i < n && isLegacyPrefix(copy[i]); i++) {
+    uint8_t& b = copy[i];
+    if (b == 0xF0 || (repAndSize && (b == 0xF2 || b == 0xF3 || b == 0x66))) {
+      b = replacement;
+      changed = true;
     }
-    return changed;
-  };
-  std::array<uint8_t, 15> copy{};
-  if (substitute(false, 0, copy) &&
-      ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops)))
-    return true;
-  if (!substitute(true, 0x66, copy)) return false;
-  if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops))) {
-    for (int i = 0; i < zi.raw.prefix_count; i++)
-      if (zi.raw.prefixes[i].value == 0x66 && zi.raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_MANDATORY)
-        return false;
   }
-  substitute(true, 0x26, copy);
-  return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, copy.data(), n, &zi, ops));
+  return changed ? n : 0;
+}
+
+// x86asm follows Intel XED: on an opcode that has a 66-selected form, a REP/REPNE prefix that
+// selects no form makes the instruction invalid. Probed by decoding with 66 in its place (and a
+// memory operand, since some 66 forms exist only for memory).
+bool hasMandatory66Form(std::span<const uint8_t> code, const ZydisDecodedInstruction& zi) {
+  InstBytes copy{};
+  size_t n = std::min(code.size(), copy.size());
+  std::copy_n(code.begin(), n, copy.begin());
+  for (size_t i = 0; i < n && isLegacyPrefix(copy[i]); i++) {
+    if (copy[i] == 0xF2 || copy[i] == 0xF3) copy[i] = 0x66;
+    else if (copy[i] == 0xF0) copy[i] = 0x26;
+  }
+  if ((zi.attributes & ZYDIS_ATTRIB_HAS_MODRM) && zi.raw.modrm.offset < n)
+    copy[zi.raw.modrm.offset] &= 0x38; // mod 00, rm 000: [rAX]
+  ZydisDecodedInstruction probe;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  if (!zydisDecodeBytes(std::span(copy).first(n), probe, ops)) return false;
+  for (int i = 0; i < probe.raw.prefix_count; i++)
+    if (probe.raw.prefixes[i].value == 0x66 &&
+        probe.raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_MANDATORY)
+      return true;
+  return false;
+}
+
+bool zydisDecode(std::span<const uint8_t> code, ZydisDecodedInstruction& zi,
+                 ZydisDecodedOperand* ops) {
+  if (zydisDecodeBytes(code, zi, ops)) return true;
+  // Zydis rejects a LOCK the instruction cannot take, and REP/REPNE or 66 prefixes that select
+  // no form of the opcode; x86asm decodes the instruction and shows or ignores the prefix.
+  // Decode again with such bytes turned into ES overrides, which change nothing in 64-bit mode
+  // and keep the length: first LOCK alone, then the others too.
+  InstBytes copy{};
+  if (size_t n = rewritePrefixes(code, copy, false, 0x26);
+      n && zydisDecodeBytes(std::span(copy).first(n), zi, ops))
+    return true;
+  size_t n = rewritePrefixes(code, copy, true, 0x26);
+  if (!n || !zydisDecodeBytes(std::span(copy).first(n), zi, ops)) return false;
+  PrefixScan ps = scanPrefixes(code);
+  return ps.rep < 0 || !hasMandatory66Form(code, zi);
 }
 
 bool isVexAllowed(std::string_view op) {
@@ -496,7 +523,7 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
   in.len = zi.length;
   in.prefixes = ps.prefixes;
   in.dataSize = (ps.rex & 0x08) ? 64 : ps.dataSize >= 0 ? 16 : 32;
-  in.op = opName(zi, ops);
+  in.op = opName(zi, ops, ps.dataSize >= 0);
   if (in.op.empty() || !knownOp(in.op, goMinor) || missingInX86asm(zi)) return std::nullopt;
   switch (zi.encoding) {
   case ZYDIS_INSTRUCTION_ENCODING_LEGACY: break;
@@ -554,8 +581,10 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
 
   // Prefix roles that depend on the instruction.
   if (ps.rep >= 0 && !isStringOp(in.op)) {
-    const auto& raw = zi.raw.prefixes[ps.rep];
-    if (raw.type == ZYDIS_PREFIX_TYPE_MANDATORY) in.prefixes[ps.rep].implicit = true;
+    if (zi.raw.prefixes[ps.rep].type == ZYDIS_PREFIX_TYPE_MANDATORY)
+      in.prefixes[size_t(ps.rep)].implicit = true;
+    else if (!legacyMap && hasMandatory66Form(code, zi))
+      return std::nullopt;
   }
   if (ps.seg >= 0 && haveMem) in.prefixes[ps.seg].implicit = true;
   if (isConditionalJump(in.op)) {
@@ -567,6 +596,45 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
     }
   }
   return in;
+}
+
+// A VEX prefix on an instruction x86asm has no VEX form for: x86asm decodes the bytes after it
+// as a legacy instruction (without REX), except at the opcodes whose tables test for VEX.
+std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, int goMinor) {
+  size_t vexLen = code[0] == 0xC5 ? 2 : 3;
+  std::span<const uint8_t> rest = code.subspan(std::min(vexLen, code.size()));
+  size_t k = 0;
+  while (k < rest.size() && isLegacyPrefix(rest[k])) k++;
+  if (k >= rest.size()) return std::nullopt;
+  switch (rest[k]) {
+  case 0x2A: case 0x6F: case 0x77: case 0x7F: case 0xE7: return std::nullopt;
+  default:
+    if ((rest[k] & 0xF0) == 0x40) return std::nullopt; // no REX after VEX
+  }
+  ZydisDecodedInstruction zi;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  if (!zydisDecode(rest, zi, ops) || zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY)
+    return std::nullopt;
+  std::optional<Inst> in = buildInst(rest, zi, ops, goMinor);
+  if (!in) return std::nullopt;
+  in->len += int(vexLen);
+  in->prefixes.clear(); // GoSyntax stops showing prefixes at the VEX bytes
+  return in;
+}
+
+// The instruction x86asm.Decode finds at the start of `code`; nullopt where it reports an error.
+std::optional<Inst> decodeX86asm(std::span<const uint8_t> code, int goMinor) {
+  ZydisDecodedInstruction zi;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  bool decoded = zydisDecode(code, zi, ops);
+  if (scanPrefixes(code).vex) {
+    if (decoded && zi.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX &&
+        isVexAllowed(opName(zi, ops, false)))
+      return buildInst(code, zi, ops, goMinor);
+    return decodeAfterVex(code, goMinor);
+  }
+  if (!decoded) return std::nullopt;
+  return buildInst(code, zi, ops, goMinor);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -761,7 +829,6 @@ void classify(Instruction& out, const ZydisDecodedInstruction& zi,
   case ZYDIS_CATEGORY_UNCOND_BR: out.isJump = true; break;
   default: break;
   }
-  if (!out.isCall && !out.isJump) return;
   for (int i = 0; i < zi.operand_count_visible; i++) {
     if (ops[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[i].imm.is_relative) {
       out.branchTarget = pc + zi.length + uint64_t(ops[i].imm.value.s);
@@ -770,17 +837,26 @@ void classify(Instruction& out, const ZydisDecodedInstruction& zi,
   }
 }
 
+void classify(Instruction& out, const Inst& in, uint64_t pc) {
+  out.isCall = in.op == "CALL" || in.op == "LCALL";
+  out.isRet = in.op == "RET" || in.op == "LRET";
+  out.isJump = in.op == "JMP" || in.op == "LJMP" || isConditionalJump(in.op);
+  for (const Arg& a : in.args)
+    if (a.kind == Arg::Rel) out.branchTarget = pc + uint64_t(in.len) + uint64_t(a.value);
+}
+
 } // namespace
 
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
                         const SymbolLookup& lookup, int goMinor) {
   Instruction out;
   out.text = "?";
-  ZydisDecodedInstruction zi;
-  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-  if (code.empty() || !zydisDecode(code, zi, ops)) return out;
+  if (code.empty()) return out;
 
   if (syntax == Syntax::Intel) {
+    ZydisDecodedInstruction zi;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    if (!zydisDecode(code, zi, ops)) return out;
     out.ok = true;
     out.length = zi.length;
     out.text = intelSyntax(zi, ops, pc);
@@ -788,12 +864,12 @@ Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax synta
     return out;
   }
 
-  std::optional<Inst> in = buildInst(code, zi, ops, goMinor);
+  std::optional<Inst> in = decodeX86asm(code, goMinor);
   if (!in) return out; // x86asm: "?", one byte
   out.ok = true;
   out.length = uint8_t(in->len);
   out.text = goSyntax(*in, pc, lookup, goMinor);
-  classify(out, zi, ops, pc);
+  classify(out, *in, pc);
   return out;
 }
 

@@ -385,6 +385,7 @@ public:
   explicit Printer(const Object& obj)
       : obj_(obj), minor_(obj.profile ? obj.profile->minor : kLatestGoMinor) {
     listSymbols();
+    indexLineSpans();
   }
 
   void print(const std::optional<std::regex>& filter, std::ostream& out) {
@@ -421,6 +422,9 @@ private:
     const Symbol& s = obj_.sym(id);
     if (minor_ <= 15) return s.name;
     if (s.origin == SymOrigin::Builtin && s.abi != 0) return fmt::format("{}<{}>", s.name, s.abi);
+    // A saved listing keeps the `<1>` it showed as the ABI of a by-name reference.
+    if (obj_.source == SourceKind::Listing && s.origin == SymOrigin::NonPkgRef && s.abi == 1)
+      return s.name + "<1>";
     if (s.defined() && s.abi == kAbiStatic) return s.name + "<1>";
     return s.name;
   }
@@ -508,25 +512,50 @@ private:
     return std::nullopt;
   }
 
-  // PCToLine of goobj.go: the first function (in object order) covering pc.
-  std::pair<std::string, int> pcToLine(uint64_t pc) const {
-    for (const Symbol& s : obj_.symbols) {
+  // PCToLine of goobj.go answers with the first symbol in object order whose range holds the pc:
+  // from Go 1.16 the first function ([addr, addr+size)); in Go 1.15 the first symbol at all
+  // ([addr, addr+data length)), giving up when that one has no FuncInfo. The candidate ranges
+  // are indexed by start so a function's lookups only consider the ranges overlapping it.
+  struct LineSpan {
+    uint64_t start, end;
+    SymId id; // object order
+  };
+
+  void indexLineSpans() {
+    for (SymId id = 0; id < obj_.symbols.size(); id++) {
+      const Symbol& s = obj_.sym(id);
       if (!s.defined() || s.origin == SymOrigin::Synthetic) continue;
       uint64_t addr = addrOf(s);
-      if (minor_ <= 15) {
-        // Go 1.15 matches on the stored data and gives up at the first match without FuncInfo.
-        if (s.name.empty() || pc < addr || pc >= addr + s.data.size()) continue;
-        if (!s.func) return {"", 0};
-      } else if (pc < addr || pc >= addr + s.size || !s.func) {
-        continue;
-      }
-      const FuncInfo& f = *s.func;
-      int32_t line = pcValue(f.pcline, pc - addr);
-      int32_t file = pcValue(f.pcfile, pc - addr);
-      std::string name = file >= 0 && size_t(file) < f.files.size() ? f.files[file] : "";
-      return {name, line};
+      if (minor_ <= 15 && !s.name.empty()) lineSpans_.push_back({addr, addr + s.data.size(), id});
+      if (minor_ > 15 && s.func) lineSpans_.push_back({addr, addr + s.size, id});
     }
-    return {"", 0};
+    std::sort(lineSpans_.begin(), lineSpans_.end(),
+              [](const LineSpan& a, const LineSpan& b) { return a.start < b.start; });
+    uint64_t maxEnd = 0;
+    for (const LineSpan& sp : lineSpans_) spanMaxEnd_.push_back(maxEnd = std::max(maxEnd, sp.end));
+  }
+
+  // The candidate ranges overlapping [lo, hi).
+  std::vector<LineSpan> lineSpansOverlapping(uint64_t lo, uint64_t hi) const {
+    std::vector<LineSpan> out;
+    auto it = std::lower_bound(lineSpans_.begin(), lineSpans_.end(), hi,
+                               [](const LineSpan& sp, uint64_t v) { return sp.start < v; });
+    for (size_t i = size_t(it - lineSpans_.begin()); i-- > 0 && spanMaxEnd_[i] > lo;)
+      if (lineSpans_[i].end > lo) out.push_back(lineSpans_[i]);
+    return out;
+  }
+
+  std::pair<std::string, int> pcToLine(const std::vector<LineSpan>& candidates,
+                                       uint64_t pc) const {
+    const LineSpan* first = nullptr;
+    for (const LineSpan& sp : candidates)
+      if (sp.start <= pc && pc < sp.end && (!first || sp.id < first->id)) first = &sp;
+    if (!first || !obj_.sym(first->id).func) return {"", 0};
+    const FuncInfo& f = *obj_.sym(first->id).func;
+    int32_t line = pcValue(f.pcline, pc - first->start);
+    int32_t file = pcValue(f.pcfile, pc - first->start);
+    std::string name = file >= 0 && size_t(file) < f.files.size() ? f.files[size_t(file)] : "";
+    return {name, line};
   }
 
   // goobjReloc.String: offsets relative to the instruction holding the relocation.
@@ -546,7 +575,8 @@ private:
   void printSymbol(const ListedSym& ls, TabWriter& tw, std::ostream& out) const {
     const Symbol& s = obj_.sym(ls.id);
     tw.flush(); // nothing pending; keeps the TEXT line after earlier output
-    out << fmt::format("TEXT {}(SB) {}\n", ls.name, pcToLine(ls.addr).first);
+    auto spans = lineSpansOverlapping(ls.addr, ls.addr + std::max<uint64_t>(ls.size, 1));
+    out << fmt::format("TEXT {}(SB) {}\n", ls.name, pcToLine(spans, ls.addr).first);
 
     SymbolLookup look = [this](uint64_t a) { return lookup(a); };
     std::span<const uint8_t> code(s.data);
@@ -566,7 +596,7 @@ private:
         sep = " ";
         nextReloc++;
       }
-      auto [file, line] = pcToLine(pc);
+      auto [file, line] = pcToLine(spans, pc);
       tw.write(fmt::format("  {}:{}\t{:#x}\t{}\t{}\t\n", baseName(file), line, pc,
                            hexBytes(code.subspan(off, size)), text));
       off += size;
@@ -577,6 +607,8 @@ private:
   const Object& obj_;
   int minor_;
   std::vector<ListedSym> syms_; // sorted by address
+  std::vector<LineSpan> lineSpans_; // sorted by start
+  std::vector<uint64_t> spanMaxEnd_; // the largest end among lineSpans_[0..i]
 };
 
 } // namespace

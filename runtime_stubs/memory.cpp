@@ -65,3 +65,30 @@ StubResult Runtime::gcWriteBarrierN(Guest& g, Call& c) {
 }
 
 } // namespace gd::rt
+
+namespace gd::rt {
+
+// makeslice(et *_type, len, cap int) unsafe.Pointer (slice.go): a zeroed backing array of cap
+// elements, or Go's runtime errors for impossible lengths.
+StubResult Runtime::makeslice(Guest& g, Call& c) {
+  auto et = c.intArg(), len = c.intArg(), cap = c.intArg();
+  if (!et || !len || !cap) return fault("makeslice: cannot read its arguments");
+  uint64_t size = g.u64(*et).value_or(0);
+  constexpr uint64_t kMaxAlloc = 1ull << 48; // malloc.go maxAlloc on linux/amd64
+  auto tooBig = [&](int64_t n) {
+    return n < 0 || (size && uint64_t(n) > kMaxAlloc / size);
+  };
+  if (tooBig(int64_t(*cap)) || int64_t(*len) > int64_t(*cap)) {
+    if (tooBig(int64_t(*len))) return raise(g, c, "makeslice: len out of range");
+    return raise(g, c, "makeslice: cap out of range");
+  }
+  auto p = alloc(g, size * *cap);
+  if (!p) {
+    output("fatal error: out of memory\n");
+    return {StubStatus::Exit, 2, fmt::format("out of memory allocating {} bytes", size * *cap)};
+  }
+  c.intResult(*p);
+  return returnToCaller(g);
+}
+
+} // namespace gd::rt

@@ -182,6 +182,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.printsp", &Runtime::printsp},
       {"runtime.newobject", &Runtime::newobject},
       {"runtime.mallocgc", &Runtime::mallocgc},
+      {"runtime.makeslice", &Runtime::makeslice},
       {"runtime.gopanic", &Runtime::gopanic},
       {"runtime.gorecover", &Runtime::gorecover},
       {"runtime.panicdivide", &Runtime::panicdivide},

@@ -192,6 +192,7 @@ private:
   // memory.cpp
   StubResult newobject(Guest& g, Call& c);
   StubResult mallocgc(Guest& g, Call& c);
+  StubResult makeslice(Guest& g, Call& c);
   StubResult gcWriteBarrier(Guest& g, Call& c);
   StubResult gcWriteBarrierN(Guest& g, Call& c);
 

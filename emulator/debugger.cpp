@@ -1,0 +1,531 @@
+#include "emulator/debugger.h"
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+
+#include "loader/disasm.h"
+#include "loader/pctab.h"
+
+namespace gd::emu {
+namespace {
+
+constexpr size_t kRsp = size_t(rt::Reg::RSP);
+
+std::optional<uint64_t> parseNumber(std::string_view s) {
+  int base = 10;
+  if (s.starts_with("0x") || s.starts_with("0X")) {
+    s.remove_prefix(2);
+    base = 16;
+  }
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Debugger>> Debugger::open(Options o, EventSink* sink) {
+  std::unique_ptr<Debugger> d(new Debugger());
+  d->opts_ = std::move(o);
+  d->opts_.session.trace = false;
+  d->sink_ = sink;
+  if (auto r = d->begin(); !r) return std::unexpected(r.error());
+  return d;
+}
+
+Debugger::~Debugger() {
+  log_.reset(); // detach from the machine before the session goes
+}
+
+Expected<void> Debugger::begin() {
+  auto obj = loader::loadFile(opts_.object);
+  if (!obj) return std::unexpected(obj.error());
+  auto s = Session::open(*obj, opts_.session);
+  if (!s) return std::unexpected(s.error());
+  if (sink_) (*s)->addSink(sink_);
+  if (auto r = (*s)->start(opts_.function, opts_.args); !r) return std::unexpected(r.error());
+  log_.reset();
+  unwinder_.reset();
+  session_ = std::move(*s);
+  log_ = std::make_unique<UndoLog>(*session_, opts_.undo);
+  log_->setPolicy(this);
+  unwinder_ = std::make_unique<Unwinder>(*session_);
+  const loader::Image& img = session_->image();
+  lines_.assign(img.textEnd > img.textStart ? img.textEnd - img.textStart : 0, INT32_MIN);
+  invalidate();
+  updateWatchRanges();
+  refreshWatches();
+  return {};
+}
+
+Expected<void> Debugger::restart() { return begin(); }
+
+void Debugger::invalidate() {
+  frames_.reset();
+  selected_ = 0;
+}
+
+int Debugger::lineAt(uint64_t pc) {
+  const loader::Image& img = session_->image();
+  bool text = pc >= img.textStart && pc < img.textEnd;
+  if (text && lines_[pc - img.textStart] != INT32_MIN) return lines_[pc - img.textStart];
+  auto pos = img.position(pc);
+  int line = pos ? pos->line : 0;
+  if (text) lines_[pc - img.textStart] = line;
+  return line;
+}
+
+Debugger::Key Debugger::keyAt(uint64_t pc, uint64_t sp) {
+  const loader::Image& img = session_->image();
+  Key k;
+  if (pc >= img.externStart && pc < img.externEnd) {
+    k.cfa = sp + 8;
+    return k;
+  }
+  auto id = img.symbolAt(pc);
+  if (!id) return k;
+  k.fn = *id;
+  k.line = lineAt(pc);
+  k.cfa = unwinder_->cfa(pc, sp).value_or(sp + 8);
+  return k;
+}
+
+Debugger::Key Debugger::currentKey() {
+  Machine& m = session_->machine();
+  return keyAt(m.reg(rt::Reg::RIP), m.reg(rt::Reg::RSP));
+}
+
+bool Debugger::isCall(uint64_t pc) {
+  uint8_t code[16] = {};
+  size_t n = sizeof code;
+  while (n && !session_->machine().read(pc, code, n)) n--;
+  return loader::disassemble(std::span<const uint8_t>(code, n), pc, loader::Syntax::Go).isCall;
+}
+
+// ---- watchpoints ----
+
+Value Debugger::watchValue(const Watchpoint& w) const {
+  if (!w.type.empty()) return session_->readValue(w.type, w.addr);
+  uint64_t bits = 0;
+  session_->machine().read(w.addr, &bits, std::min<uint32_t>(w.size, 8));
+  Value v;
+  v.text = fmt::format("{:#x}", bits);
+  return v;
+}
+
+void Debugger::refreshWatches() {
+  for (auto& w : watches_) w.last = watchValue(w);
+}
+
+void Debugger::updateWatchRanges() {
+  std::vector<std::pair<uint64_t, uint64_t>> r;
+  for (const auto& w : watches_) r.push_back({w.addr, w.size});
+  if (log_) log_->setWatchRanges(std::move(r));
+}
+
+const Watchpoint* Debugger::addWatch(const std::string& spec, uint64_t addr, uint32_t size,
+                                     const std::string& type) {
+  Watchpoint w;
+  w.id = nextId_++;
+  w.spec = spec;
+  w.addr = addr;
+  w.size = size ? size : 8;
+  w.type = type;
+  w.last = watchValue(w);
+  watches_.push_back(w);
+  updateWatchRanges();
+  return &watches_.back();
+}
+
+// ---- breakpoints ----
+
+// Where `break FUNC` stops, as gdb and Delve do: past the prologue (stack check, frame set-up,
+// argument spills, all on the function's first line) at the first instruction of the next line,
+// when the function starts with a prologue and a new line begins before any call or return.
+// Otherwise (no prologue, Go 1.15 closures, one-line bodies) the first instruction.
+uint64_t Debugger::afterPrologue(loader::SymId id) {
+  const loader::Image& img = session_->image();
+  uint64_t entry = img.address(id), end = entry + session_->object().sym(id).memSize();
+  auto prologue = [](const std::string& t) {
+    return t.starts_with("CMPQ SP,") || t.starts_with("CMPQ R12,") ||
+           (t.starts_with("CMPQ") && t.find("(R14)") != std::string::npos) ||
+           t.starts_with("MOVQ FS:") || t.starts_with("MOVQ GS:") || t == "PUSHQ BP" ||
+           (t.starts_with("SUBQ $") && t.ends_with(", SP")) ||
+           (t.starts_with("LEAQ -") && t.ends_with(", R12"));
+  };
+  int entryLine = lineAt(entry);
+  bool first = true;
+  for (uint64_t a = entry; a < end;) {
+    uint8_t code[16] = {};
+    size_t n = std::min<uint64_t>(sizeof code, end - a);
+    if (!session_->machine().read(a, code, n)) break;
+    auto insn = loader::disassemble(std::span<const uint8_t>(code, n), a, loader::Syntax::Go);
+    if (first && !prologue(insn.text)) return entry;
+    first = false;
+    int line = lineAt(a);
+    if (line && line != entryLine) return a;
+    if (insn.isCall || insn.isRet) break;
+    a += insn.length ? insn.length : 1;
+  }
+  return entry;
+}
+
+Expected<std::vector<uint64_t>> Debugger::resolveLocation(const std::string& specIn) {
+  std::string spec = specIn;
+  const loader::Object& obj = session_->object();
+  const loader::Image& img = session_->image();
+  if (spec.starts_with("*")) {
+    std::string rest = spec.substr(1);
+    if (auto n = parseNumber(rest)) return std::vector<uint64_t>{*n};
+    if (auto id = obj.findFunction(rest)) return std::vector<uint64_t>{img.address(*id)};
+    return fail("cannot read the address {}", rest);
+  }
+  std::string file;
+  std::optional<uint64_t> line;
+  if (auto colon = spec.rfind(':'); colon != std::string::npos) {
+    file = spec.substr(0, colon);
+    line = parseNumber(spec.substr(colon + 1));
+    if (!line) return fail("{}: not a line number", spec.substr(colon + 1));
+  } else if (auto n = parseNumber(spec); n && !spec.starts_with("0x")) {
+    line = n;
+    const auto& fr = frames();
+    if (!fr.empty() && !fr[0].file.empty()) file = fr[selected_ < int(fr.size()) ? selected_ : 0].file;
+    if (file.empty())
+      if (auto pos = img.position(img.address(session_->function())))
+        file = loader::displayFile(pos->file);
+  }
+  if (!line) {
+    if (auto n = parseNumber(spec)) return std::vector<uint64_t>{*n};
+    auto id = obj.findFunction(spec);
+    if (!id) {
+      for (loader::SymId k = 0; k < obj.symbols.size() && !id; k++)
+        if (obj.sym(k).isText() && img.address(k) && obj.displayName(k) == spec) id = k;
+    }
+    if (!id || !img.address(*id)) return fail("no function {} in this object", spec);
+    return std::vector<uint64_t>{afterPrologue(*id)};
+  }
+  std::string base = file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1);
+  std::vector<uint64_t> out;
+  for (loader::SymId k = 0; k < obj.symbols.size(); k++) {
+    const auto& sym = obj.sym(k);
+    if (!sym.isText() || !sym.func || !img.address(k)) continue;
+    auto lines = loader::PcTable::decode(sym.func->pcline);
+    auto files = loader::PcTable::decode(sym.func->pcfile);
+    for (const auto& r : lines.ranges) {
+      if (r.value != int32_t(*line)) continue;
+      auto f = files.lookup(r.start);
+      if (!f || *f < 0 || size_t(*f) >= sym.func->files.size()) continue;
+      if (!base.empty() && loader::displayFile(sym.func->files[*f]) != base) continue;
+      out.push_back(img.address(k) + r.start);
+      break; // the first instruction of the line in this function
+    }
+  }
+  if (out.empty()) return fail("no code for line {}{}", base.empty() ? "" : base + ":", *line);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Expected<const Breakpoint*> Debugger::addBreakpoint(const std::string& spec) {
+  auto addrs = resolveLocation(spec);
+  if (!addrs) return std::unexpected(addrs.error());
+  Breakpoint b;
+  b.id = nextId_++;
+  b.spec = spec;
+  b.addrs = *addrs;
+  for (uint64_t a : b.addrs) bpAddrs_.insert(a);
+  breakpoints_.push_back(b);
+  return &breakpoints_.back();
+}
+
+bool Debugger::remove(int id) {
+  auto b = std::find_if(breakpoints_.begin(), breakpoints_.end(),
+                        [id](const Breakpoint& x) { return x.id == id; });
+  if (b != breakpoints_.end()) {
+    breakpoints_.erase(b);
+    bpAddrs_.clear();
+    for (const auto& x : breakpoints_) bpAddrs_.insert(x.addrs.begin(), x.addrs.end());
+    return true;
+  }
+  auto w = std::find_if(watches_.begin(), watches_.end(),
+                        [id](const Watchpoint& x) { return x.id == id; });
+  if (w == watches_.end()) return false;
+  watches_.erase(w);
+  updateWatchRanges();
+  return true;
+}
+
+void Debugger::removeAll() {
+  breakpoints_.clear();
+  watches_.clear();
+  bpAddrs_.clear();
+  updateWatchRanges();
+}
+
+// ---- frames ----
+
+const std::vector<Frame>& Debugger::frames() {
+  if (!frames_) frames_ = unwinder_->frames();
+  return *frames_;
+}
+
+const Frame* Debugger::selectedFrame() {
+  const auto& f = frames();
+  if (f.empty()) return nullptr;
+  return &f[size_t(std::min<int>(selected_, int(f.size()) - 1))];
+}
+
+bool Debugger::select(int n) {
+  if (n < 0 || n >= int(frames().size())) return false;
+  selected_ = n;
+  return true;
+}
+
+// ---- forward ----
+
+bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) {
+  if (interrupt_.load(std::memory_order_relaxed) && interrupt_.exchange(false)) {
+    pending_ = DebugStop{StopWhy::Interrupted};
+    return true;
+  }
+  if (wroteWatched) {
+    for (auto& w : watches_) {
+      Value now = watchValue(w);
+      if (now.text == w.last.text) continue;
+      w.hits++;
+      pending_ = DebugStop{StopWhy::Watch, w.id, w.last, now};
+      w.last = now;
+      return true;
+    }
+  }
+  bool first = first_;
+  first_ = false;
+  if (!first && !bpAddrs_.empty() && bpAddrs_.count(pc)) {
+    for (auto& b : breakpoints_)
+      if (std::find(b.addrs.begin(), b.addrs.end(), pc) != b.addrs.end()) {
+        b.hits++;
+        pending_ = DebugStop{StopWhy::Breakpoint, b.id};
+        return true;
+      }
+  }
+  if (first) return false;
+  uint64_t sp = regs[kRsp];
+  bool stop = false;
+  switch (mode_) {
+  case Mode::Insns:
+  case Mode::Continue: break;
+  case Mode::NextInsn:
+  case Mode::Finish: stop = sp >= spLimit_; break;
+  case Mode::Step: {
+    Key k = keyAt(pc, sp);
+    stop = k.line && !(k == start_);
+    break;
+  }
+  case Mode::Next: {
+    Key k = keyAt(pc, sp);
+    stop = k.line && k.cfa >= start_.cfa && !(k == start_);
+    break;
+  }
+  case Mode::Until: {
+    Key k = keyAt(pc, sp);
+    if (!k.line || k.cfa < start_.cfa) break;
+    stop = k.cfa > start_.cfa || (k.fn == start_.fn && k.line > start_.line);
+    break;
+  }
+  case Mode::UntilAddr:
+    if (sp >= spLimit_) stop = true;
+    else if (std::find(untilAddrs_.begin(), untilAddrs_.end(), pc) != untilAddrs_.end())
+      stop = keyAt(pc, sp).cfa >= start_.cfa;
+    break;
+  }
+  if (stop) pending_ = DebugStop{StopWhy::Step};
+  return stop;
+}
+
+DebugStop Debugger::fromSession(const StopReason& r) {
+  switch (r.kind) {
+  case StopKind::Breakpoint:
+  case StopKind::Watch:
+    if (pending_) return *pending_;
+    return {StopWhy::Step};
+  case StopKind::Stepped: return {StopWhy::Step};
+  case StopKind::Returned: return {StopWhy::Returned};
+  case StopKind::Exited: return {StopWhy::Exited, 0, {}, {}, r.exitStatus, r.message};
+  case StopKind::Error: return {StopWhy::Error, 0, {}, {}, r.exitStatus, r.message};
+  }
+  return {StopWhy::Step};
+}
+
+DebugStop Debugger::resume(Mode mode, uint64_t budget) {
+  if (session_->finished())
+    return {StopWhy::NotRunning, 0, {}, {}, 0, "the function has already returned"};
+  mode_ = mode;
+  first_ = true;
+  pending_.reset();
+  interrupt_ = false; // a Ctrl-C at the prompt is not for this command
+  StopReason r = budget == UINT64_MAX ? session_->run() : session_->step(budget);
+  log_->sync();
+  mode_ = Mode::Continue;
+  invalidate();
+  DebugStop d = fromSession(r);
+  if (d.why == StopWhy::Step) { // a watched value may have changed in the last step
+    for (auto& w : watches_) {
+      Value now = watchValue(w);
+      if (now.text == w.last.text) continue;
+      w.hits++;
+      d = DebugStop{StopWhy::Watch, w.id, w.last, now};
+      break;
+    }
+  }
+  refreshWatches();
+  return d;
+}
+
+DebugStop Debugger::stepi(uint64_t n) { return resume(Mode::Insns, std::max<uint64_t>(n, 1)); }
+
+DebugStop Debugger::nexti(uint64_t n) {
+  DebugStop d{StopWhy::Step};
+  for (uint64_t k = 0; k < std::max<uint64_t>(n, 1); k++) {
+    Machine& m = session_->machine();
+    if (isCall(m.reg(rt::Reg::RIP))) {
+      spLimit_ = m.reg(rt::Reg::RSP);
+      d = resume(Mode::NextInsn);
+    } else {
+      d = resume(Mode::Insns, 1);
+    }
+    if (d.why != StopWhy::Step) break;
+  }
+  return d;
+}
+
+DebugStop Debugger::step() {
+  start_ = currentKey();
+  return resume(Mode::Step);
+}
+
+DebugStop Debugger::next() {
+  start_ = currentKey();
+  return resume(Mode::Next);
+}
+
+DebugStop Debugger::finish() {
+  const Frame* f = selectedFrame();
+  if (!f) return resume(Mode::Continue);
+  spLimit_ = f->cfa;
+  return resume(Mode::Finish);
+}
+
+DebugStop Debugger::until(std::optional<uint64_t> addr) {
+  start_ = currentKey();
+  if (!addr) return resume(Mode::Until);
+  untilAddrs_ = {*addr};
+  const Frame* f = selectedFrame();
+  spLimit_ = f ? f->cfa : UINT64_MAX;
+  return resume(Mode::UntilAddr);
+}
+
+DebugStop Debugger::cont() { return resume(Mode::Continue); }
+
+// ---- backward ----
+
+// Undoes one step. A stop when the history ends, Ctrl-C, a watched value changed by the step
+// (reported in forward order: old is the value before it) or a breakpoint where it started.
+std::optional<DebugStop> Debugger::undoOne() {
+  if (interrupt_.exchange(false)) return DebugStop{StopWhy::Interrupted};
+  auto wrote = log_->undo();
+  if (!wrote) {
+    std::string msg = log_->dropped()
+                          ? fmt::format("the recording starts at instruction {} (older history "
+                                        "was dropped to stay under the memory limit)",
+                                        session_->instructions())
+                          : "";
+    return DebugStop{StopWhy::HistoryStart, 0, {}, {}, 0, msg};
+  }
+  if (*wrote) {
+    for (auto& w : watches_) {
+      Value now = watchValue(w);
+      if (now.text == w.last.text) continue;
+      w.hits++;
+      DebugStop d{StopWhy::Watch, w.id, now, w.last};
+      w.last = now;
+      return d;
+    }
+  }
+  uint64_t pc = session_->machine().reg(rt::Reg::RIP);
+  if (bpAddrs_.count(pc))
+    for (auto& b : breakpoints_)
+      if (std::find(b.addrs.begin(), b.addrs.end(), pc) != b.addrs.end()) {
+        b.hits++;
+        return DebugStop{StopWhy::Breakpoint, b.id};
+      }
+  return std::nullopt;
+}
+
+DebugStop Debugger::afterReverse(std::optional<DebugStop> why) {
+  invalidate();
+  refreshWatches();
+  return why.value_or(DebugStop{StopWhy::Step});
+}
+
+DebugStop Debugger::reverseStepi(uint64_t n) {
+  interrupt_ = false;
+  std::optional<DebugStop> why;
+  for (uint64_t k = 0; k < std::max<uint64_t>(n, 1) && !why; k++) {
+    why = undoOne();
+    if (why && why->why != StopWhy::HistoryStart && why->why != StopWhy::Interrupted)
+      why.reset(); // stepping by instructions: breakpoints and watches do not stop it
+  }
+  return afterReverse(why);
+}
+
+DebugStop Debugger::reverseStep() {
+  interrupt_ = false;
+  Key k0 = currentKey();
+  while (true) {
+    if (auto why = undoOne()) return afterReverse(why);
+    Key k = currentKey();
+    if (!k.line || k == k0) continue;
+    // In a different line: back to the start of this run of it.
+    while (const UndoLog::Step* p = log_->back()) {
+      if (!(keyAt(p->pc, p->sp) == k)) break;
+      if (auto why = undoOne()) return afterReverse(why);
+    }
+    return afterReverse(std::nullopt);
+  }
+}
+
+DebugStop Debugger::reverseNext() {
+  interrupt_ = false;
+  Key k0 = currentKey();
+  if (k0.fn == loader::kNoSym) k0.cfa = 0; // returned: every frame counts
+  while (true) {
+    if (auto why = undoOne()) return afterReverse(why);
+    Key k = currentKey();
+    if (!k.line || k.cfa < k0.cfa || k == k0) continue;
+    while (const UndoLog::Step* p = log_->back()) {
+      Key kp = keyAt(p->pc, p->sp);
+      if (!(kp == k) && kp.cfa >= k.cfa && kp.line) break;
+      if (auto why = undoOne()) return afterReverse(why);
+    }
+    return afterReverse(std::nullopt);
+  }
+}
+
+DebugStop Debugger::reverseFinish() {
+  interrupt_ = false;
+  const Frame* f = selectedFrame();
+  uint64_t limit = f ? f->cfa : 0;
+  while (true) {
+    if (auto why = undoOne()) return afterReverse(why);
+    if (session_->machine().reg(rt::Reg::RSP) >= limit) return afterReverse(std::nullopt);
+  }
+}
+
+DebugStop Debugger::reverseContinue() {
+  interrupt_ = false;
+  while (true)
+    if (auto why = undoOne()) return afterReverse(why);
+}
+
+} // namespace gd::emu

@@ -1,0 +1,518 @@
+#include "emulator/repl.h"
+
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "emulator/sinks.h"
+
+namespace gd::emu {
+namespace {
+
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::optional<uint64_t> count(const std::string& args, uint64_t dflt = 1) {
+  std::string a = trim(args);
+  if (a.empty()) return dflt;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(a.data(), a.data() + a.size(), v);
+  if (ec != std::errc() || p != a.data() + a.size()) return std::nullopt;
+  return v;
+}
+
+std::string shown(const Value& v) {
+  return v.type == "string" ? fmt::format("{:?}", v.text) : v.text;
+}
+
+Debugger* gInterruptTarget = nullptr;
+void onSigint(int) {
+  if (gInterruptTarget) gInterruptTarget->interrupt();
+}
+
+} // namespace
+
+Repl::Repl(std::ostream& out, std::ostream& err, ReplOptions o)
+    : out_(out), err_(err), opts_(std::move(o)) {}
+
+Repl::~Repl() {
+  if (gInterruptTarget == dbg_.get()) gInterruptTarget = nullptr;
+}
+
+std::string Repl::paint(const char* code, const std::string& s) const {
+  return opts_.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+}
+
+Expected<void> Repl::open(Debugger::Options o) {
+  dopts_ = o;
+  auto d = Debugger::open(o, this);
+  if (!d) return std::unexpected(d.error());
+  dbg_ = std::move(*d);
+  insp_ = std::make_unique<Inspector>(*dbg_);
+  gInterruptTarget = dbg_.get();
+  Session& s = dbg_->session();
+  auto id = s.image().symbolAt(s.machine().reg(rt::Reg::RIP));
+  out_ << "Stopped at the entry of "
+       << (id ? s.object().displayName(*id) : s.object().displayName(s.function()))
+       << ". Type help for the commands.\n";
+  regsSnapshot();
+  showContext();
+  return {};
+}
+
+// ---- events: what happens while a command runs ----
+
+void Repl::onEvent(const Event& e) {
+  if (auto* s = std::get_if<StartEvent>(&e)) {
+    std::vector<std::string> args;
+    for (const auto& a : s->args) args.push_back(a.name + "=" + shown(a));
+    std::string line = paint("1", fmt::format("{}: {} {}/{}, {} — {}", s->object, s->goVersion,
+                                              s->goos, s->goarch, s->abi,
+                                              s->signature.empty() ? s->function + "()"
+                                                                   : s->signature));
+    if (!args.empty()) line += fmt::format(" with {}", fmt::join(args, ", "));
+    line += fmt::format("   [names from {}]", s->namesFrom);
+    out_ << line << "\n";
+  } else if (auto* r = std::get_if<rt::RuntimeEvent>(&e)) {
+    out_ << "  " << paint("36", "» " + describeRuntimeEvent(*r)) << "\n";
+  } else if (auto* o = std::get_if<rt::GuestOutput>(&e)) {
+    out_.flush();
+    err_ << o->bytes;
+    err_.flush();
+  }
+}
+
+// ---- commands ----
+
+const std::vector<Repl::Command>& Repl::commands() {
+  static const std::vector<Command> c = {
+      {"break", {"b"}, "break [FUNC | FILE:LINE | LINE | *ADDRESS]",
+       "Stop before the instruction at a location (a function's first instruction, the first "
+       "instruction of a line in each function, or an address; none: here).",
+       &Repl::cmdBreak},
+      {"delete", {"d"}, "delete [N...]", "Delete breakpoints and watchpoints (none given: all).",
+       &Repl::cmdDelete},
+      {"continue", {"c", "cont"}, "continue", "Run until a breakpoint, a watchpoint or the end.",
+       &Repl::cmdContinue},
+      {"step", {"s"}, "step [N]",
+       "Run to a different source line, entering calls (also the deferred call deferreturn "
+       "makes).",
+       &Repl::cmdStep},
+      {"next", {"n"}, "next [N]", "Run to a different source line of this frame or a caller.",
+       &Repl::cmdNext},
+      {"stepi", {"si"}, "stepi [N]", "Run N instructions (a runtime call is one).",
+       &Repl::cmdStepi},
+      {"nexti", {"ni"}, "nexti [N]", "Run one instruction; a CALL runs until it returns.",
+       &Repl::cmdNexti},
+      {"finish", {"fin"}, "finish", "Run until the selected frame returns.", &Repl::cmdFinish},
+      {"until", {"u"}, "until [LOCATION]",
+       "Run until a line after this one in this frame (not back round a loop), or to LOCATION.",
+       &Repl::cmdUntil},
+      {"watch", {}, "watch NAME | [*]ADDRESS",
+       "Stop when a variable of the selected frame (or the 8 bytes at ADDRESS) changes.",
+       &Repl::cmdWatch},
+      {"print", {"p"}, "print EXPR",
+       "Show a value: a variable of the selected frame (i, *p, &i), a register ($rax, AX, $pc) "
+       "or memory (*0xADDRESS); + and - work on numbers.",
+       &Repl::cmdPrint},
+      {"regs", {"registers"}, "regs [-a]",
+       "Show the registers (-a: with X0-X15); * marks those changed since the last stop.",
+       &Repl::cmdRegs},
+      {"x", {}, "x[/NFU] ADDRESS",
+       "Examine memory: N units of U (b h w g) in format F (x d u o t a c s i).",
+       &Repl::cmdExamine},
+      {"bt", {"backtrace", "where"}, "bt", "Show the stack frames, innermost first.",
+       &Repl::cmdBacktrace},
+      {"frame", {"f"}, "frame [N]", "Select frame N (or show the selected frame).",
+       &Repl::cmdFrame},
+      {"up", {}, "up [N]", "Select the caller's frame.", &Repl::cmdUp},
+      {"down", {}, "down [N]", "Select the callee's frame.", &Repl::cmdDown},
+      {"info", {"i"}, "info locals|args|frame|breakpoints|registers|record",
+       "Show the selected frame's variables, its layout, the breakpoints, the registers or the "
+       "recording.",
+       &Repl::cmdInfo},
+      {"defers", {}, "defers",
+       "Show the goroutine's defer chain (g._defer, newest first): record, frame, function.",
+       &Repl::cmdDefers},
+      {"list", {"l"}, "list [LINE | FUNC | FILE:LINE]",
+       "Show source lines (again: the next ones).", &Repl::cmdList},
+      {"disas", {"disassemble"}, "disas [FUNC | ADDRESS]",
+       "Disassemble a function (the selected frame's by default).", &Repl::cmdDisas},
+      {"context", {"ctx"}, "context", "Show the context view again.", &Repl::cmdContext},
+      {"restart", {"run", "r"}, "restart", "Start the call again (breakpoints stay).",
+       &Repl::cmdRestart},
+      {"reverse-stepi", {"rsi"}, "reverse-stepi [N]", "Go back N instructions.",
+       &Repl::cmdReverseStepi},
+      {"reverse-step", {"rs"}, "reverse-step [N]",
+       "Go back to the start of the previous source line, entering calls.",
+       &Repl::cmdReverseStep},
+      {"reverse-next", {"rn"}, "reverse-next [N]",
+       "Go back to the start of the previous source line of this frame or a caller.",
+       &Repl::cmdReverseNext},
+      {"reverse-finish", {"rf"}, "reverse-finish",
+       "Go back to the call of the selected frame.", &Repl::cmdReverseFinish},
+      {"reverse-continue", {"rc"}, "reverse-continue",
+       "Go back to the previous breakpoint or watchpoint hit, or the start.",
+       &Repl::cmdReverseContinue},
+      {"record", {}, "record", "Show what the time-travel recording holds.", &Repl::cmdRecord},
+      {"help", {"h", "?"}, "help [COMMAND]", "Show the commands, or one in detail.",
+       &Repl::cmdHelp},
+      {"quit", {"q", "exit"}, "quit", "Leave.", &Repl::cmdQuit},
+  };
+  return c;
+}
+
+const Repl::Command* Repl::find(const std::string& word) const {
+  for (const auto& c : commands()) {
+    if (c.name == word) return &c;
+    for (const auto& a : c.aliases)
+      if (a == word) return &c;
+  }
+  const Command* hit = nullptr;
+  for (const auto& c : commands()) {
+    bool match = c.name.starts_with(word);
+    for (const auto& a : c.aliases) match = match || a.starts_with(word);
+    if (!match || hit == &c) continue;
+    if (hit) return nullptr; // ambiguous
+    hit = &c;
+  }
+  return hit;
+}
+
+bool Repl::execute(const std::string& lineIn) {
+  std::string line = trim(lineIn);
+  if (line.empty() || line.starts_with("#")) return !quit_;
+  size_t end = line.find_first_of(" \t/");
+  std::string word = line.substr(0, end);
+  std::string args = end == std::string::npos ? "" : line.substr(end);
+  if (!args.empty() && args[0] != '/') args = trim(args);
+  const Command* c = find(word);
+  if (!c) {
+    out_ << fmt::format("Undefined command: \"{}\". Try \"help\".\n", word);
+    return true;
+  }
+  if (!args.empty() && args[0] == '/' && c->name != "x") {
+    out_ << fmt::format("{} takes no /FORMAT\n", c->name);
+    return true;
+  }
+  (this->*(c->run))(args);
+  out_.flush();
+  return !quit_;
+}
+
+bool Repl::runStream(std::istream& in) {
+  std::string line;
+  while (!quit_ && std::getline(in, line)) {
+    std::string t = trim(line);
+    if (t.empty() || t.starts_with("#")) continue;
+    if (opts_.echo) out_ << opts_.prompt << t << "\n";
+    if (!execute(t)) return false;
+  }
+  return !quit_;
+}
+
+const Frame* Repl::frame() { return dbg_->selectedFrame(); }
+
+void Repl::report(const DebugStop& s, bool context) {
+  Session& ses = dbg_->session();
+  switch (s.why) {
+  case StopWhy::Step: break;
+  case StopWhy::Breakpoint: {
+    uint64_t pc = ses.machine().reg(rt::Reg::RIP);
+    out_ << paint("1;32", fmt::format("Breakpoint {}, {}", s.id, location(pc))) << "\n";
+    break;
+  }
+  case StopWhy::Watch: {
+    std::string spec;
+    for (const auto& w : dbg_->watches())
+      if (w.id == s.id) spec = w.spec;
+    out_ << paint("1;32", fmt::format("Watchpoint {}: {}", s.id, spec)) << "\n";
+    out_ << fmt::format("Old value = {}\nNew value = {}\n", shown(s.oldValue), shown(s.newValue));
+    break;
+  }
+  case StopWhy::Returned: {
+    std::vector<std::string> res;
+    for (const auto& v : ses.results()) res.push_back(fmt::format("{} = {}", v.name, shown(v)));
+    out_ << paint("1", fmt::format("{} returned {}", ses.object().displayName(ses.function()),
+                                   res.empty() ? "(no results)" : fmt::format("{}", fmt::join(res, ", "))))
+         << fmt::format("   ({} instructions)\n", ses.instructions());
+    regsSnapshot();
+    return;
+  }
+  case StopWhy::Exited:
+    out_ << paint("31;1", fmt::format("The program died: {} (exit status {}, {} instructions)",
+                                      s.message, s.exitStatus, ses.instructions()))
+         << "\n";
+    regsSnapshot();
+    return;
+  case StopWhy::Error:
+    out_ << paint("31;1", "godefer-emu: " + s.message) << "\n";
+    regsSnapshot();
+    return;
+  case StopWhy::HistoryStart:
+    out_ << "No more reverse-execution history." << (s.message.empty() ? "" : " (" + s.message + ")")
+         << "\n";
+    break;
+  case StopWhy::Interrupted: out_ << "Interrupted.\n"; break;
+  case StopWhy::NotRunning:
+    out_ << "The function has returned: reverse-step, reverse-continue or restart go on.\n";
+    return;
+  }
+  if (context) showContext();
+  regsSnapshot();
+}
+
+void Repl::cmdBreak(const std::string& args) {
+  std::string spec = args;
+  if (spec.empty()) spec = fmt::format("*{:#x}", dbg_->session().machine().reg(rt::Reg::RIP));
+  auto b = dbg_->addBreakpoint(spec);
+  if (!b) {
+    out_ << b.error().message << "\n";
+    return;
+  }
+  const Breakpoint& bp = **b;
+  if (bp.addrs.size() == 1) {
+    out_ << fmt::format("Breakpoint {} at {:#x}: {}\n", bp.id, bp.addrs[0], location(bp.addrs[0]));
+    return;
+  }
+  out_ << fmt::format("Breakpoint {} at {} locations:\n", bp.id, bp.addrs.size());
+  for (uint64_t a : bp.addrs) out_ << fmt::format("  {:#x}: {}\n", a, location(a));
+}
+
+void Repl::cmdDelete(const std::string& args) {
+  if (args.empty()) {
+    dbg_->removeAll();
+    out_ << "Deleted all breakpoints and watchpoints.\n";
+    return;
+  }
+  std::istringstream in(args);
+  std::string tok;
+  while (in >> tok) {
+    auto n = count(tok, 0);
+    if (!n || !dbg_->remove(int(*n))) out_ << fmt::format("No breakpoint or watchpoint {}.\n", tok);
+    else out_ << fmt::format("Deleted {}.\n", *n);
+  }
+}
+
+void Repl::cmdContinue(const std::string&) { report(dbg_->cont()); }
+
+void Repl::cmdStep(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "step takes a count\n");
+  DebugStop s;
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->step();
+  report(s);
+}
+
+void Repl::cmdNext(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "next takes a count\n");
+  DebugStop s;
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->next();
+  report(s);
+}
+
+void Repl::cmdStepi(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "stepi takes a count\n");
+  report(dbg_->stepi(*n));
+}
+
+void Repl::cmdNexti(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "nexti takes a count\n");
+  report(dbg_->nexti(*n));
+}
+
+void Repl::cmdFinish(const std::string&) {
+  const Frame* f = frame();
+  if (f && !dbg_->finished()) out_ << "Run till exit from " << frameLine(*f) << "\n";
+  report(dbg_->finish());
+}
+
+void Repl::cmdUntil(const std::string& args) {
+  if (args.empty()) return report(dbg_->until(std::nullopt));
+  auto a = dbg_->resolveLocation(args);
+  if (!a) return void(out_ << a.error().message << "\n");
+  report(dbg_->until(a->front()));
+}
+
+void Repl::cmdWatch(const std::string& args) {
+  if (args.empty()) return void(out_ << "usage: watch NAME | [*]ADDRESS\n");
+  const Frame* f = frame();
+  if (!f) return void(out_ << "No frame.\n");
+  uint64_t addr = 0;
+  uint32_t size = 8;
+  std::string type;
+  bool raw = args.starts_with("*") || std::isdigit(static_cast<unsigned char>(args[0]));
+  if (raw) {
+    auto a = insp_->address(args.starts_with("*") ? args.substr(1) : args, *f);
+    if (!a) return void(out_ << a.error().message << "\n");
+    addr = *a;
+  } else {
+    auto slot = insp_->variableSlot(args, *f);
+    if (!slot) return void(out_ << slot.error().message << "\n");
+    std::tie(addr, size, type) = *slot;
+  }
+  const Watchpoint* w = dbg_->addWatch(args, addr, size, type);
+  out_ << fmt::format("Watchpoint {}: {} ({}{} bytes at {:#x}) = {}\n", w->id, w->spec,
+                      type.empty() ? "" : type + ", ", size, addr, shown(w->last));
+}
+
+void Repl::cmdPrint(const std::string& args) {
+  if (args.empty()) return void(out_ << "usage: print EXPR\n");
+  const Frame* f = frame();
+  if (!f) return void(out_ << "No frame: the function has returned.\n");
+  auto v = insp_->print(args, *f);
+  if (!v) return void(out_ << v.error().message << "\n");
+  out_ << args << " = " << *v << "\n";
+}
+
+void Repl::cmdUp(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "up takes a count\n");
+  if (!dbg_->select(dbg_->selected() + int(*n))) {
+    if (dbg_->frames().empty()) return void(out_ << "No stack.\n");
+    dbg_->select(int(dbg_->frames().size()) - 1);
+    out_ << "Initial frame selected; you cannot go up.\n";
+    return;
+  }
+  cmdFrame("");
+}
+
+void Repl::cmdDown(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "down takes a count\n");
+  if (!dbg_->select(dbg_->selected() - int(*n))) {
+    dbg_->select(0);
+    out_ << "Bottom (innermost) frame selected; you cannot go down.\n";
+    return;
+  }
+  cmdFrame("");
+}
+
+void Repl::cmdFrame(const std::string& args) {
+  if (!args.empty()) {
+    auto n = count(args);
+    if (!n || !dbg_->select(int(*n))) return void(out_ << fmt::format("No frame {}.\n", args));
+  }
+  const Frame* f = frame();
+  if (!f) return void(out_ << "No stack.\n");
+  out_ << frameLine(*f) << "\n";
+  if (f->line) {
+    auto src = sourceLines(*f, f->line, f->line);
+    if (!src.empty()) out_ << src[0] << "\n";
+  }
+}
+
+void Repl::cmdContext(const std::string&) {
+  if (dbg_->finished()) return void(out_ << "The function has returned.\n");
+  showContext();
+}
+
+void Repl::cmdRestart(const std::string&) {
+  auto r = dbg_->restart();
+  if (!r) return void(out_ << r.error().message << "\n");
+  insp_ = std::make_unique<Inspector>(*dbg_);
+  out_ << "Restarted.\n";
+  regsSnapshot();
+  showContext();
+}
+
+void Repl::cmdHelp(const std::string& args) {
+  if (!args.empty()) {
+    const Command* c = find(args);
+    if (!c) return void(out_ << fmt::format("Undefined command: \"{}\".\n", args));
+    out_ << c->usage;
+    if (!c->aliases.empty()) out_ << fmt::format("   (aliases: {})", fmt::join(c->aliases, ", "));
+    out_ << "\n  " << c->help << "\n";
+    return;
+  }
+  out_ << "Commands (aliases in brackets; help COMMAND for more):\n";
+  for (const auto& c : commands()) {
+    std::string names = c.name;
+    if (!c.aliases.empty()) names += fmt::format(" [{}]", fmt::join(c.aliases, " "));
+    out_ << fmt::format("  {:<28} {}\n", names, c.usage);
+  }
+}
+
+void Repl::cmdQuit(const std::string&) { quit_ = true; }
+
+void Repl::cmdReverseStepi(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "reverse-stepi takes a count\n");
+  report(dbg_->reverseStepi(*n));
+}
+
+void Repl::cmdReverseStep(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "reverse-step takes a count\n");
+  DebugStop s;
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->reverseStep();
+  report(s);
+}
+
+void Repl::cmdReverseNext(const std::string& args) {
+  auto n = count(args);
+  if (!n) return void(out_ << "reverse-next takes a count\n");
+  DebugStop s;
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->reverseNext();
+  report(s);
+}
+
+void Repl::cmdReverseFinish(const std::string&) { report(dbg_->reverseFinish()); }
+
+void Repl::cmdReverseContinue(const std::string&) { report(dbg_->reverseContinue()); }
+
+void Repl::cmdRecord(const std::string&) {
+  UndoLog& log = dbg_->log();
+  uint64_t now = dbg_->session().instructions();
+  out_ << fmt::format("Recorded {} instructions ({:.1f} MiB); reverse execution reaches back to "
+                      "instruction {}{}.\n",
+                      log.size(), double(log.bytes()) / (1 << 20), now - log.size(),
+                      log.dropped() ? fmt::format(" ({} older ones dropped)", log.dropped()) : "");
+}
+
+// ---- entry point ----
+
+int runRepl(const Debugger::Options& o, const std::string& script, bool noColor) {
+  bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  ReplOptions ro;
+  ro.color = !noColor && !std::getenv("NO_COLOR") && isatty(STDOUT_FILENO);
+  ro.echo = !tty;
+  Repl repl(std::cout, std::cerr, ro);
+  if (auto r = repl.open(o); !r) {
+    std::cerr << "godefer-emu: " << r.error().message << "\n";
+    return 3;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = onSigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  if (!script.empty()) {
+    std::ifstream in(script);
+    if (!in) {
+      std::cerr << "godefer-emu: cannot read " << script << "\n";
+      return 3;
+    }
+    repl.setEcho(true);
+    if (!repl.runStream(in)) return 0;
+    repl.setEcho(ro.echo);
+  }
+  if (tty) repl.runInteractive();
+  else repl.runStream(std::cin);
+  std::cout.flush();
+  return 0;
+}
+
+} // namespace gd::emu

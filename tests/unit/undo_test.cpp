@@ -1,0 +1,286 @@
+// Time travel is exact: running forward and then back restores every register (general, EFLAGS,
+// FS/GS base, segment selectors, XMM, MXCSR, x87), every byte of every mapped region, the
+// mappings themselves, the runtime model's state and the session's, compared with a fresh start
+// of the same call; reverse-continue to a breakpoint matches a forward run to it.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <unicorn/unicorn.h>
+
+#include "emulator/debugger.h"
+
+using namespace gd;
+using namespace gd::emu;
+
+namespace {
+
+std::string root() { return GODEFER_SOURCE_DIR; }
+std::string fixture(const std::string& rel) { return root() + "/tests/fixtures/" + rel; }
+
+// Every deferr fixture: each Go release in both modes, the darwin seed object, the seed listing.
+std::vector<std::string> deferrFixtures() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(root() + "/tests/fixtures"))
+    for (const char* mode : {"nl", "opt"}) {
+      auto p = e.path() / mode / "deferr.o";
+      if (std::filesystem::exists(p)) out.push_back(p.string());
+    }
+  std::sort(out.begin(), out.end());
+  out.push_back(fixture("seed/deferr-objdump.txt"));
+  return out;
+}
+
+struct MachineState {
+  std::vector<uint64_t> regs;
+  std::vector<uint8_t> wide; // XMM, MXCSR, x87
+  std::vector<std::pair<uint64_t, uint64_t>> regions;
+  std::vector<uint8_t> memory;
+  uint64_t instructions = 0;
+  rt::Runtime::State runtime;
+  bool finished = false;
+  std::vector<std::string> results, watched;
+};
+
+// All of memory, or (`full` false, for checks at every instruction) regions up to 1 MiB and the
+// first MiB of larger ones (the heap's start: g, TLS, allocations).
+MachineState capture(Session& s, bool full = true) {
+  MachineState st;
+  Machine& m = s.machine();
+  st.regs.resize(Machine::kRegFile);
+  m.readRegFile(st.regs.data());
+  for (int r : {UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS,
+                UC_X86_REG_GS}) {
+    uint64_t v = 0;
+    m.readEngineReg(r, &v);
+    st.regs.push_back(v);
+  }
+  auto wide = [&](int id, size_t n) {
+    uint8_t b[64] = {};
+    m.readEngineReg(id, b);
+    st.wide.insert(st.wide.end(), b, b + n);
+  };
+  for (int k = 0; k < 16; k++) wide(UC_X86_REG_XMM0 + k, 16);
+  wide(UC_X86_REG_MXCSR, 4);
+  wide(UC_X86_REG_FPCW, 2);
+  wide(UC_X86_REG_FPSW, 2);
+  wide(UC_X86_REG_FPTAG, 2);
+  for (int k = 0; k < 8; k++) wide(UC_X86_REG_ST0 + k, 10);
+  st.regions = m.regions();
+  for (auto [b, e] : st.regions) {
+    uint64_t n = full ? e - b : std::min<uint64_t>(e - b, 1 << 20);
+    size_t at = st.memory.size();
+    st.memory.resize(at + n);
+    EXPECT_TRUE(m.read(b, st.memory.data() + at, n));
+  }
+  st.instructions = m.instructionsExecuted();
+  st.runtime = s.runtime().state();
+  auto ss = s.saveState();
+  st.finished = ss.finished;
+  for (const auto& v : ss.results) st.results.push_back(v.name + "=" + v.text);
+  for (const auto& v : ss.watchedValues) st.watched.push_back(v.text);
+  return st;
+}
+
+void expectSame(const MachineState& a, const MachineState& b, const std::string& what) {
+  EXPECT_EQ(a.regs, b.regs) << what << ": registers";
+  EXPECT_EQ(a.wide, b.wide) << what << ": XMM/MXCSR/x87";
+  EXPECT_EQ(a.regions, b.regions) << what << ": mapped regions";
+  EXPECT_TRUE(a.memory == b.memory) << what << ": memory";
+  EXPECT_EQ(a.instructions, b.instructions) << what << ": instruction count";
+  EXPECT_TRUE(a.runtime == b.runtime) << what << ": runtime model state";
+  EXPECT_EQ(a.finished, b.finished) << what << ": finished";
+  EXPECT_EQ(a.results, b.results) << what << ": results";
+  EXPECT_EQ(a.watched, b.watched) << what << ": watched values";
+}
+
+std::unique_ptr<Debugger> openDebugger(const std::string& object, const std::string& fn,
+                                       std::vector<int64_t> args = {}) {
+  Debugger::Options o;
+  o.object = object;
+  o.function = fn;
+  o.args = std::move(args);
+  o.session.sourceDirs = {root() + "/tests/programs"};
+  auto d = Debugger::open(o, nullptr);
+  EXPECT_TRUE(d) << object << ": " << (d ? "" : d.error().message);
+  return d ? std::move(*d) : nullptr;
+}
+
+} // namespace
+
+TEST(Undo, DeferrToTheEndAndBackEqualsAFreshStart) {
+  auto fixtures = deferrFixtures();
+  EXPECT_EQ(fixtures.size(), 14u);
+  for (const auto& f : fixtures) {
+    SCOPED_TRACE(f);
+    auto fresh = openDebugger(f, "c");
+    auto d = openDebugger(f, "c");
+    ASSERT_TRUE(fresh && d);
+    MachineState start = capture(fresh->session());
+    DebugStop end = d->cont();
+    EXPECT_EQ(end.why, StopWhy::Returned) << end.message;
+    ASSERT_EQ(d->session().results().size(), 1u);
+    EXPECT_EQ(d->session().results()[0].text, "2");
+    EXPECT_GT(d->log().size(), 20u);
+    DebugStop back = d->reverseContinue();
+    EXPECT_EQ(back.why, StopWhy::HistoryStart);
+    EXPECT_EQ(d->log().size(), 0u);
+    expectSame(capture(d->session()), start, f + " back at the start");
+    // And forward again to the same end.
+    EXPECT_EQ(d->cont().why, StopWhy::Returned);
+    EXPECT_EQ(d->session().results()[0].text, "2");
+  }
+}
+
+TEST(Undo, ReverseContinueToABreakpointEqualsAForwardRunToIt) {
+  for (const auto& f : deferrFixtures()) {
+    SCOPED_TRACE(f);
+    auto fwd = openDebugger(f, "c");
+    auto rev = openDebugger(f, "c");
+    ASSERT_TRUE(fwd && rev);
+    ASSERT_TRUE(fwd->addBreakpoint("c.func1"));
+    DebugStop hit = fwd->cont();
+    ASSERT_EQ(hit.why, StopWhy::Breakpoint);
+    MachineState there = capture(fwd->session());
+
+    EXPECT_EQ(rev->cont().why, StopWhy::Returned);
+    ASSERT_TRUE(rev->addBreakpoint("c.func1"));
+    DebugStop back = rev->reverseContinue();
+    ASSERT_EQ(back.why, StopWhy::Breakpoint);
+    EXPECT_EQ(back.id, hit.id);
+    expectSame(capture(rev->session()), there, f + " at c.func1");
+    // Forward from there ends as the forward run does.
+    EXPECT_EQ(rev->cont().why, StopWhy::Returned);
+    EXPECT_EQ(fwd->cont().why, StopWhy::Returned);
+    expectSame(capture(rev->session()), capture(fwd->session()), f + " at the end");
+  }
+}
+
+// At every instruction: states seen stepping forward one at a time (each step a separate engine
+// run, so nothing is cached) equal the states reverse-stepi comes back through.
+TEST(Undo, EveryIntermediateStateIsRestored) {
+  struct Case {
+    std::string object, fn;
+    std::vector<int64_t> args;
+  };
+  std::vector<Case> cases;
+  for (const auto& f : deferrFixtures()) cases.push_back({f, "c", {}});
+  for (const char* v : {"go1.15", "go1.24"}) {
+    std::string dir = std::string(v) + "/nl/";
+    cases.push_back({fixture(dir + "deferloop.o"), "both", {3}});
+    cases.push_back({fixture(dir + "closures.o"), "useCounter", {}});
+    cases.push_back({fixture(dir + "spin.o"), "spin", {5}});
+    cases.push_back({fixture(dir + "panics.o"), "main", {}});
+  }
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.object + " " + c.fn);
+    auto d = openDebugger(c.object, c.fn, c.args);
+    ASSERT_TRUE(d);
+    auto full = [](size_t k) { return k % 64 == 0; };
+    std::vector<MachineState> seen{capture(d->session(), full(0))};
+    while (!d->finished() && seen.size() < 5000) {
+      d->stepi(1);
+      seen.push_back(capture(d->session(), full(seen.size())));
+    }
+    EXPECT_TRUE(d->finished());
+    for (size_t k = seen.size() - 1; k-- > 0;) {
+      DebugStop s = d->reverseStepi(1);
+      ASSERT_EQ(s.why, StopWhy::Step) << "at step " << k;
+      expectSame(capture(d->session(), full(k)), seen[k], "step " + std::to_string(k));
+      if (HasFailure()) return;
+    }
+    EXPECT_EQ(d->reverseStepi(1).why, StopWhy::HistoryStart);
+  }
+}
+
+// Stack growth maps new memory and the heap grows: undone exactly, in one long run (the log
+// recorded inside single engine runs, not step by step).
+TEST(Undo, StackGrowthAndHeapAreUndone) {
+  for (const char* v : {"go1.15", "go1.21", "go1.24"}) {
+    std::string obj = fixture(std::string(v) + "/nl/recursion.o");
+    SCOPED_TRACE(obj);
+    auto fresh = openDebugger(obj, "deep", {100});
+    auto d = openDebugger(obj, "deep", {100});
+    ASSERT_TRUE(fresh && d);
+    MachineState start = capture(fresh->session());
+    EXPECT_EQ(d->cont().why, StopWhy::Returned);
+    EXPECT_GT(d->session().runtime().state().stackLo, 0u);
+    EXPECT_NE(capture(d->session()).regions, start.regions); // the stack grew
+    EXPECT_EQ(d->reverseContinue().why, StopWhy::HistoryStart);
+    expectSame(capture(d->session()), start, "back at the start");
+  }
+}
+
+// Speed on a long loop (tests/programs/spin.go, Go 1.24, -N -l): forward with recording and
+// reverse, in instructions per second, next to the plain untraced run. Printed (and recorded as
+// test properties) for the README; the assertions only check that the work was done.
+TEST(UndoSpeed, SpinForwardWithRecordingAndBack) {
+  const std::string obj = fixture("go1.24/nl/spin.o");
+  const int64_t n = 200000;
+  auto seconds = [](auto t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  SessionOptions so;
+  so.trace = false;
+  so.maxInstructions = 1'000'000'000;
+  auto plain = Session::open(obj, so);
+  ASSERT_TRUE(plain);
+  ASSERT_TRUE((*plain)->start("spin", {n}));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ((*plain)->run().kind, StopKind::Returned);
+  double tPlain = seconds(t0);
+  uint64_t insns = (*plain)->instructions();
+
+  Debugger::Options o;
+  o.object = obj;
+  o.function = "spin";
+  o.args = {n};
+  o.session.maxInstructions = so.maxInstructions;
+  auto d = Debugger::open(o, nullptr);
+  ASSERT_TRUE(d);
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ((*d)->cont().why, StopWhy::Returned);
+  double tFwd = seconds(t0);
+  EXPECT_EQ((*d)->session().instructions(), insns);
+  EXPECT_EQ((*d)->session().results()[0].text, (*plain)->results()[0].text);
+  uint64_t bytes = (*d)->log().bytes();
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ((*d)->reverseContinue().why, StopWhy::HistoryStart);
+  double tBack = seconds(t0);
+  EXPECT_EQ((*d)->session().instructions(), 0u);
+  auto rate = [&](double t) { return double(insns) / t / 1e6; };
+  std::printf("spin(%ld): %lu instructions; untraced %.2f M/s; forward with recording %.2f M/s "
+              "(%.1f bytes/instruction); reverse %.2f M/s\n",
+              long(n), (unsigned long)insns, rate(tPlain), rate(tFwd), double(bytes) / double(insns),
+              rate(tBack));
+  RecordProperty("instructions", std::to_string(insns));
+  RecordProperty("untraced_mips", std::to_string(rate(tPlain)));
+  RecordProperty("forward_recording_mips", std::to_string(rate(tFwd)));
+  RecordProperty("reverse_mips", std::to_string(rate(tBack)));
+}
+
+// Past the memory limit the oldest steps are dropped in chunks; reverse execution stops at the
+// oldest kept one, whose state is exactly that of a forward run to the same instruction.
+TEST(Undo, HistoryLimitDropsTheOldestSteps) {
+  const std::string obj = fixture("go1.24/nl/spin.o");
+  Debugger::Options o;
+  o.object = obj;
+  o.function = "spin";
+  o.args = {20000};
+  o.undo.maxBytes = 4 << 20;
+  auto d = Debugger::open(o, nullptr);
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)->cont().why, StopWhy::Returned);
+  uint64_t dropped = (*d)->log().dropped();
+  EXPECT_GT(dropped, 0u);
+  EXPECT_LT((*d)->log().bytes(), uint64_t(16) << 20);
+  DebugStop back = (*d)->reverseContinue();
+  ASSERT_EQ(back.why, StopWhy::HistoryStart);
+  EXPECT_NE(back.message.find("dropped"), std::string::npos) << back.message;
+  EXPECT_EQ((*d)->session().instructions(), dropped);
+  auto fwd = openDebugger(obj, "spin", {20000});
+  ASSERT_TRUE(fwd);
+  fwd->stepi(dropped);
+  expectSame(capture((*d)->session()), capture(fwd->session()), "oldest kept step");
+}
