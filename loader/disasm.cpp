@@ -469,8 +469,8 @@ size_t rewritePrefixes(std::span<const uint8_t> code, InstBytes& copy, bool repA
 }
 
 // x86asm follows Intel XED: on an opcode that has a 66-selected form, a REP/REPNE prefix that
-// selects no form makes the instruction invalid. Probed by decoding with 66 in its place (and a
-// memory operand, since some 66 forms exist only for memory).
+// selects no form makes the instruction invalid. Probed by decoding with 66 in its place, with
+// the operand as given and as a memory operand (some 66 forms exist only for one of them).
 bool hasMandatory66Form(std::span<const uint8_t> code, const ZydisDecodedInstruction& zi) {
   InstBytes copy{};
   size_t n = std::min(code.size(), copy.size());
@@ -479,16 +479,20 @@ bool hasMandatory66Form(std::span<const uint8_t> code, const ZydisDecodedInstruc
     if (copy[i] == 0xF2 || copy[i] == 0xF3) copy[i] = 0x66;
     else if (copy[i] == 0xF0) copy[i] = 0x26;
   }
-  if ((zi.attributes & ZYDIS_ATTRIB_HAS_MODRM) && zi.raw.modrm.offset < n)
-    copy[zi.raw.modrm.offset] &= 0x38; // mod 00, rm 000: [rAX]
-  ZydisDecodedInstruction probe;
-  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-  if (!zydisDecodeBytes(std::span(copy).first(n), probe, ops)) return false;
-  for (int i = 0; i < probe.raw.prefix_count; i++)
-    if (probe.raw.prefixes[i].value == 0x66 &&
-        probe.raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_MANDATORY)
-      return true;
-  return false;
+  auto mandatory66 = [&] {
+    ZydisDecodedInstruction probe;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    if (!zydisDecodeBytes(std::span(copy).first(n), probe, ops)) return false;
+    for (int i = 0; i < probe.raw.prefix_count; i++)
+      if (probe.raw.prefixes[i].value == 0x66 &&
+          probe.raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_MANDATORY)
+        return true;
+    return false;
+  };
+  if (mandatory66()) return true;
+  if (!(zi.attributes & ZYDIS_ATTRIB_HAS_MODRM) || zi.raw.modrm.offset >= n) return false;
+  copy[zi.raw.modrm.offset] &= 0x38; // mod 00, rm 000: [rAX]
+  return mandatory66();
 }
 
 bool zydisDecode(std::span<const uint8_t> code, ZydisDecodedInstruction& zi,

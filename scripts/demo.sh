@@ -3,4 +3,5 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh" "$top/build"
-"$top/build/emulator/godefer-emu" objdump -s '^main\.c' "$top/tests/fixtures/go1.15/nl/deferr.o"
+"$top/build/emulator/godefer-emu" --source-dir "$top/tests/programs" \
+  "$top/tests/fixtures/go1.15-darwin/nl/deferr.o" c

@@ -43,8 +43,8 @@ struct MachineState {
   std::vector<std::string> results, watched;
 };
 
-// All of memory, or (`full` false, for checks at every instruction) regions up to 1 MiB and the
-// first MiB of larger ones (the heap's start: g, TLS, allocations).
+// All of memory, or (`full` false, for checks at every instruction) the first 256 KiB of each
+// region (the stack's top, and the heap's start: TLS, g, allocations).
 MachineState capture(Session& s, bool full = true) {
   MachineState st;
   Machine& m = s.machine();
@@ -69,7 +69,7 @@ MachineState capture(Session& s, bool full = true) {
   for (int k = 0; k < 8; k++) wide(UC_X86_REG_ST0 + k, 10);
   st.regions = m.regions();
   for (auto [b, e] : st.regions) {
-    uint64_t n = full ? e - b : std::min<uint64_t>(e - b, 1 << 20);
+    uint64_t n = full ? e - b : std::min<uint64_t>(e - b, 256 << 10);
     size_t at = st.memory.size();
     st.memory.resize(at + n);
     EXPECT_TRUE(m.read(b, st.memory.data() + at, n));
@@ -172,6 +172,8 @@ TEST(Undo, EveryIntermediateStateIsRestored) {
     cases.push_back({fixture(dir + "closures.o"), "useCounter", {}});
     cases.push_back({fixture(dir + "spin.o"), "spin", {5}});
     cases.push_back({fixture(dir + "panics.o"), "main", {}});
+    cases.push_back({fixture(dir + "recursion.o"), "deep", {2}}); // the stack grows
+    cases.push_back({fixture(dir + "initorder.o"), "main", {}}); // init functions first
   }
   for (const auto& c : cases) {
     SCOPED_TRACE(c.object + " " + c.fn);
@@ -179,7 +181,7 @@ TEST(Undo, EveryIntermediateStateIsRestored) {
     ASSERT_TRUE(d);
     auto full = [](size_t k) { return k % 64 == 0; };
     std::vector<MachineState> seen{capture(d->session(), full(0))};
-    while (!d->finished() && seen.size() < 5000) {
+    while (!d->finished() && seen.size() < 20000) {
       d->stepi(1);
       seen.push_back(capture(d->session(), full(seen.size())));
     }
