@@ -23,94 +23,83 @@ namespace {
 // ----------------------------------------------------------------------------------------------
 // The x86asm instruction model
 
-// x86asm's opcode names (tables.go). UD0 arrived after Go 1.15.
-constexpr std::string_view kOpNames[] = {
-    "AAA", "AAD", "AAM", "AAS", "ADC", "ADD", "ADDPD", "ADDPS", "ADDSD", "ADDSS", "ADDSUBPD",
-    "ADDSUBPS", "AESDEC", "AESDECLAST", "AESENC", "AESENCLAST", "AESIMC", "AESKEYGENASSIST", "AND",
-    "ANDNPD", "ANDNPS", "ANDPD", "ANDPS", "ARPL", "BLENDPD", "BLENDPS", "BLENDVPD", "BLENDVPS",
-    "BOUND", "BSF", "BSR", "BSWAP", "BT", "BTC", "BTR", "BTS", "CALL", "CBW", "CDQ", "CDQE", "CLC",
-    "CLD", "CLFLUSH", "CLI", "CLTS", "CMC", "CMOVA", "CMOVAE", "CMOVB", "CMOVBE", "CMOVE", "CMOVG",
-    "CMOVGE", "CMOVL", "CMOVLE", "CMOVNE", "CMOVNO", "CMOVNP", "CMOVNS", "CMOVO", "CMOVP", "CMOVS",
-    "CMP", "CMPPD", "CMPPS", "CMPSB", "CMPSD", "CMPSD_XMM", "CMPSQ", "CMPSS", "CMPSW", "CMPXCHG",
-    "CMPXCHG16B", "CMPXCHG8B", "COMISD", "COMISS", "CPUID", "CQO", "CRC32", "CVTDQ2PD", "CVTDQ2PS",
-    "CVTPD2DQ", "CVTPD2PI", "CVTPD2PS", "CVTPI2PD", "CVTPI2PS", "CVTPS2DQ", "CVTPS2PD", "CVTPS2PI",
-    "CVTSD2SI", "CVTSD2SS", "CVTSI2SD", "CVTSI2SS", "CVTSS2SD", "CVTSS2SI", "CVTTPD2DQ",
-    "CVTTPD2PI", "CVTTPS2DQ", "CVTTPS2PI", "CVTTSD2SI", "CVTTSS2SI", "CWD", "CWDE", "DAA", "DAS",
-    "DEC", "DIV", "DIVPD", "DIVPS", "DIVSD", "DIVSS", "DPPD", "DPPS", "EMMS", "ENTER", "EXTRACTPS",
-    "F2XM1", "FABS", "FADD", "FADDP", "FBLD", "FBSTP", "FCHS", "FCMOVB", "FCMOVBE", "FCMOVE",
-    "FCMOVNB", "FCMOVNBE", "FCMOVNE", "FCMOVNU", "FCMOVU", "FCOM", "FCOMI", "FCOMIP", "FCOMP",
-    "FCOMPP", "FCOS", "FDECSTP", "FDIV", "FDIVP", "FDIVR", "FDIVRP", "FFREE", "FFREEP", "FIADD",
-    "FICOM", "FICOMP", "FIDIV", "FIDIVR", "FILD", "FIMUL", "FINCSTP", "FIST", "FISTP", "FISTTP",
-    "FISUB", "FISUBR", "FLD", "FLD1", "FLDCW", "FLDENV", "FLDL2E", "FLDL2T", "FLDLG2", "FLDLN2",
-    "FLDPI", "FLDZ", "FMUL", "FMULP", "FNCLEX", "FNINIT", "FNOP", "FNSAVE", "FNSTCW", "FNSTENV",
-    "FNSTSW", "FPATAN", "FPREM", "FPREM1", "FPTAN", "FRNDINT", "FRSTOR", "FSCALE", "FSIN",
-    "FSINCOS", "FSQRT", "FST", "FSTP", "FSUB", "FSUBP", "FSUBR", "FSUBRP", "FTST", "FUCOM",
-    "FUCOMI", "FUCOMIP", "FUCOMP", "FUCOMPP", "FWAIT", "FXAM", "FXCH", "FXRSTOR", "FXRSTOR64",
-    "FXSAVE", "FXSAVE64", "FXTRACT", "FYL2X", "FYL2XP1", "HADDPD", "HADDPS", "HLT", "HSUBPD",
-    "HSUBPS", "ICEBP", "IDIV", "IMUL", "IN", "INC", "INSB", "INSD", "INSERTPS", "INSW", "INT",
-    "INTO", "INVD", "INVLPG", "INVPCID", "IRET", "IRETD", "IRETQ", "JA", "JAE", "JB", "JBE", "JCXZ",
-    "JE", "JECXZ", "JG", "JGE", "JL", "JLE", "JMP", "JNE", "JNO", "JNP", "JNS", "JO", "JP", "JRCXZ",
-    "JS", "LAHF", "LAR", "LCALL", "LDDQU", "LDMXCSR", "LDS", "LEA", "LEAVE", "LES", "LFENCE", "LFS",
-    "LGDT", "LGS", "LIDT", "LJMP", "LLDT", "LMSW", "LODSB", "LODSD", "LODSQ", "LODSW", "LOOP",
-    "LOOPE", "LOOPNE", "LRET", "LSL", "LSS", "LTR", "LZCNT", "MASKMOVDQU", "MASKMOVQ", "MAXPD",
-    "MAXPS", "MAXSD", "MAXSS", "MFENCE", "MINPD", "MINPS", "MINSD", "MINSS", "MONITOR", "MOV",
-    "MOVAPD", "MOVAPS", "MOVBE", "MOVD", "MOVDDUP", "MOVDQ2Q", "MOVDQA", "MOVDQU", "MOVHLPS",
-    "MOVHPD", "MOVHPS", "MOVLHPS", "MOVLPD", "MOVLPS", "MOVMSKPD", "MOVMSKPS", "MOVNTDQ",
-    "MOVNTDQA", "MOVNTI", "MOVNTPD", "MOVNTPS", "MOVNTQ", "MOVNTSD", "MOVNTSS", "MOVQ", "MOVQ2DQ",
-    "MOVSB", "MOVSD", "MOVSD_XMM", "MOVSHDUP", "MOVSLDUP", "MOVSQ", "MOVSS", "MOVSW", "MOVSX",
-    "MOVSXD", "MOVUPD", "MOVUPS", "MOVZX", "MPSADBW", "MUL", "MULPD", "MULPS", "MULSD", "MULSS",
-    "MWAIT", "NEG", "NOP", "NOT", "OR", "ORPD", "ORPS", "OUT", "OUTSB", "OUTSD", "OUTSW", "PABSB",
-    "PABSD", "PABSW", "PACKSSDW", "PACKSSWB", "PACKUSDW", "PACKUSWB", "PADDB", "PADDD", "PADDQ",
-    "PADDSB", "PADDSW", "PADDUSB", "PADDUSW", "PADDW", "PALIGNR", "PAND", "PANDN", "PAUSE", "PAVGB",
-    "PAVGW", "PBLENDVB", "PBLENDW", "PCLMULQDQ", "PCMPEQB", "PCMPEQD", "PCMPEQQ", "PCMPEQW",
-    "PCMPESTRI", "PCMPESTRM", "PCMPGTB", "PCMPGTD", "PCMPGTQ", "PCMPGTW", "PCMPISTRI", "PCMPISTRM",
-    "PEXTRB", "PEXTRD", "PEXTRQ", "PEXTRW", "PHADDD", "PHADDSW", "PHADDW", "PHMINPOSUW", "PHSUBD",
-    "PHSUBSW", "PHSUBW", "PINSRB", "PINSRD", "PINSRQ", "PINSRW", "PMADDUBSW", "PMADDWD", "PMAXSB",
-    "PMAXSD", "PMAXSW", "PMAXUB", "PMAXUD", "PMAXUW", "PMINSB", "PMINSD", "PMINSW", "PMINUB",
-    "PMINUD", "PMINUW", "PMOVMSKB", "PMOVSXBD", "PMOVSXBQ", "PMOVSXBW", "PMOVSXDQ", "PMOVSXWD",
-    "PMOVSXWQ", "PMOVZXBD", "PMOVZXBQ", "PMOVZXBW", "PMOVZXDQ", "PMOVZXWD", "PMOVZXWQ", "PMULDQ",
-    "PMULHRSW", "PMULHUW", "PMULHW", "PMULLD", "PMULLW", "PMULUDQ", "POP", "POPA", "POPAD",
-    "POPCNT", "POPF", "POPFD", "POPFQ", "POR", "PREFETCHNTA", "PREFETCHT0", "PREFETCHT1",
-    "PREFETCHT2", "PREFETCHW", "PSADBW", "PSHUFB", "PSHUFD", "PSHUFHW", "PSHUFLW", "PSHUFW",
-    "PSIGNB", "PSIGND", "PSIGNW", "PSLLD", "PSLLDQ", "PSLLQ", "PSLLW", "PSRAD", "PSRAW", "PSRLD",
-    "PSRLDQ", "PSRLQ", "PSRLW", "PSUBB", "PSUBD", "PSUBQ", "PSUBSB", "PSUBSW", "PSUBUSB",
-    "PSUBUSW", "PSUBW", "PTEST", "PUNPCKHBW", "PUNPCKHDQ", "PUNPCKHQDQ", "PUNPCKHWD", "PUNPCKLBW",
-    "PUNPCKLDQ", "PUNPCKLQDQ", "PUNPCKLWD", "PUSH", "PUSHA", "PUSHAD", "PUSHF", "PUSHFD", "PUSHFQ",
-    "PXOR", "RCL", "RCPPS", "RCPSS", "RCR", "RDFSBASE", "RDGSBASE", "RDMSR", "RDPMC", "RDRAND",
-    "RDTSC", "RDTSCP", "RET", "ROL", "ROR", "ROUNDPD", "ROUNDPS", "ROUNDSD", "ROUNDSS", "RSM",
-    "RSQRTPS", "RSQRTSS", "SAHF", "SAR", "SBB", "SCASB", "SCASD", "SCASQ", "SCASW", "SETA",
-    "SETAE", "SETB", "SETBE", "SETE", "SETG", "SETGE", "SETL", "SETLE", "SETNE", "SETNO", "SETNP",
-    "SETNS", "SETO", "SETP", "SETS", "SFENCE", "SGDT", "SHL", "SHLD", "SHR", "SHRD", "SHUFPD",
-    "SHUFPS", "SIDT", "SLDT", "SMSW", "SQRTPD", "SQRTPS", "SQRTSD", "SQRTSS", "STC", "STD", "STI",
-    "STMXCSR", "STOSB", "STOSD", "STOSQ", "STOSW", "STR", "SUB", "SUBPD", "SUBPS", "SUBSD",
-    "SUBSS", "SWAPGS", "SYSCALL", "SYSENTER", "SYSEXIT", "SYSRET", "TEST", "TZCNT", "UCOMISD",
-    "UCOMISS", "UD0", "UD1", "UD2", "UNPCKHPD", "UNPCKHPS", "UNPCKLPD", "UNPCKLPS", "VERR", "VERW",
-    "VMOVDQA", "VMOVDQU", "VMOVNTDQ", "VMOVNTDQA", "VZEROUPPER", "WBINVD", "WRFSBASE",
-    "WRGSBASE", "WRMSR", "XABORT", "XADD", "XBEGIN", "XCHG", "XEND", "XGETBV", "XLATB", "XOR",
-    "XORPD", "XORPS", "XRSTOR", "XRSTOR64", "XRSTORS", "XRSTORS64", "XSAVE", "XSAVE64", "XSAVEC",
-    "XSAVEC64", "XSAVEOPT", "XSAVEOPT64", "XSAVES", "XSAVES64", "XSETBV", "XTEST",
-};
+// x86asm's opcode names (tables.go), space-separated. UD0 arrived after Go 1.15.
+constexpr std::string_view kOpNames =
+    "AAA AAD AAM AAS ADC ADD ADDPD ADDPS ADDSD ADDSS ADDSUBPD ADDSUBPS AESDEC AESDECLAST "
+    "AESENC AESENCLAST AESIMC AESKEYGENASSIST AND ANDNPD ANDNPS ANDPD ANDPS ARPL BLENDPD "
+    "BLENDPS BLENDVPD BLENDVPS BOUND BSF BSR BSWAP BT BTC BTR BTS CALL CBW CDQ CDQE CLC CLD "
+    "CLFLUSH CLI CLTS CMC CMOVA CMOVAE CMOVB CMOVBE CMOVE CMOVG CMOVGE CMOVL CMOVLE CMOVNE "
+    "CMOVNO CMOVNP CMOVNS CMOVO CMOVP CMOVS CMP CMPPD CMPPS CMPSB CMPSD CMPSD_XMM CMPSQ CMPSS "
+    "CMPSW CMPXCHG CMPXCHG16B CMPXCHG8B COMISD COMISS CPUID CQO CRC32 CVTDQ2PD CVTDQ2PS "
+    "CVTPD2DQ CVTPD2PI CVTPD2PS CVTPI2PD CVTPI2PS CVTPS2DQ CVTPS2PD CVTPS2PI CVTSD2SI CVTSD2SS "
+    "CVTSI2SD CVTSI2SS CVTSS2SD CVTSS2SI CVTTPD2DQ CVTTPD2PI CVTTPS2DQ CVTTPS2PI CVTTSD2SI "
+    "CVTTSS2SI CWD CWDE DAA DAS DEC DIV DIVPD DIVPS DIVSD DIVSS DPPD DPPS EMMS ENTER EXTRACTPS "
+    "F2XM1 FABS FADD FADDP FBLD FBSTP FCHS FCMOVB FCMOVBE FCMOVE FCMOVNB FCMOVNBE FCMOVNE "
+    "FCMOVNU FCMOVU FCOM FCOMI FCOMIP FCOMP FCOMPP FCOS FDECSTP FDIV FDIVP FDIVR FDIVRP FFREE "
+    "FFREEP FIADD FICOM FICOMP FIDIV FIDIVR FILD FIMUL FINCSTP FIST FISTP FISTTP FISUB FISUBR "
+    "FLD FLD1 FLDCW FLDENV FLDL2E FLDL2T FLDLG2 FLDLN2 FLDPI FLDZ FMUL FMULP FNCLEX FNINIT "
+    "FNOP FNSAVE FNSTCW FNSTENV FNSTSW FPATAN FPREM FPREM1 FPTAN FRNDINT FRSTOR FSCALE FSIN "
+    "FSINCOS FSQRT FST FSTP FSUB FSUBP FSUBR FSUBRP FTST FUCOM FUCOMI FUCOMIP FUCOMP FUCOMPP "
+    "FWAIT FXAM FXCH FXRSTOR FXRSTOR64 FXSAVE FXSAVE64 FXTRACT FYL2X FYL2XP1 HADDPD HADDPS HLT "
+    "HSUBPD HSUBPS ICEBP IDIV IMUL IN INC INSB INSD INSERTPS INSW INT INTO INVD INVLPG INVPCID "
+    "IRET IRETD IRETQ JA JAE JB JBE JCXZ JE JECXZ JG JGE JL JLE JMP JNE JNO JNP JNS JO JP "
+    "JRCXZ JS LAHF LAR LCALL LDDQU LDMXCSR LDS LEA LEAVE LES LFENCE LFS LGDT LGS LIDT LJMP "
+    "LLDT LMSW LODSB LODSD LODSQ LODSW LOOP LOOPE LOOPNE LRET LSL LSS LTR LZCNT MASKMOVDQU "
+    "MASKMOVQ MAXPD MAXPS MAXSD MAXSS MFENCE MINPD MINPS MINSD MINSS MONITOR MOV MOVAPD MOVAPS "
+    "MOVBE MOVD MOVDDUP MOVDQ2Q MOVDQA MOVDQU MOVHLPS MOVHPD MOVHPS MOVLHPS MOVLPD MOVLPS "
+    "MOVMSKPD MOVMSKPS MOVNTDQ MOVNTDQA MOVNTI MOVNTPD MOVNTPS MOVNTQ MOVNTSD MOVNTSS MOVQ "
+    "MOVQ2DQ MOVSB MOVSD MOVSD_XMM MOVSHDUP MOVSLDUP MOVSQ MOVSS MOVSW MOVSX MOVSXD MOVUPD "
+    "MOVUPS MOVZX MPSADBW MUL MULPD MULPS MULSD MULSS MWAIT NEG NOP NOT OR ORPD ORPS OUT OUTSB "
+    "OUTSD OUTSW PABSB PABSD PABSW PACKSSDW PACKSSWB PACKUSDW PACKUSWB PADDB PADDD PADDQ "
+    "PADDSB PADDSW PADDUSB PADDUSW PADDW PALIGNR PAND PANDN PAUSE PAVGB PAVGW PBLENDVB PBLENDW "
+    "PCLMULQDQ PCMPEQB PCMPEQD PCMPEQQ PCMPEQW PCMPESTRI PCMPESTRM PCMPGTB PCMPGTD PCMPGTQ "
+    "PCMPGTW PCMPISTRI PCMPISTRM PEXTRB PEXTRD PEXTRQ PEXTRW PHADDD PHADDSW PHADDW PHMINPOSUW "
+    "PHSUBD PHSUBSW PHSUBW PINSRB PINSRD PINSRQ PINSRW PMADDUBSW PMADDWD PMAXSB PMAXSD PMAXSW "
+    "PMAXUB PMAXUD PMAXUW PMINSB PMINSD PMINSW PMINUB PMINUD PMINUW PMOVMSKB PMOVSXBD PMOVSXBQ "
+    "PMOVSXBW PMOVSXDQ PMOVSXWD PMOVSXWQ PMOVZXBD PMOVZXBQ PMOVZXBW PMOVZXDQ PMOVZXWD PMOVZXWQ "
+    "PMULDQ PMULHRSW PMULHUW PMULHW PMULLD PMULLW PMULUDQ POP POPA POPAD POPCNT POPF POPFD "
+    "POPFQ POR PREFETCHNTA PREFETCHT0 PREFETCHT1 PREFETCHT2 PREFETCHW PSADBW PSHUFB PSHUFD "
+    "PSHUFHW PSHUFLW PSHUFW PSIGNB PSIGND PSIGNW PSLLD PSLLDQ PSLLQ PSLLW PSRAD PSRAW PSRLD "
+    "PSRLDQ PSRLQ PSRLW PSUBB PSUBD PSUBQ PSUBSB PSUBSW PSUBUSB PSUBUSW PSUBW PTEST PUNPCKHBW "
+    "PUNPCKHDQ PUNPCKHQDQ PUNPCKHWD PUNPCKLBW PUNPCKLDQ PUNPCKLQDQ PUNPCKLWD PUSH PUSHA PUSHAD "
+    "PUSHF PUSHFD PUSHFQ PXOR RCL RCPPS RCPSS RCR RDFSBASE RDGSBASE RDMSR RDPMC RDRAND RDTSC "
+    "RDTSCP RET ROL ROR ROUNDPD ROUNDPS ROUNDSD ROUNDSS RSM RSQRTPS RSQRTSS SAHF SAR SBB SCASB "
+    "SCASD SCASQ SCASW SETA SETAE SETB SETBE SETE SETG SETGE SETL SETLE SETNE SETNO SETNP "
+    "SETNS SETO SETP SETS SFENCE SGDT SHL SHLD SHR SHRD SHUFPD SHUFPS SIDT SLDT SMSW SQRTPD "
+    "SQRTPS SQRTSD SQRTSS STC STD STI STMXCSR STOSB STOSD STOSQ STOSW STR SUB SUBPD SUBPS "
+    "SUBSD SUBSS SWAPGS SYSCALL SYSENTER SYSEXIT SYSRET TEST TZCNT UCOMISD UCOMISS UD0 UD1 UD2 "
+    "UNPCKHPD UNPCKHPS UNPCKLPD UNPCKLPS VERR VERW VMOVDQA VMOVDQU VMOVNTDQ VMOVNTDQA "
+    "VZEROUPPER WBINVD WRFSBASE WRGSBASE WRMSR XABORT XADD XBEGIN XCHG XEND XGETBV XLATB XOR "
+    "XORPD XORPS XRSTOR XRSTOR64 XRSTORS XRSTORS64 XSAVE XSAVE64 XSAVEC XSAVEC64 XSAVEOPT "
+    "XSAVEOPT64 XSAVES XSAVES64 XSETBV XTEST ";
 
 // Opcodes that GoSyntax gives a B/W/L/Q operand-size suffix (plan9x.go). POPCNT joined in 1.16.
-constexpr std::string_view kSuffixOps[] = {
-    "ADC",       "ADD",       "AND",     "BSF",  "BSR",  "BT",     "BTC",    "BTR",   "BTS",
-    "CMP",       "CMPXCHG",   "CVTSI2SD", "CVTSI2SS", "CVTSD2SI", "CVTSS2SI", "CVTTSD2SI",
-    "CVTTSS2SI", "DEC",       "DIV",     "FLDENV", "FRSTOR", "IDIV", "IMUL",  "IN",    "INC",
-    "LEA",       "MOV",       "MOVNTI",  "MUL",  "NEG",  "NOP",    "NOT",    "OR",    "OUT",
-    "POP",       "POPA",      "PUSH",    "PUSHA", "RCL", "RCR",    "ROL",    "ROR",   "SAR",
-    "SBB",       "SHL",       "SHLD",    "SHR",  "SHRD", "SUB",    "TEST",   "XADD",  "XCHG",
-    "XOR",
-};
+constexpr std::string_view kSuffixOps =
+    "ADC ADD AND BSF BSR BT BTC BTR BTS CMP CMPXCHG CVTSI2SD CVTSI2SS CVTSD2SI CVTSS2SI "
+    "CVTTSD2SI CVTTSS2SI DEC DIV FLDENV FRSTOR IDIV IMUL IN INC LEA MOV MOVNTI MUL NEG NOP NOT "
+    "OR OUT POP POPA PUSH PUSHA RCL RCR ROL ROR SAR SBB SHL SHLD SHR SHRD SUB TEST XADD XCHG "
+    "XOR ";
+
+std::unordered_set<std::string_view> wordSet(std::string_view words) {
+  std::unordered_set<std::string_view> set;
+  for (size_t i = 0; i < words.size();) {
+    size_t end = std::min(words.find(' ', i), words.size());
+    if (end > i) set.insert(words.substr(i, end - i));
+    i = end + 1;
+  }
+  return set;
+}
 
 bool knownOp(std::string_view op, int goMinor) {
-  static const std::unordered_set<std::string_view> ops(std::begin(kOpNames), std::end(kOpNames));
+  static const auto ops = wordSet(kOpNames);
   if (op == "UD0" && goMinor < 16) return false;
   return ops.contains(op);
 }
 
 bool suffixOp(std::string_view op, int goMinor) {
+  static const auto ops = wordSet(kSuffixOps);
   if (op == "POPCNT") return goMinor >= 16;
-  return std::find(std::begin(kSuffixOps), std::end(kSuffixOps), op) != std::end(kSuffixOps);
+  return ops.contains(op);
 }
 
 // One legacy prefix byte and the role x86asm gives it.
@@ -170,7 +159,7 @@ Arg memArg(ZydisRegister segment, ZydisRegister base) {
 // Prefixes, scanned as x86asm scans them in 64-bit mode
 
 struct PrefixScan {
-  std::vector<Prefix> prefixes; // the legacy prefixes, in order
+  std::vector<Prefix> prefixes;                                    // the legacy prefixes, in order
   int lock = -1, rep = -1, seg = -1, dataSize = -1, addrSize = -1; // last of each group
   uint8_t rex = 0;
   bool vex = false;
@@ -179,12 +168,13 @@ struct PrefixScan {
 
 constexpr size_t kMaxPrefixes = 14; // x86asm's Prefixes array
 
+// Whether byte b is one of `set`, a string of byte values.
+bool oneOf(uint8_t b, std::string_view set) {
+  return set.find(char(b)) != std::string_view::npos;
+}
+
 bool isLegacyPrefix(uint8_t b) {
-  switch (b) {
-  case 0xF0: case 0xF2: case 0xF3: case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64:
-  case 0x65: case 0x66: case 0x67: return true;
-  default: return false;
-  }
+  return oneOf(b, "\xF0\xF2\xF3\x26\x2E\x36\x3E\x64\x65\x66\x67");
 }
 
 PrefixScan scanPrefixes(std::span<const uint8_t> code) {
@@ -197,14 +187,18 @@ PrefixScan scanPrefixes(std::span<const uint8_t> code) {
   };
   for (; pos < code.size() && isLegacyPrefix(code[pos]); pos++) {
     Prefix p{code[pos]};
-    switch (p.byte) {
-    case 0xF0: group(s.lock); break;
-    case 0xF2: case 0xF3: group(s.rep); break;
-    case 0x64: case 0x65: group(s.seg); break;
-    case 0x66: group(s.dataSize); break;
-    case 0x67: group(s.addrSize); break;
-    default: p.ignored = true; break; // CS, DS, ES, SS: no overrides in 64-bit mode
-    }
+    if (p.byte == 0xF0)
+      group(s.lock);
+    else if (p.byte == 0xF2 || p.byte == 0xF3)
+      group(s.rep);
+    else if (p.byte == 0x64 || p.byte == 0x65)
+      group(s.seg);
+    else if (p.byte == 0x66)
+      group(s.dataSize);
+    else if (p.byte == 0x67)
+      group(s.addrSize);
+    else
+      p.ignored = true; // CS, DS, ES, SS: no overrides in 64-bit mode
     s.prefixes.push_back(p);
     if (pos + 1 >= kMaxPrefixes) {
       s.ok = false;
@@ -228,11 +222,14 @@ PrefixScan scanPrefixes(std::span<const uint8_t> code) {
 // ----------------------------------------------------------------------------------------------
 // Zydis -> x86asm
 
-bool isGpr64(ZydisRegister r) { return r >= ZYDIS_REGISTER_RAX && r <= ZYDIS_REGISTER_R15; }
+bool isGpr64(ZydisRegister r) {
+  return r >= ZYDIS_REGISTER_RAX && r <= ZYDIS_REGISTER_R15;
+}
 
 std::string upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = char(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -244,81 +241,86 @@ bool hasXmmOperand(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand*
   return false;
 }
 
+// Names that differ only in spelling: x86asm says A/AE/E/G/GE/NE where Zydis says
+// NBE/NB/Z/NLE/NL/NZ, and has its own names for a few more.
+std::string_view renamed(ZydisMnemonic m) {
+  struct Rename {
+    ZydisMnemonic zydis;
+    std::string_view x86asm;
+  };
+  static constexpr Rename kRenames[] = {
+      {ZYDIS_MNEMONIC_JNBE, "JA"},       {ZYDIS_MNEMONIC_JNB, "JAE"},
+      {ZYDIS_MNEMONIC_JZ, "JE"},         {ZYDIS_MNEMONIC_JNLE, "JG"},
+      {ZYDIS_MNEMONIC_JNL, "JGE"},       {ZYDIS_MNEMONIC_JNZ, "JNE"},
+      {ZYDIS_MNEMONIC_CMOVNBE, "CMOVA"}, {ZYDIS_MNEMONIC_CMOVNB, "CMOVAE"},
+      {ZYDIS_MNEMONIC_CMOVZ, "CMOVE"},   {ZYDIS_MNEMONIC_CMOVNLE, "CMOVG"},
+      {ZYDIS_MNEMONIC_CMOVNL, "CMOVGE"}, {ZYDIS_MNEMONIC_CMOVNZ, "CMOVNE"},
+      {ZYDIS_MNEMONIC_SETNBE, "SETA"},   {ZYDIS_MNEMONIC_SETNB, "SETAE"},
+      {ZYDIS_MNEMONIC_SETZ, "SETE"},     {ZYDIS_MNEMONIC_SETNLE, "SETG"},
+      {ZYDIS_MNEMONIC_SETNL, "SETGE"},   {ZYDIS_MNEMONIC_SETNZ, "SETNE"},
+      {ZYDIS_MNEMONIC_INT1, "ICEBP"},    {ZYDIS_MNEMONIC_INT3, "INT"},
+      {ZYDIS_MNEMONIC_XLAT, "XLATB"},
+  };
+  for (const Rename& r : kRenames)
+    if (r.zydis == m) return r.x86asm;
+  return {};
+}
+
 // The x86asm name for what Zydis decoded; empty when x86asm has no such instruction.
 std::string opName(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* ops,
                    bool prefix66) {
+  if (std::string_view r = renamed(zi.mnemonic); !r.empty()) return std::string(r);
   bool far = zi.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
   switch (zi.mnemonic) {
-  // Condition codes: x86asm says A/AE/E/G/GE/NE where Zydis says NBE/NB/Z/NLE/NL/NZ.
-  case ZYDIS_MNEMONIC_JNBE: return "JA";
-  case ZYDIS_MNEMONIC_JNB: return "JAE";
-  case ZYDIS_MNEMONIC_JZ: return "JE";
-  case ZYDIS_MNEMONIC_JNLE: return "JG";
-  case ZYDIS_MNEMONIC_JNL: return "JGE";
-  case ZYDIS_MNEMONIC_JNZ: return "JNE";
-  case ZYDIS_MNEMONIC_CMOVNBE: return "CMOVA";
-  case ZYDIS_MNEMONIC_CMOVNB: return "CMOVAE";
-  case ZYDIS_MNEMONIC_CMOVZ: return "CMOVE";
-  case ZYDIS_MNEMONIC_CMOVNLE: return "CMOVG";
-  case ZYDIS_MNEMONIC_CMOVNL: return "CMOVGE";
-  case ZYDIS_MNEMONIC_CMOVNZ: return "CMOVNE";
-  case ZYDIS_MNEMONIC_SETNBE: return "SETA";
-  case ZYDIS_MNEMONIC_SETNB: return "SETAE";
-  case ZYDIS_MNEMONIC_SETZ: return "SETE";
-  case ZYDIS_MNEMONIC_SETNLE: return "SETG";
-  case ZYDIS_MNEMONIC_SETNL: return "SETGE";
-  case ZYDIS_MNEMONIC_SETNZ: return "SETNE";
-  case ZYDIS_MNEMONIC_INT1: return "ICEBP";
-  case ZYDIS_MNEMONIC_INT3: return "INT";
-  case ZYDIS_MNEMONIC_XLAT: return "XLATB";
-  case ZYDIS_MNEMONIC_CALL: return far ? "LCALL" : "CALL";
-  case ZYDIS_MNEMONIC_JMP: return far ? "LJMP" : "JMP";
-  case ZYDIS_MNEMONIC_RET: return far ? "LRET" : "RET";
+  case ZYDIS_MNEMONIC_CALL:
+    return far ? "LCALL" : "CALL";
+  case ZYDIS_MNEMONIC_JMP:
+    return far ? "LJMP" : "JMP";
+  case ZYDIS_MNEMONIC_RET:
+    return far ? "LRET" : "RET";
   // With a 66 prefix Zydis ignores, the register forms of 66 0F 12/16 are x86asm's MOVLPD/MOVHPD.
-  case ZYDIS_MNEMONIC_MOVHLPS: return prefix66 ? "MOVLPD" : "MOVHLPS";
-  case ZYDIS_MNEMONIC_MOVLHPS: return prefix66 ? "MOVHPD" : "MOVLHPS";
-  case ZYDIS_MNEMONIC_MOVSD: return hasXmmOperand(zi, ops) ? "MOVSD_XMM" : "MOVSD";
-  case ZYDIS_MNEMONIC_CMPSD: return hasXmmOperand(zi, ops) ? "CMPSD_XMM" : "CMPSD";
+  case ZYDIS_MNEMONIC_MOVHLPS:
+    return prefix66 ? "MOVLPD" : "MOVHLPS";
+  case ZYDIS_MNEMONIC_MOVLHPS:
+    return prefix66 ? "MOVHPD" : "MOVLHPS";
+  case ZYDIS_MNEMONIC_MOVSD:
+    return hasXmmOperand(zi, ops) ? "MOVSD_XMM" : "MOVSD";
+  case ZYDIS_MNEMONIC_CMPSD:
+    return hasXmmOperand(zi, ops) ? "CMPSD_XMM" : "CMPSD";
   case ZYDIS_MNEMONIC_NOP:
     // x86asm knows the hint NOP only as 0F 1F /0, in 16- and 32-bit forms.
     if (zi.opcode_map == ZYDIS_OPCODE_MAP_0F &&
         (zi.opcode != 0x1F || zi.raw.modrm.reg != 0 || zi.operand_width == 64))
       return {};
     return "NOP";
-  default: return upper(ZydisMnemonicGetString(zi.mnemonic));
+  default:
+    return upper(ZydisMnemonicGetString(zi.mnemonic));
   }
 }
 
 // Encodings Zydis accepts as aliases that x86asm's tables do not have.
 bool missingInX86asm(const ZydisDecodedInstruction& zi) {
   if (zi.opcode_map == ZYDIS_OPCODE_MAP_DEFAULT) {
-    switch (zi.opcode) {
-    case 0xC0: case 0xC1: case 0xD0: case 0xD1: case 0xD2: case 0xD3:
-      return zi.raw.modrm.reg == 6; // SAL
-    case 0xF6: case 0xF7: return zi.raw.modrm.reg == 1; // TEST
-    default: return false;
-    }
+    if (oneOf(zi.opcode, "\xC0\xC1\xD0\xD1\xD2\xD3")) return zi.raw.modrm.reg == 6; // SAL
+    if (oneOf(zi.opcode, "\xF6\xF7")) return zi.raw.modrm.reg == 1;                 // TEST
+    return false;
   }
-  switch (zi.mnemonic) {
-  case ZYDIS_MNEMONIC_LFENCE:
-  case ZYDIS_MNEMONIC_MFENCE:
-  case ZYDIS_MNEMONIC_SFENCE: return zi.raw.modrm.rm != 0;
-  default: return false;
-  }
+  bool fence = zi.mnemonic == ZYDIS_MNEMONIC_LFENCE || zi.mnemonic == ZYDIS_MNEMONIC_MFENCE ||
+               zi.mnemonic == ZYDIS_MNEMONIC_SFENCE;
+  return fence && zi.raw.modrm.rm != 0;
 }
 
 bool isStringOp(std::string_view op) {
-  static const std::unordered_set<std::string_view> ops = {
-      "INSB",  "INSW",  "INSD",  "OUTSB", "OUTSW", "OUTSD", "MOVSB", "MOVSW", "MOVSD",
-      "MOVSQ", "CMPSB", "CMPSW", "CMPSD", "CMPSQ", "LODSB", "LODSW", "LODSD", "LODSQ",
-      "STOSB", "STOSW", "STOSD", "STOSQ", "SCASB", "SCASW", "SCASD", "SCASQ"};
+  static const auto ops = wordSet("INSB INSW INSD OUTSB OUTSW OUTSD MOVSB MOVSW MOVSD MOVSQ "
+                                  "CMPSB CMPSW CMPSD CMPSQ LODSB LODSW LODSD LODSQ STOSB STOSW "
+                                  "STOSD STOSQ SCASB SCASW SCASD SCASQ");
   return ops.contains(op);
 }
 
+// Conditional jumps as decode.go counts them for branch hints (with the loops and JCXZ).
 bool isConditionalJump(std::string_view op) {
-  static const std::unordered_set<std::string_view> ops = {
-      "JA", "JAE", "JB", "JBE", "JE", "JG", "JGE", "JL", "JLE", "JNE", "JNO", "JNP", "JNS",
-      "JO", "JP", "JS", "LOOP", "LOOPE", "LOOPNE", "JCXZ", "JECXZ", "JRCXZ"};
+  static const auto ops = wordSet("JA JAE JB JBE JE JG JGE JL JLE JNE JNO JNP JNS JO JP JS LOOP "
+                                  "LOOPE LOOPNE JCXZ JECXZ JRCXZ");
   return ops.contains(op);
 }
 
@@ -338,8 +340,10 @@ int64_t immValue(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand& o
     if (legacyMap && (zi.opcode == 0xC2 || zi.opcode == 0xCA || zi.opcode == 0xC8))
       return uint16_t(raw);
     return int16_t(raw);
-  case 32: return int32_t(raw);
-  default: return int64_t(raw);
+  case 32:
+    return int32_t(raw);
+  default:
+    return int64_t(raw);
   }
 }
 
@@ -356,11 +360,20 @@ Mem convertMem(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand& op,
     m.scale = op.mem.scale;
   }
   switch (zi.raw.disp.size) {
-  case 8: m.disp = int8_t(zi.raw.disp.value); break;
-  case 16: m.disp = uint16_t(zi.raw.disp.value); break;
-  case 32: m.disp = uint32_t(zi.raw.disp.value); break;
-  case 64: m.disp = zi.raw.disp.value; break;
-  default: m.disp = 0;
+  case 8:
+    m.disp = int8_t(zi.raw.disp.value);
+    break;
+  case 16:
+    m.disp = uint16_t(zi.raw.disp.value);
+    break;
+  case 32:
+    m.disp = uint32_t(zi.raw.disp.value);
+    break;
+  case 64:
+    m.disp = zi.raw.disp.value;
+    break;
+  default:
+    m.disp = 0;
   }
   return m;
 }
@@ -383,10 +396,14 @@ void buildStringArgs(Inst& in, const PrefixScan& ps, int width) {
   };
   auto acc = [&]() {
     switch (width) {
-    case 8: return ZYDIS_REGISTER_AL;
-    case 16: return ZYDIS_REGISTER_AX;
-    case 32: return ZYDIS_REGISTER_EAX;
-    default: return ZYDIS_REGISTER_RAX;
+    case 8:
+      return ZYDIS_REGISTER_AL;
+    case 16:
+      return ZYDIS_REGISTER_AX;
+    case 32:
+      return ZYDIS_REGISTER_EAX;
+    default:
+      return ZYDIS_REGISTER_RAX;
     }
   };
   std::string_view base = std::string_view(in.op).substr(0, in.op.size() - 1);
@@ -417,7 +434,7 @@ void buildXchg90(Inst& in, const PrefixScan& ps) {
   ZydisRegister acc = in.dataSize == 64   ? ZYDIS_REGISTER_RAX
                       : in.dataSize == 16 ? ZYDIS_REGISTER_AX
                                           : ZYDIS_REGISTER_EAX;
-  ZydisRegister other = !r8 ? acc
+  ZydisRegister other = !r8                 ? acc
                         : in.dataSize == 64 ? ZYDIS_REGISTER_R8
                         : in.dataSize == 16 ? ZYDIS_REGISTER_R8W
                                             : ZYDIS_REGISTER_R8D;
@@ -476,8 +493,10 @@ bool hasMandatory66Form(std::span<const uint8_t> code, const ZydisDecodedInstruc
   size_t n = std::min(code.size(), copy.size());
   std::copy_n(code.begin(), n, copy.begin());
   for (size_t i = 0; i < n && isLegacyPrefix(copy[i]); i++) {
-    if (copy[i] == 0xF2 || copy[i] == 0xF3) copy[i] = 0x66;
-    else if (copy[i] == 0xF0) copy[i] = 0x26;
+    if (copy[i] == 0xF2 || copy[i] == 0xF3)
+      copy[i] = 0x66;
+    else if (copy[i] == 0xF0)
+      copy[i] = 0x26;
   }
   auto mandatory66 = [&] {
     ZydisDecodedInstruction probe;
@@ -530,11 +549,13 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
   in.op = opName(zi, ops, ps.dataSize >= 0);
   if (in.op.empty() || !knownOp(in.op, goMinor) || missingInX86asm(zi)) return std::nullopt;
   switch (zi.encoding) {
-  case ZYDIS_INSTRUCTION_ENCODING_LEGACY: break;
+  case ZYDIS_INSTRUCTION_ENCODING_LEGACY:
+    break;
   case ZYDIS_INSTRUCTION_ENCODING_VEX:
     if (!isVexAllowed(in.op)) return std::nullopt;
     break;
-  default: return std::nullopt;
+  default:
+    return std::nullopt;
   }
 
   ZydisRegister segment = ZYDIS_REGISTER_NONE;
@@ -555,7 +576,9 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
       if (op.visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN) continue;
       Arg a;
       switch (op.type) {
-      case ZYDIS_OPERAND_TYPE_REGISTER: a = regArg(op.reg.value); break;
+      case ZYDIS_OPERAND_TYPE_REGISTER:
+        a = regArg(op.reg.value);
+        break;
       case ZYDIS_OPERAND_TYPE_MEMORY:
         a.kind = Arg::Memory;
         a.mem = convertMem(zi, op, segment);
@@ -572,7 +595,8 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
           if (op.encoding != ZYDIS_OPERAND_ENCODING_NONE) rawImm++;
         }
         break;
-      default: continue;
+      default:
+        continue;
       }
       in.args[n++] = a;
     }
@@ -608,13 +632,11 @@ std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, int goMinor) {
   size_t vexLen = code[0] == 0xC5 ? 2 : 3;
   std::span<const uint8_t> rest = code.subspan(std::min(vexLen, code.size()));
   size_t k = 0;
-  while (k < rest.size() && isLegacyPrefix(rest[k])) k++;
+  while (k < rest.size() && isLegacyPrefix(rest[k]))
+    k++;
   if (k >= rest.size()) return std::nullopt;
-  switch (rest[k]) {
-  case 0x2A: case 0x6F: case 0x77: case 0x7F: case 0xE7: return std::nullopt;
-  default:
-    if ((rest[k] & 0xF0) == 0x40) return std::nullopt; // no REX after VEX
-  }
+  if (oneOf(rest[k], "\x2A\x6F\x77\x7F\xE7")) return std::nullopt; // tables that test VEX
+  if ((rest[k] & 0xF0) == 0x40) return std::nullopt;               // no REX after VEX
   ZydisDecodedInstruction zi;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
   if (!zydisDecode(rest, zi, ops) || zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY)
@@ -645,22 +667,20 @@ std::optional<Inst> decodeX86asm(std::span<const uint8_t> code, int goMinor) {
 // GoSyntax
 
 std::string_view plan9Reg(ZydisRegister r) {
-  static constexpr std::string_view gpr[] = {"AX", "CX", "DX", "BX", "SP", "BP",
-                                             "SI", "DI", "R8", "R9", "R10", "R11",
-                                             "R12", "R13", "R14", "R15"};
-  static constexpr std::string_view gpr8[] = {"AL", "CL", "DL", "BL", "AH", "CH", "DH",
-                                              "BH", "SP", "BP", "SI", "DI", "R8", "R9",
+  static constexpr std::string_view gpr[] = {"AX", "CX", "DX",  "BX",  "SP",  "BP",  "SI",  "DI",
+                                             "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15"};
+  static constexpr std::string_view gpr8[] = {"AL",  "CL",  "DL",  "BL",  "AH",  "CH", "DH",
+                                              "BH",  "SP",  "BP",  "SI",  "DI",  "R8", "R9",
                                               "R10", "R11", "R12", "R13", "R14", "R15"};
-  static constexpr std::string_view xmm[] = {"X0", "X1", "X2",  "X3",  "X4",  "X5",
-                                             "X6", "X7", "X8",  "X9",  "X10", "X11",
-                                             "X12", "X13", "X14", "X15"};
+  static constexpr std::string_view xmm[] = {"X0", "X1", "X2",  "X3",  "X4",  "X5",  "X6",  "X7",
+                                             "X8", "X9", "X10", "X11", "X12", "X13", "X14", "X15"};
   static constexpr std::string_view st[] = {"F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7"};
   static constexpr std::string_view mm[] = {"M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7"};
-  static constexpr std::string_view cr[] = {"CR0", "CR1", "CR2",  "CR3",  "CR4",  "CR5",
-                                            "CR6", "CR7", "CR8",  "CR9",  "CR10", "CR11",
+  static constexpr std::string_view cr[] = {"CR0",  "CR1",  "CR2",  "CR3", "CR4",  "CR5",
+                                            "CR6",  "CR7",  "CR8",  "CR9", "CR10", "CR11",
                                             "CR12", "CR13", "CR14", "CR15"};
-  static constexpr std::string_view dr[] = {"DR0", "DR1", "DR2",  "DR3",  "DR4",  "DR5",
-                                            "DR6", "DR7", "DR8",  "DR9",  "DR10", "DR11",
+  static constexpr std::string_view dr[] = {"DR0",  "DR1",  "DR2",  "DR3", "DR4",  "DR5",
+                                            "DR6",  "DR7",  "DR8",  "DR9", "DR10", "DR11",
                                             "DR12", "DR13", "DR14", "DR15"};
   auto in = [r](ZydisRegister first, size_t count) {
     return r >= first && size_t(r - first) < count;
@@ -678,14 +698,22 @@ std::string_view plan9Reg(ZydisRegister r) {
   switch (r) {
   case ZYDIS_REGISTER_IP:
   case ZYDIS_REGISTER_EIP:
-  case ZYDIS_REGISTER_RIP: return "IP";
-  case ZYDIS_REGISTER_ES: return "ES";
-  case ZYDIS_REGISTER_CS: return "CS";
-  case ZYDIS_REGISTER_SS: return "SS";
-  case ZYDIS_REGISTER_DS: return "DS";
-  case ZYDIS_REGISTER_FS: return "FS";
-  case ZYDIS_REGISTER_GS: return "GS";
-  default: return "";
+  case ZYDIS_REGISTER_RIP:
+    return "IP";
+  case ZYDIS_REGISTER_ES:
+    return "ES";
+  case ZYDIS_REGISTER_CS:
+    return "CS";
+  case ZYDIS_REGISTER_SS:
+    return "SS";
+  case ZYDIS_REGISTER_DS:
+    return "DS";
+  case ZYDIS_REGISTER_FS:
+    return "FS";
+  case ZYDIS_REGISTER_GS:
+    return "GS";
+  default:
+    return "";
   }
 }
 
@@ -703,9 +731,12 @@ std::string memToSymbol(const Mem& m, uint64_t pc, int len, const SymbolLookup& 
       m.index != ZYDIS_REGISTER_NONE || m.scale != 0)
     return {};
   uint64_t addr;
-  if (isPcRegister(m.base)) addr = uint64_t(m.disp) + pc + uint64_t(len);
-  else if (m.base == ZYDIS_REGISTER_NONE) addr = uint64_t(m.disp);
-  else return {};
+  if (isPcRegister(m.base))
+    addr = uint64_t(m.disp) + pc + uint64_t(len);
+  else if (m.base == ZYDIS_REGISTER_NONE)
+    addr = uint64_t(m.disp);
+  else
+    return {};
   auto hit = lookup(addr);
   if (!hit || hit->name.empty()) return {};
   int64_t off = int64_t(addr - hit->base);
@@ -714,7 +745,8 @@ std::string memToSymbol(const Mem& m, uint64_t pc, int len, const SymbolLookup& 
 
 std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, const Arg& a) {
   switch (a.kind) {
-  case Arg::Reg: return std::string(plan9Reg(a.reg));
+  case Arg::Reg:
+    return std::string(plan9Reg(a.reg));
   case Arg::Rel: {
     if (pc == 0) return fmt::format(".{:+d}", int32_t(a.value));
     uint64_t addr = pc + uint64_t(in.len) + uint64_t(a.value);
@@ -746,21 +778,30 @@ std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, co
       s += fmt::format("({}*{})", plan9Reg(a.mem.index), a.mem.scale);
     return s;
   }
-  case Arg::None: break;
+  case Arg::None:
+    break;
   }
   return {};
 }
 
 std::string_view prefixName(const Prefix& p) {
   switch (p.byte) {
-  case 0x26: return "ES";
-  case 0x2E: return p.predict ? "PN" : "CS";
-  case 0x36: return "SS";
-  case 0x3E: return p.predict ? "PT" : "DS";
-  case 0x64: return "FS";
-  case 0x65: return "GS";
-  case 0xF0: return "LOCK";
-  default: return "";
+  case 0x26:
+    return "ES";
+  case 0x2E:
+    return p.predict ? "PN" : "CS";
+  case 0x36:
+    return "SS";
+  case 0x3E:
+    return p.predict ? "PT" : "DS";
+  case 0x64:
+    return "FS";
+  case 0x65:
+    return "GS";
+  case 0xF0:
+    return "LOCK";
+  default:
+    return "";
   }
 }
 
@@ -774,9 +815,12 @@ std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, in
   const Prefix* last = nullptr;
   for (const Prefix& p : in.prefixes) {
     if (p.implicit && !p.ignored && !p.predict) continue;
-    if (p.byte == 0xF3) rep = "REP; ";
-    else if (p.byte == 0xF2) rep = "REPNE; ";
-    else last = &p;
+    if (p.byte == 0xF3)
+      rep = "REP; ";
+    else if (p.byte == 0xF2)
+      rep = "REPNE; ";
+    else
+      last = &p;
   }
   std::string text = rep;
   if (last && last->byte != 0x66 && last->byte != 0x67) {
@@ -787,15 +831,24 @@ std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, in
   text += in.op;
   if (suffixOp(in.op, goMinor)) {
     int size = in.dataSize;
-    if (in.memBytes != 0) size = in.memBytes * 8;
+    if (in.memBytes != 0)
+      size = in.memBytes * 8;
     else if (goMinor >= 16 && in.args[1].kind == Arg::None && in.args[0].kind == Arg::Reg &&
              isGpr64(in.args[0].reg))
       size = 64;
     switch (size) {
-    case 8: text += 'B'; break;
-    case 16: text += 'W'; break;
-    case 32: text += 'L'; break;
-    case 64: text += 'Q'; break;
+    case 8:
+      text += 'B';
+      break;
+    case 16:
+      text += 'W';
+      break;
+    case 32:
+      text += 'L';
+      break;
+    case 64:
+      text += 'Q';
+      break;
     }
   }
   if (in.op == "CMP" && goMinor >= 21 && args.size() >= 2) std::swap(args[0], args[1]);
@@ -809,29 +862,45 @@ std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, in
 // ----------------------------------------------------------------------------------------------
 // Intel syntax (Zydis' own formatter)
 
+// Branch targets print as plain addresses, followed by `<symbol>` where one starts there.
 std::string intelSyntax(const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* ops,
-                        uint64_t pc) {
+                        uint64_t pc, const SymbolLookup& lookup) {
   static const ZydisFormatter formatter = [] {
     ZydisFormatter f;
     ZydisFormatterInit(&f, ZYDIS_FORMATTER_STYLE_INTEL);
+    ZydisFormatterSetProperty(&f, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE,
+                              ZYDIS_PADDING_DISABLED);
     return f;
   }();
   char buf[256];
-  if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&formatter, &zi, ops,
-                                                     zi.operand_count_visible, buf, sizeof buf,
-                                                     pc, nullptr)))
+  if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&formatter, &zi, ops, zi.operand_count_visible,
+                                                    buf, sizeof buf, pc, nullptr)))
     return "?";
-  return buf;
+  std::string text = buf;
+  for (int i = 0; lookup && i < zi.operand_count_visible; i++) {
+    if (ops[i].type != ZYDIS_OPERAND_TYPE_IMMEDIATE || !ops[i].imm.is_relative) continue;
+    uint64_t target = pc + zi.length + uint64_t(ops[i].imm.value.s);
+    if (auto hit = lookup(target); hit && hit->base == target && !hit->name.empty())
+      text += fmt::format(" <{}>", hit->name);
+  }
+  return text;
 }
 
-void classify(Instruction& out, const ZydisDecodedInstruction& zi,
-              const ZydisDecodedOperand* ops, uint64_t pc) {
+void classify(Instruction& out, const ZydisDecodedInstruction& zi, const ZydisDecodedOperand* ops,
+              uint64_t pc) {
   switch (zi.meta.category) {
-  case ZYDIS_CATEGORY_CALL: out.isCall = true; break;
-  case ZYDIS_CATEGORY_RET: out.isRet = true; break;
+  case ZYDIS_CATEGORY_CALL:
+    out.isCall = true;
+    break;
+  case ZYDIS_CATEGORY_RET:
+    out.isRet = true;
+    break;
   case ZYDIS_CATEGORY_COND_BR:
-  case ZYDIS_CATEGORY_UNCOND_BR: out.isJump = true; break;
-  default: break;
+  case ZYDIS_CATEGORY_UNCOND_BR:
+    out.isJump = true;
+    break;
+  default:
+    break;
   }
   for (int i = 0; i < zi.operand_count_visible; i++) {
     if (ops[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[i].imm.is_relative) {
@@ -863,7 +932,7 @@ Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax synta
     if (!zydisDecode(code, zi, ops)) return out;
     out.ok = true;
     out.length = zi.length;
-    out.text = intelSyntax(zi, ops, pc);
+    out.text = intelSyntax(zi, ops, pc, lookup);
     classify(out, zi, ops, pc);
     return out;
   }

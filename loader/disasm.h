@@ -25,8 +25,8 @@ struct Instruction {
   std::string text;    // formatted, e.g. "MOVQ 0x10(CX), SP" or "CALL 0xab9"
   bool isCall = false; // CALL rel32 / CALL reg
   bool isRet = false;
-  bool isJump = false;                   // any JMP/Jcc
-  std::optional<uint64_t> branchTarget;  // for relative branches and calls
+  bool isJump = false;                  // any JMP/Jcc
+  std::optional<uint64_t> branchTarget; // for relative branches and calls
 };
 
 // The newest Go release whose objdump output we reproduce; the Go syntax differs slightly by

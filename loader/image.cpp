@@ -98,13 +98,29 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
     }
   }
 
+  // Go 1.21+ objects compiled without -p name main's method wrappers `main.(*T).M` where they
+  // define them, but `<unlinkable>.(*T).M` where itabs and method tables refer to them; the
+  // linker would substitute the package path. Such references get the definition's address.
+  std::vector<std::pair<SymId, SymId>> aliases; // reference -> definition
+  std::vector<bool> isAlias(obj.symbols.size(), false);
+  constexpr std::string_view kUnlinkable = "<unlinkable>.";
+  for (SymId i = 0; i < obj.symbols.size(); i++) {
+    const Symbol& s = obj.symbols[i];
+    if (s.defined() || !s.name.starts_with(kUnlinkable)) continue;
+    if (auto def = obj.find("main." + s.name.substr(kUnlinkable.size()));
+        def && obj.symbols[*def].isText()) {
+      aliases.push_back({i, *def});
+      isAlias[i] = true;
+    }
+  }
+
   std::vector<Placement> places;
   std::vector<SymId> externFuncs, externData;
   std::vector<uint32_t> externDataSize;
   for (SymId i = 0; i < obj.symbols.size(); i++) {
     const Symbol& s = obj.symbols[i];
     if (!s.defined()) {
-      if (s.name.empty()) continue;
+      if (s.name.empty() || isAlias[i]) continue;
       ExternSpec spec = opts.classify ? opts.classify(s) : ExternSpec{};
       if (!spec.code.empty()) { // runtime code: becomes a text symbol of ours
         Symbol& rs = obj.symbols[i];
@@ -147,6 +163,7 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
     return seg;
   };
   img.segments.push_back(placeRegion(Region::Text, "text", kRead | kExec));
+  for (auto [ref, def] : aliases) img.addr[ref] = img.addr[def];
   img.textStart = img.segments[0].addr;
   img.textEnd = img.segments[0].addr + img.segments[0].bytes.size();
   // Extern function slots: left unmapped, so a call there stops the CPU with a fetch fault that
@@ -257,7 +274,7 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
   }
 
   for (SymId i = 0; i < obj.symbols.size(); i++)
-    if (img.addr[i] && !img.externAt(img.addr[i])) // defined symbols and runtime data
+    if (img.addr[i] && !img.externAt(img.addr[i]) && !isAlias[i]) // defined symbols, runtime data
       img.sorted_.push_back({img.addr[i], i});
   std::sort(img.sorted_.begin(), img.sorted_.end());
   return img;

@@ -5,11 +5,10 @@
 #include "loader/objdump.h"
 
 #include <algorithm>
-#include <fstream>
 #include <array>
+#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -71,10 +70,10 @@ std::string replaceAll(std::string s, std::string_view from, std::string_view to
 std::string hexBytes(std::span<const uint8_t> b) {
   std::string s;
   s.reserve(b.size() * 2);
-  for (uint8_t c : b) fmt::format_to(std::back_inserter(s), "{:02x}", c);
+  for (uint8_t c : b)
+    fmt::format_to(std::back_inserter(s), "{:02x}", c);
   return s;
 }
-
 
 // ----------------------------------------------------------------------------------------------
 // Go's sort.Sort / slices.SortFunc, step for step. objdump sorts its symbol table by address
@@ -102,13 +101,15 @@ private:
   static int bitLen(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(x); }
   static int maxDepth(int n) {
     int depth = 0;
-    for (int i = n; i > 0; i >>= 1) depth++;
+    for (int i = n; i > 0; i >>= 1)
+      depth++;
     return depth * 2;
   }
 
   void insertionSort(int a, int b) {
     for (int i = a + 1; i < b; i++)
-      for (int j = i; j > a && less(j, j - 1); j--) swap(j, j - 1);
+      for (int j = i; j > a && less(j, j - 1); j--)
+        swap(j, j - 1);
   }
 
   void siftDown(int lo, int hi, int first) {
@@ -125,7 +126,8 @@ private:
 
   void heapSort(int a, int b) {
     int first = a, hi = b - a;
-    for (int i = (hi - 1) / 2; i >= 0; i--) siftDown(i, hi, first);
+    for (int i = (hi - 1) / 2; i >= 0; i--)
+      siftDown(i, hi, first);
     for (int i = hi - 1; i >= 0; i--) {
       swap(first, first + i);
       siftDown(0, i, first);
@@ -158,8 +160,7 @@ private:
         pivot = (b - 1) - (pivot - a);
         hint = Increasing;
       }
-      if (wasBalanced && wasPartitioned && hint == Increasing && partialInsertionSort(a, b))
-        return;
+      if (wasBalanced && wasPartitioned && hint == Increasing && partialInsertionSort(a, b)) return;
       if (a > 0 && !less(a - 1, pivot)) {
         a = partitionEqual(a, b, pivot);
         continue;
@@ -182,8 +183,10 @@ private:
   std::pair<int, bool> partition(int a, int b, int pivot) {
     swap(a, pivot);
     int i = a + 1, j = b - 1;
-    while (i <= j && less(i, a)) i++;
-    while (i <= j && !less(j, a)) j--;
+    while (i <= j && less(i, a))
+      i++;
+    while (i <= j && !less(j, a))
+      j--;
     if (i > j) {
       swap(j, a);
       return {j, true};
@@ -192,8 +195,10 @@ private:
     i++;
     j--;
     while (true) {
-      while (i <= j && less(i, a)) i++;
-      while (i <= j && !less(j, a)) j--;
+      while (i <= j && less(i, a))
+        i++;
+      while (i <= j && !less(j, a))
+        j--;
       if (i > j) break;
       swap(i, j);
       i++;
@@ -207,8 +212,10 @@ private:
     swap(a, pivot);
     int i = a + 1, j = b - 1;
     while (true) {
-      while (i <= j && !less(a, i)) i++;
-      while (i <= j && less(a, j)) j--;
+      while (i <= j && !less(a, i))
+        i++;
+      while (i <= j && less(a, j))
+        j--;
       if (i > j) break;
       swap(i, j);
       i++;
@@ -221,7 +228,8 @@ private:
     constexpr int maxSteps = 5, shortestShifting = 50;
     int i = a + 1;
     for (int step = 0; step < maxSteps; step++) {
-      while (i < b && !less(i, i - 1)) i++;
+      while (i < b && !less(i, i - 1))
+        i++;
       if (i == b) return true;
       if (b - a < shortestShifting) return false;
       swap(i, i - 1);
@@ -287,7 +295,8 @@ private:
   }
 
   void reverseRange(int a, int b) {
-    for (int i = a, j = b - 1; i < j; i++, j--) swap(i, j);
+    for (int i = a, j = b - 1; i < j; i++, j--)
+      swap(i, j);
   }
 
   // --- quickSort (Go 1.15 sort/sort.go) ---
@@ -309,11 +318,14 @@ private:
     }
     medianOfThree(lo, m, hi - 1);
     int pivot = lo, a = lo + 1, c = hi - 1;
-    for (; a < c && less(a, pivot); a++) {}
+    for (; a < c && less(a, pivot); a++) {
+    }
     int b = a;
     while (true) {
-      for (; b < c && !less(pivot, b); b++) {}
-      for (; b < c && less(pivot, c - 1); c--) {}
+      for (; b < c && !less(pivot, b); b++) {
+      }
+      for (; b < c && less(pivot, c - 1); c--) {
+      }
       if (b >= c) break;
       swap(b, c - 1);
       b++;
@@ -340,8 +352,10 @@ private:
     }
     if (protect) {
       while (true) {
-        for (; a < b && !less(b - 1, pivot); b--) {}
-        for (; a < b && less(a, pivot); a++) {}
+        for (; a < b && !less(b - 1, pivot); b--) {
+        }
+        for (; a < b && less(a, pivot); a++) {
+        }
         if (a >= b) break;
         swap(a, b - 1);
         a++;
@@ -380,6 +394,15 @@ private:
   std::array<int, 3> xorshift_{};
 };
 
+// regexp.MatchString: anywhere in the name. A pattern too costly for std::regex matches nothing.
+bool matches(const std::regex& re, const std::string& name) {
+  try {
+    return std::regex_search(name, re);
+  } catch (const std::regex_error&) {
+    return false;
+  }
+}
+
 class Printer {
 public:
   explicit Printer(const Object& obj)
@@ -388,12 +411,13 @@ public:
     indexLineSpans();
   }
 
-  void print(const std::optional<std::regex>& filter, std::ostream& out) {
+  void print(const std::optional<std::regex>& filter, Syntax syntax, std::ostream& out) {
+    syntax_ = syntax;
     TabWriter tw(out, 18, 8, 1, '\t', TabWriter::StripEscape);
     bool printed = false;
     for (const ListedSym& ls : syms_) {
       if (ls.id == kNoSym || !obj_.sym(ls.id).isText()) continue;
-      if (filter && !std::regex_search(ls.name, *filter)) continue;
+      if (filter && !matches(*filter, ls.name)) continue;
       if (printed) out << '\n';
       printed = true;
       printSymbol(ls, tw, out);
@@ -440,8 +464,10 @@ private:
     syms_.resize(syms_.size() + undefinedCount());
     auto byAddr = [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; };
     GoSort sorter(syms_, byAddr);
-    if (minor_ <= 15) sorter.quickSort();
-    else sorter.pdqsort(minor_);
+    if (minor_ <= 15)
+      sorter.quickSort();
+    else
+      sorter.pdqsort(minor_);
   }
 
   // How many undefined entries objdump's table has. Go 1.16+: one per Nonpkgref record and one
@@ -468,7 +494,7 @@ private:
         std::pair<std::string, int> key{"", 0};
         if (r.sym != kNoSym && r.sym < obj_.symbols.size()) {
           const Symbol& t = obj_.sym(r.sym);
-          int version = t.origin == SymOrigin::Builtin ? t.abi
+          int version = t.origin == SymOrigin::Builtin  ? t.abi
                         : t.origin == SymOrigin::PkgRef ? 0
                         : t.abi == kAbiStatic           ? 1
                                                         : 0;
@@ -532,7 +558,8 @@ private:
     std::sort(lineSpans_.begin(), lineSpans_.end(),
               [](const LineSpan& a, const LineSpan& b) { return a.start < b.start; });
     uint64_t maxEnd = 0;
-    for (const LineSpan& sp : lineSpans_) spanMaxEnd_.push_back(maxEnd = std::max(maxEnd, sp.end));
+    for (const LineSpan& sp : lineSpans_)
+      spanMaxEnd_.push_back(maxEnd = std::max(maxEnd, sp.end));
   }
 
   // The candidate ranges overlapping [lo, hi).
@@ -545,8 +572,7 @@ private:
     return out;
   }
 
-  std::pair<std::string, int> pcToLine(const std::vector<LineSpan>& candidates,
-                                       uint64_t pc) const {
+  std::pair<std::string, int> pcToLine(const std::vector<LineSpan>& candidates, uint64_t pc) const {
     const LineSpan* first = nullptr;
     for (const LineSpan& sp : candidates)
       if (sp.start <= pc && pc < sp.end && (!first || sp.id < first->id)) first = &sp;
@@ -562,13 +588,17 @@ private:
   std::string relocString(const Reloc& r, uint64_t insnOffset) const {
     int64_t delta = int64_t(r.off) - int64_t(insnOffset);
     std::string type;
-    if (minor_ > 15 && (r.rawType & 0x8000)) type = fmt::format("RelocType({})", int16_t(r.rawType));
-    else if (r.kind == RelocKind::Unknown) type = fmt::format("RelocType({})", r.rawType);
-    else type = relocName(r.kind);
+    if (minor_ > 15 && (r.rawType & 0x8000))
+      type = fmt::format("RelocType({})", int16_t(r.rawType));
+    else if (r.kind == RelocKind::Unknown)
+      type = fmt::format("RelocType({})", r.rawType);
+    else
+      type = relocName(r.kind);
     std::string s = fmt::format("[{}:{}]{}", delta, delta + r.size, type);
     std::string target = targetName(r.sym);
-    if (!target.empty()) return r.add != 0 ? fmt::format("{}:{}+{}", s, target, r.add)
-                                           : fmt::format("{}:{}", s, target);
+    if (!target.empty())
+      return r.add != 0 ? fmt::format("{}:{}+{}", s, target, r.add)
+                        : fmt::format("{}:{}", s, target);
     return r.add != 0 ? fmt::format("{}:{}", s, r.add) : s;
   }
 
@@ -584,7 +614,7 @@ private:
     size_t nextReloc = 0;
     for (uint64_t off = 0; off < code.size();) {
       uint64_t pc = ls.addr + off;
-      Instruction in = disassemble(code.subspan(off), pc, Syntax::Go, look, minor_);
+      Instruction in = disassemble(code.subspan(off), pc, syntax_, look, minor_);
       size_t size = in.length == 0 ? 1 : in.length;
       std::string text = in.text;
       const char* sep = "\t";
@@ -606,8 +636,9 @@ private:
 
   const Object& obj_;
   int minor_;
-  std::vector<ListedSym> syms_; // sorted by address
-  std::vector<LineSpan> lineSpans_; // sorted by start
+  Syntax syntax_ = Syntax::Go;
+  std::vector<ListedSym> syms_;      // sorted by address
+  std::vector<LineSpan> lineSpans_;  // sorted by start
   std::vector<uint64_t> spanMaxEnd_; // the largest end among lineSpans_[0..i]
 };
 
@@ -619,11 +650,10 @@ Expected<void> printObjdump(const Object& obj, const ObjdumpOptions& opts, std::
     try {
       filter.emplace(*opts.symbolRegex, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      return failKind(ErrorKind::Usage, "invalid -s regexp {:?}: {}", *opts.symbolRegex,
-                      e.what());
+      return failKind(ErrorKind::Usage, "invalid -s regexp {:?}: {}", *opts.symbolRegex, e.what());
     }
   }
-  Printer(obj).print(filter, out);
+  Printer(obj).print(filter, opts.syntax, out);
   return {};
 }
 

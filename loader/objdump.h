@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "loader/disasm.h"
 #include "loader/error.h"
 #include "loader/object.h"
 
@@ -14,6 +15,7 @@ namespace gd::loader {
 
 struct ObjdumpOptions {
   std::optional<std::string> symbolRegex; // -s REGEX (ECMAScript, as close to RE2 as we need)
+  Syntax syntax = Syntax::Go;             // Intel: Zydis' Intel text in the instruction column
 };
 
 Expected<void> printObjdump(const Object& obj, const ObjdumpOptions& opts, std::ostream& out);

@@ -53,7 +53,9 @@ void TabWriter::reset() {
   addLine(true);
 }
 
-void TabWriter::addLine(bool) { lines_.emplace_back(); }
+void TabWriter::addLine(bool) {
+  lines_.emplace_back();
+}
 
 void TabWriter::append(std::string_view text) {
   buf_.append(text);
@@ -67,9 +69,15 @@ void TabWriter::updateWidth() {
 
 void TabWriter::startEscape(char ch) {
   switch (ch) {
-  case kEscape: endChar_ = kEscape; break;
-  case '<': endChar_ = '>'; break;
-  case '&': endChar_ = ';'; break;
+  case kEscape:
+    endChar_ = kEscape;
+    break;
+  case '<':
+    endChar_ = '>';
+    break;
+  case '&':
+    endChar_ = ';';
+    break;
   }
 }
 
@@ -79,8 +87,11 @@ void TabWriter::endEscape() {
     updateWidth();
     if (!(flags_ & StripEscape)) cell_.width -= 2; // the Escape bytes take no room
     break;
-  case '>': break;               // a tag has no width
-  case ';': cell_.width++; break; // an entity is one character
+  case '>':
+    break; // a tag has no width
+  case ';':
+    cell_.width++;
+    break; // an entity is one character
   }
   pos_ = buf_.size();
   endChar_ = 0;
@@ -220,7 +231,8 @@ void TabWriter::write(std::string_view text) {
           startEscape(ch);
         }
         break;
-      default: break;
+      default:
+        break;
       }
     } else if (ch == endChar_) {
       size_t j = i + 1;

@@ -58,10 +58,10 @@ private:
   char padChar_;
   unsigned flags_;
 
-  std::string buf_;    // collected text without tabs and line breaks
-  size_t pos_ = 0;     // how far into buf_ the current cell's width is counted
-  Cell cell_;          // the incomplete cell
-  char endChar_ = 0;   // the byte ending the current escaped piece, 0 outside one
+  std::string buf_;  // collected text without tabs and line breaks
+  size_t pos_ = 0;   // how far into buf_ the current cell's width is counted
+  Cell cell_;        // the incomplete cell
+  char endChar_ = 0; // the byte ending the current escaped piece, 0 outside one
   std::vector<std::vector<Cell>> lines_;
   std::vector<int> widths_; // column widths during format()
 };

@@ -8,22 +8,16 @@
 namespace gd::rt {
 namespace {
 
-uint64_t readUvarint(const Guest& g, uint64_t& p) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    uint8_t b = g.u8(p++).value_or(0);
-    v |= uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) break;
-  }
-  return v;
-}
-
 void putBool(Guest& g, uint64_t rec, int32_t off, bool v) {
   if (off >= 0) g.put8(rec + uint64_t(off), v ? 1 : 0);
 }
 void putWord(Guest& g, uint64_t rec, int32_t off, uint64_t v) {
   if (off >= 0) g.put64(rec + uint64_t(off), v);
 }
+
+// deferproc and deferprocStack are Go functions with a frame: their prologue saves the caller's
+// BP just below the return address, where Go 1.21's recovery reads it back ([d.sp - 16]).
+void savePrologueBp(Guest& g, Runtime::Call& c) { g.put64(c.entrySp() - 8, g.reg(Reg::RBP)); }
 
 } // namespace
 
@@ -44,6 +38,7 @@ StubResult Runtime::deferprocStack(Guest& g, Call& c) {
   putWord(g, *d, L.panic, 0);
   putWord(g, *d, L.fd, 0);
   putWord(g, *d, L.head, 0);
+  savePrologueBp(g, c);
   uint64_t link = g.u64(kGAddr + prof_.g.defer).value_or(0);
   g.put64(*d + L.link, link);
   g.put64(kGAddr + prof_.g.defer, *d);
@@ -82,6 +77,7 @@ StubResult Runtime::deferproc(Guest& g, Call& c) {
       return fault("deferproc: cannot copy the deferred call's arguments");
     g.put32(*d + uint64_t(L.siz), siz);
   }
+  savePrologueBp(g, c);
   putBool(g, *d, L.heap, true);
   g.put64(*d + L.fn, *fn);
   g.put64(*d + L.sp, c.callerSp());
@@ -122,6 +118,10 @@ StubResult Runtime::deferreturn(Guest& g, Call& c) {
 StubResult Runtime::deferreturnOpen(Guest& g, Call& c, uint64_t d) {
   if (auto called = runOpenSlot(g, c, d)) return *called;
   g.put64(kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0));
+  return deferreturnDone(g, c);
+}
+
+StubResult Runtime::deferreturnDone(Guest& g, Call& c) {
   RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
   e.pc = c.callSite();
   e.sp = c.callerSp();
@@ -131,78 +131,36 @@ StubResult Runtime::deferreturnOpen(Guest& g, Call& c, uint64_t d) {
 }
 
 std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
-  const DeferLayout& L = prof_.defer;
   auto frames = unwind(g, c.returnAddress(), c.callerSp());
-  if (frames.empty()) return fault("deferreturn: cannot find the caller's frame");
-  uint64_t varp = frames[0].fp - 16, fd = 0;
-  if (!openDeferInfo(g, c.returnAddress(), fd)) return fault("deferreturn: no open-coded info");
-  uint64_t q = fd;
-  if (prof_.minor == 15) readUvarint(g, q); // maxargsize
-  uint64_t bitsOff = readUvarint(g, q);
-  uint8_t bits = g.u8(varp - bitsOff).value_or(0);
-  uint64_t closure = 0, argWidth = 0;
-  std::vector<std::array<uint64_t, 3>> argSpec;
-  if (prof_.minor >= 22) {
-    uint64_t slotsOff = readUvarint(g, q);
-    for (int i = 7; i >= 0 && !closure; i--)
-      if (bits & (1 << i)) {
-        closure = g.u64(varp - slotsOff + 8 * uint64_t(i)).value_or(0);
-        bits &= uint8_t(~(1 << i));
-      }
-  } else {
-    uint64_t n = readUvarint(g, q);
-    for (int i = int(n) - 1; i >= 0; i--) {
-      uint64_t width = 0, closureOff, nArgs = 0;
-      if (prof_.minor == 15) {
-        width = readUvarint(g, q);
-        closureOff = readUvarint(g, q);
-        nArgs = readUvarint(g, q);
-      } else {
-        closureOff = readUvarint(g, q);
-      }
-      std::vector<std::array<uint64_t, 3>> spec(nArgs);
-      for (auto& a : spec)
-        for (auto& x : a) x = readUvarint(g, q);
-      if (closure || !(bits & (1 << i))) continue;
-      closure = g.u64(varp - closureOff).value_or(0);
-      argWidth = width;
-      argSpec = std::move(spec);
-      bits &= uint8_t(~(1 << i));
-    }
-  }
-  if (!closure) return std::nullopt; // the frame is done
-  g.put8(varp - bitsOff, bits);
+  uint64_t fd = 0;
+  if (frames.empty() || !openDeferInfo(g, c.returnAddress(), fd))
+    return fault("deferreturn: the caller's frame has no open-coded defer information");
+  uint64_t varp = frames[0].fp - 16;
+  auto slot = takeOpenSlot(g, fd, varp);
+  if (!slot) return std::nullopt; // the frame is done
   uint64_t entry = c.entrySp();
-  uint64_t calleeSp = entry - 8 - ((argWidth + 7) & ~uint64_t(7));
-  for (const auto& [argOff, argLen, callOff] : argSpec) {
-    std::vector<uint8_t> buf(argLen);
-    g.read(varp - argOff, buf.data(), argLen);
-    g.write(calleeSp + 8 + callOff, buf.data(), argLen);
+  uint64_t calleeSp = entry - 8;
+  if (slot->argWidth) { // Go 1.15: the arguments go below our frame, restored on return
+    calleeSp = entry - 8 - ((slot->argWidth + 7) & ~uint64_t(7));
+    for (const auto& [argOff, argLen, callOff] : slot->args) {
+      std::vector<uint8_t> buf(argLen);
+      g.read(varp - argOff, buf.data(), argLen);
+      g.write(calleeSp + 8 + callOff, buf.data(), argLen);
+    }
+    deferreturnResume_.push_back({calleeSp + 8, entry});
   }
-  if (argWidth) deferreturnResume_.push_back({calleeSp + 8, entry});
-  else calleeSp = entry - 8;
-  uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
-  auto code = g.u64(closure);
-  if (!code) return fault("deferreturn: open-coded slot holds no function");
+  uint64_t slotAddr = img_.address(*img_.externAt(g.reg(Reg::RIP)));
   RuntimeEvent e{RuntimeEventKind::DeferRun, c.name()};
   e.pc = c.callSite();
   e.record = d;
   e.sp = c.callerSp();
-  e.fn = closure;
-  e.fnCode = *code;
-  e.fnName = funcvalName(g, closure) + " (open-coded)";
-  e.returnTo = slot + 8;
+  e.fn = slot->closure;
+  e.fnCode = g.u64(slot->closure).value_or(0);
+  e.fnName = funcvalName(g, slot->closure) + " (open-coded)";
+  e.returnTo = slotAddr + 8;
   e.chain = chainNames(g);
   emit(std::move(e));
-  g.put64(calleeSp, slot + 8);
-  g.setReg(Reg::RSP, calleeSp);
-  g.setReg(Reg::RDX, closure);
-  g.setReg(Reg::RIP, *code);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
-  return StubResult{};
+  return enterClosure(g, calleeSp, slotAddr + 8, slot->closure);
 }
 
 // Go 1.15: deferreturn(arg0) runs one record of the caller's frame and leaves through
@@ -213,14 +171,7 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
   uint64_t argp = c.callerSp();
   uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
   uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
-  if (!d || dsp != argp) {
-    RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
-    e.pc = c.callSite();
-    e.sp = argp;
-    e.chain = chainNames(g);
-    emit(std::move(e));
-    return returnToCaller(g);
-  }
+  if (!d || dsp != argp) return deferreturnDone(g, c);
   if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
     return deferreturnOpen(g, c, d);
   uint32_t siz = g.u32(d + uint64_t(L.siz)).value_or(0);
@@ -267,14 +218,7 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
     if (auto called = runOpenSlot(g, c, 0)) return *called;
   uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
   uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
-  if (!d || dsp != callerSp) {
-    RuntimeEvent e{RuntimeEventKind::DeferReturnDone, c.name()};
-    e.pc = c.callSite();
-    e.sp = callerSp;
-    e.chain = chainNames(g);
-    emit(std::move(e));
-    return returnToCaller(g);
-  }
+  if (!d || dsp != callerSp) return deferreturnDone(g, c);
   if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
     return deferreturnOpen(g, c, d);
   uint64_t fn = g.u64(d + L.fn).value_or(0);
@@ -293,14 +237,7 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   e.returnTo = slot + 8;
   e.chain = chainNames(g);
   emit(std::move(e));
-  uint64_t sp = g.reg(Reg::RSP) - 8;
-  g.put64(sp, slot + 8);
-  g.setReg(Reg::RSP, sp);
-  g.setReg(Reg::RDX, fn);
-  g.setReg(Reg::R14, kGAddr);
-  g.zeroX15();
-  g.setReg(Reg::RIP, *code);
-  return {};
+  return enterClosure(g, g.reg(Reg::RSP) - 8, slot + 8, fn);
 }
 
 } // namespace gd::rt

@@ -46,6 +46,16 @@ public:
     if (!read(a, &v, 1)) return std::nullopt;
     return v;
   }
+  // A uvarint at p (funcdata tables), advancing p.
+  uint64_t uvarint(uint64_t& p) const {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      uint8_t b = u8(p++).value_or(0);
+      v |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return v;
+  }
   bool put64(uint64_t a, uint64_t v) { return write(a, &v, 8); }
   bool put32(uint64_t a, uint32_t v) { return write(a, &v, 4); }
   bool put8(uint64_t a, uint8_t v) { return write(a, &v, 1); }

@@ -18,16 +18,6 @@
 namespace gd::rt {
 namespace {
 
-uint64_t readUvarint(const Guest& g, uint64_t& p) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    uint8_t b = g.u8(p++).value_or(0);
-    v |= uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) break;
-  }
-  return v;
-}
-
 int highestBit(uint8_t bits) {
   for (int i = 7; i >= 0; i--)
     if (bits & (1 << i)) return i;
@@ -112,7 +102,7 @@ uint64_t Runtime::addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint6
       d = g.u64(d + L.link).value_or(0);
     }
     uint64_t p = fd;
-    uint64_t maxargsize = prof_.minor == 15 ? readUvarint(g, p) : 0;
+    uint64_t maxargsize = prof_.minor == 15 ? g.uvarint(p) : 0;
     auto d1 = alloc(g, L.size + maxargsize);
     if (!d1) return 0;
     g.put8(*d1 + uint64_t(L.openDefer), 1);
@@ -270,7 +260,6 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
       return fault("gopanic: cannot copy the deferred call's arguments");
   }
   g.put64(r.p + prof_.panic.argp, sp + 8); // p.argp: recover() in the callee matches it
-  g.put64(sp, img_.runtimeSlot(0));
   RuntimeEvent e{RuntimeEventKind::DeferRun, "runtime.gopanic"};
   e.pc = g.u64(r.entrySp).value_or(0);
   e.record = r.d;
@@ -282,14 +271,7 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
   e.returnTo = img_.runtimeSlot(0);
   e.chain = chainNames(g);
   emit(std::move(e));
-  g.setReg(Reg::RSP, sp);
-  g.setReg(Reg::RDX, fn);
-  g.setReg(Reg::RIP, *code);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
-  return {};
+  return enterClosure(g, sp, img_.runtimeSlot(0), fn);
 }
 
 // The deferred call returned into gopanic's slot: finish that record, then go on.
@@ -307,10 +289,7 @@ StubResult Runtime::panicContinue(Guest& g) {
     bool aborted = P.aborted >= 0 && g.u8(r.p + uint64_t(P.aborted)).value_or(0);
     uint64_t fd = g.u64(d + uint64_t(L.fd)).value_or(0);
     uint64_t varp = g.u64(d + uint64_t(L.varp)).value_or(0);
-    uint64_t q = fd;
-    if (prof_.minor == 15) readUvarint(g, q);
-    uint64_t bitsOff = readUvarint(g, q);
-    uint8_t bits = g.u8(varp - bitsOff).value_or(0);
+    uint8_t bits = g.u8(deferBitsAddr(g, fd, varp)).value_or(0);
     if (!aborted && !recovered && bits) return panicLoop115(g); // more of this frame to run
     done = aborted || bits == 0;
   }
@@ -377,34 +356,15 @@ StubResult Runtime::panicLoop115(Guest& g) {
     r.runningOpen = true;
     uint64_t fd = g.u64(d + uint64_t(L.fd)).value_or(0);
     uint64_t varp = g.u64(d + uint64_t(L.varp)).value_or(0);
-    uint64_t q = fd;
-    if (prof_.minor == 15) readUvarint(g, q); // maxargsize
-    uint64_t bitsOff = readUvarint(g, q);
-    uint64_t n = readUvarint(g, q);
-    uint8_t bits = g.u8(varp - bitsOff).value_or(0);
-    for (int i = int(n) - 1; i >= 0; i--) {
-      uint64_t argWidth = 0, closureOff, nArgs = 0;
-      if (prof_.minor == 15) {
-        argWidth = readUvarint(g, q);
-        closureOff = readUvarint(g, q);
-        nArgs = readUvarint(g, q);
-      } else {
-        closureOff = readUvarint(g, q);
-      }
-      std::vector<std::array<uint64_t, 3>> argSpec(nArgs);
-      for (auto& a : argSpec)
-        for (auto& x : a) x = readUvarint(g, q);
-      if (!(bits & (1 << i))) continue;
-      uint64_t closure = g.u64(varp - closureOff).value_or(0);
-      g.put64(d + L.fn, closure);
-      for (const auto& [argOff, argLen, callOff] : argSpec) {
+    if (auto slot = takeOpenSlot(g, fd, varp)) {
+      g.put64(d + L.fn, slot->closure);
+      for (const auto& [argOff, argLen, callOff] : slot->args) {
         std::vector<uint8_t> buf(argLen);
         g.read(varp - argOff, buf.data(), argLen);
         g.write(d + L.size + callOff, buf.data(), argLen);
       }
-      g.put8(varp - bitsOff, bits & ~(1 << i));
       r.sp = g.u64(d + L.sp).value_or(0);
-      return callDeferred(g, r, closure, d + L.size, uint32_t(argWidth));
+      return callDeferred(g, r, slot->closure, d + L.size, uint32_t(slot->argWidth));
     }
     // No bits left: the frame is done (panicContinue's bookkeeping, without a call).
     return panicContinue(g);
@@ -420,21 +380,11 @@ StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
   g.put64(kGAddr + prof_.g.panic, next);
   // Panics whose gopanic frames lie below the recovering frame are gone with them.
   while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
-  RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};
-  e.pc = pc;
-  e.sp = sp;
-  e.fnName = img_.describe(pc);
-  e.chain = chainNames(g);
-  emit(std::move(e));
-  g.setReg(Reg::RSP, sp);
-  g.setReg(Reg::RIP, pc);
-  g.setReg(Reg::RAX, 1);
-  if (prof_.minor >= 21) g.setReg(Reg::RBP, g.u64(sp - 16).value_or(0));
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
-  return {};
+  // Go 1.21 recovery reloads BP from the slot deferproc's prologue saved it in; earlier
+  // releases leave the stale BP, which the frame's epilogue reloads anyway.
+  std::optional<uint64_t> bp;
+  if (prof_.minor >= 21) bp = g.u64(sp - 16).value_or(0);
+  return resumeRecovered(g, sp, pc, bp);
 }
 
 // Go 1.22+ _panic.nextFrame: the next frame up with linked or open-coded defers.
@@ -448,7 +398,7 @@ bool Runtime::nextFrame122(const Guest& g, PanicRun& r) {
     uint64_t fd;
     if (!found && openDeferInfo(g, f.pc, fd)) {
       uint64_t q = fd, varp = f.fp - 16;
-      uint64_t bitsOff = readUvarint(g, q), slotsOff = readUvarint(g, q);
+      uint64_t bitsOff = g.uvarint(q), slotsOff = g.uvarint(q);
       if (g.u8(varp - bitsOff).value_or(0)) {
         r.retpc = deferreturnPc(img_, f.pc);
         r.deferBitsPtr = varp - bitsOff;
@@ -504,19 +454,7 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp) p = g.u64(p + P.link).value_or(0);
   g.put64(kGAddr + prof_.g.panic, p);
   while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
-  RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};
-  e.pc = pc;
-  e.sp = sp;
-  e.fnName = img_.describe(pc);
-  e.chain = chainNames(g);
-  emit(std::move(e));
-  g.setReg(Reg::RSP, sp);
-  g.setReg(Reg::RIP, pc);
-  g.setReg(Reg::RBP, fp - 16);
-  g.setReg(Reg::RAX, 1);
-  g.setReg(Reg::R14, kGAddr);
-  g.zeroX15();
-  return {};
+  return resumeRecovered(g, sp, pc, fp - 16);
 }
 
 // No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.

@@ -5,7 +5,9 @@
 // release's ABI.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <string>
@@ -178,6 +180,21 @@ private:
   StubResult recover122(Guest& g, PanicRun& r);
   StubResult fatalPanic(Guest& g);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
+  // opencoded.cpp: the next open-coded defer of a frame (FUNCDATA_OpenCodedDeferInfo at fd,
+  // the frame's varp), highest deferBits bit first, with its bit cleared; nullopt when none.
+  struct OpenSlot {
+    uint64_t closure = 0;
+    uint64_t argWidth = 0;                        // Go 1.15: bytes of arguments
+    std::vector<std::array<uint64_t, 3>> args;    // Go 1.15: (offset, length, call offset)
+  };
+  std::optional<OpenSlot> takeOpenSlot(Guest& g, uint64_t fd, uint64_t varp) const;
+  uint64_t deferBitsAddr(const Guest& g, uint64_t fd, uint64_t varp) const;
+  // Calls Go code at fn's code with `returnTo` as its return address at `sp` (DX = fn; R14 = g
+  // and X15 = 0 for the register ABI), the way runtime code calls a closure.
+  StubResult enterClosure(Guest& g, uint64_t sp, uint64_t returnTo, uint64_t fn);
+  // Resumes a frame after recovery: SP, PC, AX = 1 (deferproc "returns" 1), BP if known.
+  StubResult resumeRecovered(Guest& g, uint64_t sp, uint64_t pc, std::optional<uint64_t> bp);
+  StubResult deferreturnDone(Guest& g, Call& c);
   uint64_t runtimeError(Guest& g, const std::string& message);
   uint64_t addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint64_t skipSp);
   bool openDeferInfo(const Guest& g, uint64_t pc, uint64_t& fd) const;
@@ -195,6 +212,43 @@ private:
   StubResult makeslice(Guest& g, Call& c);
   StubResult gcWriteBarrier(Guest& g, Call& c);
   StubResult gcWriteBarrierN(Guest& g, Call& c);
+  // strings.cpp (string.go, utf8.go; alg.go equality)
+  StubResult concatstrings(Guest& g, Call& c); // concatstring2..5, concatstrings
+  StubResult cmpstring(Guest& g, Call& c);
+  StubResult intstring(Guest& g, Call& c);
+  StubResult slicebytetostring(Guest& g, Call& c); // and slicebytetostringtmp
+  StubResult stringtoslicebyte(Guest& g, Call& c);
+  StubResult stringtoslicerune(Guest& g, Call& c);
+  StubResult slicerunetostring(Guest& g, Call& c);
+  StubResult decoderune(Guest& g, Call& c);
+  StubResult countrunes(Guest& g, Call& c);
+  StubResult memequal(Guest& g, Call& c); // memequal*, strequal, f32/f64/c64/c128equal
+  // slices.cpp (slice.go, mbarrier.go, memmove/memclr)
+  StubResult growslice(Guest& g, Call& c);
+  StubResult memmove(Guest& g, Call& c);
+  StubResult typedmemmove(Guest& g, Call& c);
+  StubResult slicecopy(Guest& g, Call& c); // slicecopy, typedslicecopy, slicestringcopy
+  StubResult memclr(Guest& g, Call& c);    // memclrNoHeapPointers, memclrHasPointers, typedmemclr
+  // iface.cpp (iface.go, alg.go, error.go; preprintpanics of panic.go)
+  StubResult assertE2I(Guest& g, Call& c); // assertE2I, assertE2I2, assertI2I, assertI2I2, convI2I
+  StubResult typeAssert(Guest& g, Call& c);
+  StubResult interfaceSwitch(Guest& g, Call& c);
+  StubResult panicdottype(Guest& g, Call& c); // panicdottypeE, panicdottypeI, panicnildottype
+  StubResult efaceeq(Guest& g, Call& c);      // efaceeq, ifaceeq, nilinterequal, interequal
+  // getitab: the itab for (inter, typ), 0 when typ lacks a method; with !canfail the panic's
+  // message instead (`missing` set).
+  uint64_t getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail, std::string* missing);
+  StubResult typeAssertionPanic(Guest& g, Call& c, uint64_t iface, uint64_t concrete,
+                                uint64_t asserted, const std::string& missing);
+  std::string typeString(const Guest& g, uint64_t typ) const; // the runtime's t.string()
+  // Runtime slots 1..3: returns into the runtime from Go code it called (slot 1), and the
+  // Error/RuntimeError methods of the runtime's error values (slots 2, 3).
+  StubResult runtimeSlotCall(Guest& g, int slot);
+  // preprintpanics: calls Error/String of the panic values before they are printed; a
+  // result when it started such a call (fatalPanic resumes when it returns).
+  std::optional<StubResult> preprintPanics(Guest& g);
+  void setupHeapModel(Guest& g); // runtime.staticuint64s, hashes of predeclared types
+  uint64_t externAddress(const std::string& name) const; // an undefined symbol's address
 
   StubResult unsupported(Guest& g, const std::string& name);
   StubResult fault(const std::string& what);

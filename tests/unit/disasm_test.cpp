@@ -194,14 +194,20 @@ TEST(Disasm, IntelSyntax) {
   Instruction call = disassemble(c, 0x1000, Syntax::Intel);
   EXPECT_TRUE(call.isCall);
   EXPECT_EQ(call.branchTarget, 0x2000u);
-  EXPECT_EQ(call.text, "call 0x0000000000002000");
+  EXPECT_EQ(call.text, "call 0x2000");
+  SymbolLookup lookup = [](uint64_t a) -> std::optional<SymbolHit> {
+    if (a == 0x2000) return SymbolHit{"main.f", 0x2000};
+    return std::nullopt;
+  };
+  EXPECT_EQ(disassemble(c, 0x1000, Syntax::Intel, lookup).text, "call 0x2000 <main.f>");
 }
 
 // text/tabwriter as objdump configures it: minwidth 18, tabwidth 8, padding 1, tabs.
 std::string tabulate(const std::vector<std::string>& writes) {
   std::ostringstream out;
   gd::loader::TabWriter tw(out, 18, 8, 1, '\t', gd::loader::TabWriter::StripEscape);
-  for (const auto& w : writes) tw.write(w);
+  for (const auto& w : writes)
+    tw.write(w);
   tw.flush();
   return out.str();
 }
@@ -221,7 +227,10 @@ TEST(TabWriter, ColumnsAlignPerBlock) {
   EXPECT_EQ(tabulate({"abcdefghijklmnopqrstuvwxyz0123\tb\t\n", "a\tb\t\n", "a\n", "a\tb\t\n"}),
             "abcdefghijklmnopqrstuvwxyz0123\tb\t\t\t\na\t\t\t\tb\t\t\t\na\na\t\t\tb\t\t\t\n");
   // Escaped text is opaque and, with StripEscape, loses its Escape bytes.
-  EXPECT_EQ(tabulate({"a\xff" "b\tc\xff" "d\te\t\n", "f\tg\t\n"}),
+  EXPECT_EQ(tabulate({"a\xff"
+                      "b\tc\xff"
+                      "d\te\t\n",
+                      "f\tg\t\n"}),
             "ab\tcd\t\t\te\t\t\t\nf\t\t\tg\t\t\t\n");
 }
 

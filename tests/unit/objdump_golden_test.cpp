@@ -26,7 +26,8 @@ using gd::loader::printObjdump;
 std::vector<std::string> splitLines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
   return lines;
 }
 
@@ -65,9 +66,9 @@ Comparison compareListing(const std::string& expected, const std::string& got) {
     const std::string* h = i < have.size() ? &have[i] : nullptr;
     if (w && h && *w == *h) continue;
     if (c.mismatches++ == 0)
-      c.firstDifference = "line " + std::to_string(i + 1) + "\n  expected: " +
-                          (w ? *w : "<end of listing>") + "\n  got:      " +
-                          (h ? *h : "<end of output>");
+      c.firstDifference = "line " + std::to_string(i + 1) +
+                          "\n  expected: " + (w ? *w : "<end of listing>") +
+                          "\n  got:      " + (h ? *h : "<end of output>");
   }
   return c;
 }
@@ -118,8 +119,11 @@ TEST(ObjdumpGolden, SymbolFilterSelectsMatchingFunctions) {
   auto lines = splitLines(some.str());
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0].rfind("TEXT main.c.func1(SB) ", 0), 0u) << lines[0];
-  for (const auto& l : lines)
-    if (l.starts_with("TEXT ")) EXPECT_NE(l.find("func1"), std::string::npos) << l;
+  for (const auto& l : lines) {
+    if (l.starts_with("TEXT ")) {
+      EXPECT_NE(l.find("func1"), std::string::npos) << l;
+    }
+  }
   // The filtered listing is the matching block of the full one.
   EXPECT_NE(all.str().find(some.str()), std::string::npos);
 }

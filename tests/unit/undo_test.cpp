@@ -44,7 +44,7 @@ struct MachineState {
 };
 
 // All of memory, or (`full` false, for checks at every instruction) the first 256 KiB of each
-// region (the stack's top, and the heap's start: TLS, g, allocations).
+// region (the whole first stack mapping; the heap's start: TLS, g, allocations).
 MachineState capture(Session& s, bool full = true) {
   MachineState st;
   Machine& m = s.machine();
