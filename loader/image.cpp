@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include "loader/pctab.h"
 
@@ -98,18 +100,43 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
     }
   }
 
-  // Go 1.21+ objects compiled without -p name main's method wrappers `main.(*T).M` where they
-  // define them, but `<unlinkable>.(*T).M` where itabs and method tables refer to them; the
-  // linker would substitute the package path. Such references get the definition's address.
+  // Go 1.21+ objects compiled without -p name main's own symbols both `main.X` and
+  // `<unlinkable>.X`: types and itabs are emitted under both names (code uses either), method
+  // wrappers are defined as `main.(*T).M` but referred to as `<unlinkable>.(*T).M`. The linker
+  // substitutes the package path for `<unlinkable>`, which makes each pair one (dupok) symbol;
+  // so do we: a symbol whose name reads as another's with `<unlinkable>.` as `main.` takes that
+  // one's address (a defined `main.` one first), and is not placed itself.
   std::vector<std::pair<SymId, SymId>> aliases; // reference -> definition
   std::vector<bool> isAlias(obj.symbols.size(), false);
-  constexpr std::string_view kUnlinkable = "<unlinkable>.";
-  for (SymId i = 0; i < obj.symbols.size(); i++) {
-    const Symbol& s = obj.symbols[i];
-    if (s.defined() || !s.name.starts_with(kUnlinkable)) continue;
-    if (auto def = obj.find("main." + s.name.substr(kUnlinkable.size()));
-        def && obj.symbols[*def].isText()) {
-      aliases.push_back({i, *def});
+  {
+    constexpr std::string_view kUnlinkable = "<unlinkable>.";
+    auto canonical = [&](std::string n) {
+      for (size_t pos; (pos = n.find(kUnlinkable)) != std::string::npos;)
+        n.replace(pos, kUnlinkable.size(), "main.");
+      return n;
+    };
+    std::unordered_map<std::string, SymId> rep; // canonical name + ABI -> representative
+    auto key = [](const std::string& n, uint16_t abi) { return n + '\0' + std::to_string(abi); };
+    bool any = false;
+    for (int pass = 0; pass < 2; pass++) // defined `main.` names first, then `<unlinkable>.` ones
+      for (SymId i = 0; i < obj.symbols.size(); i++) {
+        const Symbol& s = obj.symbols[i];
+        bool unl = s.name.find(kUnlinkable) != std::string::npos;
+        any |= unl;
+        if (s.defined() && unl == (pass == 1)) rep.emplace(key(canonical(s.name), s.abi), i);
+      }
+    for (SymId i = 0; any && i < obj.symbols.size(); i++) {
+      const Symbol& s = obj.symbols[i];
+      if (s.name.find(kUnlinkable) == std::string::npos) continue;
+      auto it = rep.find(key(canonical(s.name), s.abi));
+      if (it == rep.end() && !s.defined()) { // a reference: any ABI of the definition will do
+        for (uint16_t abi : {uint16_t(1), uint16_t(0)}) {
+          it = rep.find(key(canonical(s.name), abi));
+          if (it != rep.end()) break;
+        }
+      }
+      if (it == rep.end() || it->second == i) continue;
+      aliases.push_back({i, it->second});
       isAlias[i] = true;
     }
   }
@@ -138,7 +165,7 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
       continue;
     }
     Region r = regionOf(s);
-    if (r == Region::None) continue;
+    if (r == Region::None || isAlias[i]) continue;
     uint64_t align = r == Region::Text ? kFuncAlign : std::clamp<uint64_t>(s.align, 1, 64);
     places.push_back({i, r, s.memSize(), align});
   }
@@ -163,7 +190,6 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
     return seg;
   };
   img.segments.push_back(placeRegion(Region::Text, "text", kRead | kExec));
-  for (auto [ref, def] : aliases) img.addr[ref] = img.addr[def];
   img.textStart = img.segments[0].addr;
   img.textEnd = img.segments[0].addr + img.segments[0].bytes.size();
   // Extern function slots: left unmapped, so a call there stops the CPU with a fetch fault that
@@ -190,6 +216,7 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
   }
   bss.size = roundUp(std::max<uint64_t>(off, 1), kPage);
   img.segments.push_back(std::move(bss));
+  for (auto [ref, def] : aliases) img.addr[ref] = img.addr[def];
 
   // Copy the data of every placed symbol.
   auto segFor = [&](uint64_t a) -> Segment* {

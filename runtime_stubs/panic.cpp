@@ -459,6 +459,7 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
 
 // No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.
 StubResult Runtime::fatalPanic(Guest& g) {
+  if (auto pre = preprintPanics(g)) return *pre; // v.Error() / v.String() first (iface.cpp)
   const PanicLayout& P = prof_.panic;
   std::vector<uint64_t> chain;
   for (uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0); p && chain.size() < 1000;

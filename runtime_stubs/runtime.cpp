@@ -39,6 +39,8 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
       {"runtime.x86HasSSE41", 1},
       {"runtime.x86HasFMA", 1},
       {"runtime.zerobase", 8},
+      {"runtime.staticuint64s", 256 * 8}, // the shared one-byte values and strings
+      {"runtime.zeroVal", 1024},          // Go 1.21+: the zero value of small types
   };
   if (auto it = kData.find(s.name); it != kData.end()) return {true, it->second};
   // Type descriptors and other metadata of the runtime (type:int, type.string, ...): 48-byte
@@ -83,6 +85,7 @@ bool Runtime::setup(Guest& g) {
     g.put8(t + typeoff::FieldAlign, facts->align);
     g.put8(t + typeoff::Kind, facts->kind);
   }
+  setupHeapModel(g); // iface.cpp
   return true;
 }
 
@@ -199,6 +202,59 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.convT2Enoptr", &Runtime::convT2E},
       {"runtime.convT2I", &Runtime::convT2E},
       {"runtime.convT2Inoptr", &Runtime::convT2E},
+      // strings.cpp
+      {"runtime.concatstring2", &Runtime::concatstrings},
+      {"runtime.concatstring3", &Runtime::concatstrings},
+      {"runtime.concatstring4", &Runtime::concatstrings},
+      {"runtime.concatstring5", &Runtime::concatstrings},
+      {"runtime.concatstrings", &Runtime::concatstrings},
+      {"runtime.cmpstring", &Runtime::cmpstring},
+      {"runtime.intstring", &Runtime::intstring},
+      {"runtime.slicebytetostring", &Runtime::slicebytetostring},
+      {"runtime.slicebytetostringtmp", &Runtime::slicebytetostring},
+      {"runtime.stringtoslicebyte", &Runtime::stringtoslicebyte},
+      {"runtime.stringtoslicerune", &Runtime::stringtoslicerune},
+      {"runtime.slicerunetostring", &Runtime::slicerunetostring},
+      {"runtime.decoderune", &Runtime::decoderune},
+      {"runtime.countrunes", &Runtime::countrunes},
+      {"runtime.memequal", &Runtime::memequal},
+      {"runtime.memequal0", &Runtime::memequal},
+      {"runtime.memequal8", &Runtime::memequal},
+      {"runtime.memequal16", &Runtime::memequal},
+      {"runtime.memequal32", &Runtime::memequal},
+      {"runtime.memequal64", &Runtime::memequal},
+      {"runtime.memequal128", &Runtime::memequal},
+      {"runtime.memequal_varlen", &Runtime::memequal},
+      {"runtime.strequal", &Runtime::memequal},
+      {"runtime.f32equal", &Runtime::memequal},
+      {"runtime.f64equal", &Runtime::memequal},
+      {"runtime.c64equal", &Runtime::memequal},
+      {"runtime.c128equal", &Runtime::memequal},
+      // slices.cpp
+      {"runtime.growslice", &Runtime::growslice},
+      {"runtime.memmove", &Runtime::memmove},
+      {"runtime.typedmemmove", &Runtime::typedmemmove},
+      {"runtime.slicecopy", &Runtime::slicecopy},
+      {"runtime.slicestringcopy", &Runtime::slicecopy},
+      {"runtime.typedslicecopy", &Runtime::slicecopy},
+      {"runtime.memclrNoHeapPointers", &Runtime::memclr},
+      {"runtime.memclrHasPointers", &Runtime::memclr},
+      {"runtime.typedmemclr", &Runtime::memclr},
+      // iface.cpp
+      {"runtime.assertE2I", &Runtime::assertE2I},
+      {"runtime.assertE2I2", &Runtime::assertE2I},
+      {"runtime.assertI2I", &Runtime::assertE2I},
+      {"runtime.assertI2I2", &Runtime::assertE2I},
+      {"runtime.convI2I", &Runtime::assertE2I},
+      {"runtime.typeAssert", &Runtime::typeAssert},
+      {"runtime.interfaceSwitch", &Runtime::interfaceSwitch},
+      {"runtime.panicdottypeE", &Runtime::panicdottype},
+      {"runtime.panicdottypeI", &Runtime::panicdottype},
+      {"runtime.panicnildottype", &Runtime::panicdottype},
+      {"runtime.efaceeq", &Runtime::efaceeq},
+      {"runtime.ifaceeq", &Runtime::efaceeq},
+      {"runtime.nilinterequal", &Runtime::efaceeq},
+      {"runtime.interequal", &Runtime::efaceeq},
       {"runtime.gcWriteBarrier", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierCX", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierBX", &Runtime::gcWriteBarrier},
@@ -227,8 +283,11 @@ bool isBoundsPanic(const std::string& name) {
 }
 
 StubResult Runtime::onExtern(Guest& g, uint64_t pc) {
-  if (pc >= img_.runtimeSlot(loader::Image::kRuntimeSlots - 1) && pc < img_.sentinel())
-    return panicContinue(g); // a deferred call run by gopanic returned
+  if (pc >= img_.runtimeSlot(loader::Image::kRuntimeSlots - 1) && pc < img_.sentinel()) {
+    if (pc >= img_.runtimeSlot(0)) return panicContinue(g); // a deferred call run by gopanic returned
+    return runtimeSlotCall(g, int((img_.runtimeSlot(0) + loader::Image::kExternSlot - 1 - pc) /
+                                  loader::Image::kExternSlot)); // iface.cpp
+  }
   auto id = img_.externAt(pc);
   if (!id) return fault(fmt::format("execution reached {:#x}, which is no function", pc));
   const std::string& name = img_.obj->sym(*id).name;

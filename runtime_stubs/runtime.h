@@ -268,6 +268,9 @@ private:
   // returns, deferreturn's own SP) to restore.
   std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume_;
   uint64_t errorType_ = 0; // our descriptor for runtime error values (runtime.Error)
+  // iface.cpp: facts of the image, found once (not state: they never change)
+  mutable std::optional<std::vector<uint64_t>> staticItabs_; // go:itab.* / go.itab.* symbols
+  uint64_t staticUint64s_ = 0;                               // runtime.staticuint64s
 };
 
 // The call being modelled: where it came from and its arguments under the object's ABI

@@ -3,8 +3,7 @@
 // `equal` funcvals call. Results follow the Go sources of the object's release: what is
 // observable is the bytes and lengths, and the capacity of []byte(s) and []rune(s) (the
 // caller's 32-element buffer when it passes one and the result fits, else a size class).
-#include <cmath>
-#include <complex>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -18,7 +17,7 @@ namespace {
 constexpr uint64_t kTmpStringBufSize = 32; // string.go tmpStringBufSize
 constexpr int32_t kRuneError = 0xFFFD, kMaxRune = 0x10FFFF;
 
-std::string hexName(const std::string& n) { return n.substr(n.rfind('.') + 1); }
+
 
 } // namespace
 
@@ -174,12 +173,6 @@ StubResult Runtime::cmpstring(Guest& g, Call& c) {
 
 // ---- conversions ----
 
-namespace {
-struct Buffered {
-  uint64_t ptr, cap;
-};
-} // namespace
-
 // intstring(buf *[4]byte, v int64) string: the UTF-8 of rune(v), U+FFFD when v is no rune.
 StubResult Runtime::intstring(Guest& g, Call& c) {
   auto buf = c.intArg(), v = c.intArg();
@@ -212,9 +205,8 @@ StubResult Runtime::slicebytetostring(Guest& g, Call& c) {
   } else if (*n) {
     auto bytes = readBytes(g, *ptr, *n);
     if (!bytes) return fault(fmt::format("{}: cannot read {} bytes at {:#x}", c.name(), *n, *ptr));
-    auto stat = img_.obj->find("runtime.staticuint64s");
-    if (*n == 1 && stat && img_.address(*stat)) {
-      p = img_.address(*stat) + 8 * uint8_t((*bytes)[0]); // the shared one-byte strings
+    if (*n == 1 && staticUint64s_) {
+      p = staticUint64s_ + 8 * uint8_t((*bytes)[0]); // the shared one-byte strings
     } else {
       if (*buf && *n <= kTmpStringBufSize) {
         p = *buf;

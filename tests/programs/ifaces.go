@@ -31,6 +31,12 @@ type Num int
 
 func (n *Num) Inc() int { *n++; return int(*n) }
 
+// Not inlined: Go 1.21+ compiling without -p (as the fixtures are) would devirtualize
+// c.Inc() against an itab named <unlinkable>.Num and fold the check to a panic.
+//
+//go:noinline
+func newCounter() Counter { return new(Num) }
+
 type MyErr struct {
 	code int
 	msg  string
@@ -194,7 +200,7 @@ func main() {
 	sq.s = 4
 	println("total after", total(shapes))
 
-	var c Counter = new(Num)
+	c := newCounter()
 	c.Inc()
 	println("counter", c.Inc())
 

@@ -286,3 +286,32 @@ TEST(Undo, HistoryLimitDropsTheOldestSteps) {
   fwd->stepi(dropped);
   expectSame(capture((*d)->session()), capture(fwd->session()), "oldest kept step");
 }
+
+// Every program of the corpus (each Go release, both modes), run as a whole program from
+// main.main: to the end (a return, or a panic's death) and back equals a fresh start.
+TEST(Undo, EveryProgramToTheEndAndBack) {
+  size_t n = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(root() + "/tests/fixtures"))
+    for (const char* mode : {"nl", "opt"}) {
+      auto folder = dir.path() / mode;
+      if (!std::filesystem::exists(folder) || dir.path().filename() == "go1.15-darwin") continue;
+      for (const auto& f : std::filesystem::directory_iterator(folder)) {
+        if (f.path().extension() != ".o") continue;
+        SCOPED_TRACE(f.path().string());
+        auto fresh = openDebugger(f.path().string(), "main");
+        auto d = openDebugger(f.path().string(), "main");
+        ASSERT_TRUE(fresh && d);
+        MachineState start = capture(fresh->session());
+        DebugStop end = d->cont();
+        EXPECT_TRUE(end.why == StopWhy::Returned || end.why == StopWhy::Exited) << end.message;
+        MachineState atEnd = capture(d->session());
+        EXPECT_EQ(d->reverseContinue().why, StopWhy::HistoryStart);
+        expectSame(capture(d->session()), start, "back at the start");
+        // Deterministic: forward again ends in the same state.
+        d->cont();
+        expectSame(capture(d->session()), atEnd, "the same end again");
+        n++;
+      }
+    }
+  EXPECT_GE(n, 12u * 13);
+}

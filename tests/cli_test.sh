@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The command-line contract (docs/design.md): outputs and exit statuses of godefer-emu.
+# Usage: tests/cli_test.sh PATH/TO/godefer-emu
+set -u
+bin=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+fx=$top/tests/fixtures
+pass=0 fail=0
+check() { # name, want-status, want-stdout-regex, command...
+  local name=$1 want=$2 re=$3
+  shift 3
+  local out rc
+  out=$("$@" 2>/tmp/godefer-cli-err.$$)
+  rc=$?
+  if [ "$rc" = "$want" ] && [[ "$out" =~ $re ]]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $name: status $rc (want $want), stdout: ${out:0:300}"
+    head -3 /tmp/godefer-cli-err.$$
+  fi
+}
+check_err() { # name, want-status, want-stderr-regex, command...
+  local name=$1 want=$2 re=$3
+  shift 3
+  local err rc
+  err=$("$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" = "$want" ] && [[ "$err" =~ $re ]] && [ "$(printf '%s\n' "$err" | wc -l)" -le "${MAXLINES:-1}" ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $name: status $rc (want $want), stderr: ${err:0:300}"
+  fi
+}
+
+check quiet-seed 0 '^2$' "$bin" -q "$fx/go1.15-darwin/nl/deferr.o" c
+check quiet-listing 0 '^2$' "$bin" -q "$fx/seed/deferr-objdump.txt" main.c
+check quiet-quoted-name 0 '^2$' "$bin" -q "$fx/go1.24/opt/deferr.o" '"".c'
+check expect-ok 0 '^55$' "$bin" -q "$fx/go1.22/nl/recursion.o" fib 10 --expect 55
+check expect-mismatch 1 '^55$' "$bin" -q "$fx/go1.22/nl/recursion.o" fib 10 --expect 56
+check negative-arg 0 '^-1$' "$bin" -q "$fx/go1.19/nl/recursion.o" fib -1
+check trace-story 0 'i = 1.*i = 2.*c returned i = 2' "$bin" --no-color --source-dir "$top/tests/programs" "$fx/go1.15/nl/deferr.o" c
+check json-last-line 0 '\{"event":"return","function":"main.c","results":\[\{"name":"i","type":"int","value":2\}\]\}$' "$bin" --json "$fx/go1.21/nl/deferr.o" c
+check intel-syntax 0 'mov rcx, gs:\[0x30\]' "$bin" --syntax intel --no-color "$fx/go1.15-darwin/nl/deferr.o" c
+check objdump-seed 0 '^TEXT %22%22\.c\(SB\)' "$bin" objdump -s '\.c$' "$fx/go1.15-darwin/nl/deferr.o"
+MAXLINES=20 check_err panic-exit 2 'panic: boom' "$bin" -q "$fx/go1.24/nl/panicexit.o"
+check_err not-an-object 3 '^godefer-emu: .*passwd: not a Go object' "$bin" -q /etc/passwd c
+check_err missing-file 3 'cannot open file' "$bin" -q /nonexistent.o c
+check_err no-such-function 3 'no function nosuch' "$bin" -q "$fx/go1.21/nl/deferr.o" nosuch
+check_err bad-integer 3 'argument x1 is not an integer' "$bin" -q "$fx/go1.21/nl/recursion.o" fib x1
+check_err limit 3 'instruction limit \(100\) reached at ' "$bin" -q --max-insns 100 "$fx/go1.21/nl/recursion.o" deep 300
+MAXLINES=5 check_err stack-overflow 2 'fatal error: stack overflow' "$bin" -q --stack-size 65536 "$fx/go1.22/nl/recursion.o" deep 300
+trunc=$(mktemp)
+head -c 3000 "$fx/go1.22/nl/deferr.o" > "$trunc"
+check_err truncated 3 "^godefer-emu: $trunc: " "$bin" -q "$trunc" c
+check_err truncated-objdump 3 "^godefer-emu: $trunc: " "$bin" objdump "$trunc"
+rm -f "$trunc" /tmp/godefer-cli-err.$$
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
