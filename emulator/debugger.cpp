@@ -60,7 +60,9 @@ Expected<void> Debugger::begin() {
   return {};
 }
 
-Expected<void> Debugger::restart() { return begin(); }
+Expected<void> Debugger::restart() {
+  return begin();
+}
 
 void Debugger::invalidate() {
   frames_.reset();
@@ -100,7 +102,8 @@ Debugger::Key Debugger::currentKey() {
 bool Debugger::isCall(uint64_t pc) {
   uint8_t code[16] = {};
   size_t n = sizeof code;
-  while (n && !session_->machine().read(pc, code, n)) n--;
+  while (n && !session_->machine().read(pc, code, n))
+    n--;
   return loader::disassemble(std::span<const uint8_t>(code, n), pc, loader::Syntax::Go).isCall;
 }
 
@@ -116,12 +119,14 @@ Value Debugger::watchValue(const Watchpoint& w) const {
 }
 
 void Debugger::refreshWatches() {
-  for (auto& w : watches_) w.last = watchValue(w);
+  for (auto& w : watches_)
+    w.last = watchValue(w);
 }
 
 void Debugger::updateWatchRanges() {
   std::vector<std::pair<uint64_t, uint64_t>> r;
-  for (const auto& w : watches_) r.push_back({w.addr, w.size});
+  for (const auto& w : watches_)
+    r.push_back({w.addr, w.size});
   if (log_) log_->setWatchRanges(std::move(r));
 }
 
@@ -191,7 +196,8 @@ Expected<std::vector<uint64_t>> Debugger::resolveLocation(const std::string& spe
   } else if (auto n = parseNumber(spec); n && !spec.starts_with("0x")) {
     line = n;
     const auto& fr = frames();
-    if (!fr.empty() && !fr[0].file.empty()) file = fr[selected_ < int(fr.size()) ? selected_ : 0].file;
+    if (!fr.empty() && !fr[0].file.empty())
+      file = fr[selected_ < int(fr.size()) ? selected_ : 0].file;
     if (file.empty())
       if (auto pos = img.position(img.address(session_->function())))
         file = loader::displayFile(pos->file);
@@ -234,7 +240,8 @@ Expected<const Breakpoint*> Debugger::addBreakpoint(const std::string& spec) {
   b.id = nextId_++;
   b.spec = spec;
   b.addrs = *addrs;
-  for (uint64_t a : b.addrs) bpAddrs_.insert(a);
+  for (uint64_t a : b.addrs)
+    bpAddrs_.insert(a);
   breakpoints_.push_back(b);
   return &breakpoints_.back();
 }
@@ -245,7 +252,8 @@ bool Debugger::remove(int id) {
   if (b != breakpoints_.end()) {
     breakpoints_.erase(b);
     bpAddrs_.clear();
-    for (const auto& x : breakpoints_) bpAddrs_.insert(x.addrs.begin(), x.addrs.end());
+    for (const auto& x : breakpoints_)
+      bpAddrs_.insert(x.addrs.begin(), x.addrs.end());
     return true;
   }
   auto w = std::find_if(watches_.begin(), watches_.end(),
@@ -314,9 +322,12 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
   bool stop = false;
   switch (mode_) {
   case Mode::Insns:
-  case Mode::Continue: break;
+  case Mode::Continue:
+    break;
   case Mode::NextInsn:
-  case Mode::Finish: stop = sp >= spLimit_; break;
+  case Mode::Finish:
+    stop = sp >= spLimit_;
+    break;
   case Mode::Step: {
     Key k = keyAt(pc, sp);
     stop = k.line && !(k == start_);
@@ -334,7 +345,8 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
     break;
   }
   case Mode::UntilAddr:
-    if (sp >= spLimit_) stop = true;
+    if (sp >= spLimit_)
+      stop = true;
     else if (std::find(untilAddrs_.begin(), untilAddrs_.end(), pc) != untilAddrs_.end())
       stop = keyAt(pc, sp).cfa >= start_.cfa;
     break;
@@ -349,10 +361,14 @@ DebugStop Debugger::fromSession(const StopReason& r) {
   case StopKind::Watch:
     if (pending_) return *pending_;
     return {StopWhy::Step};
-  case StopKind::Stepped: return {StopWhy::Step};
-  case StopKind::Returned: return {StopWhy::Returned};
-  case StopKind::Exited: return {StopWhy::Exited, 0, {}, {}, r.exitStatus, r.message};
-  case StopKind::Error: return {StopWhy::Error, 0, {}, {}, r.exitStatus, r.message};
+  case StopKind::Stepped:
+    return {StopWhy::Step};
+  case StopKind::Returned:
+    return {StopWhy::Returned};
+  case StopKind::Exited:
+    return {StopWhy::Exited, 0, {}, {}, r.exitStatus, r.message};
+  case StopKind::Error:
+    return {StopWhy::Error, 0, {}, {}, r.exitStatus, r.message};
   }
   return {StopWhy::Step};
 }
@@ -382,7 +398,9 @@ DebugStop Debugger::resume(Mode mode, uint64_t budget) {
   return d;
 }
 
-DebugStop Debugger::stepi(uint64_t n) { return resume(Mode::Insns, std::max<uint64_t>(n, 1)); }
+DebugStop Debugger::stepi(uint64_t n) {
+  return resume(Mode::Insns, std::max<uint64_t>(n, 1));
+}
 
 DebugStop Debugger::nexti(uint64_t n) {
   DebugStop d{StopWhy::Step};
@@ -425,7 +443,9 @@ DebugStop Debugger::until(std::optional<uint64_t> addr) {
   return resume(Mode::UntilAddr);
 }
 
-DebugStop Debugger::cont() { return resume(Mode::Continue); }
+DebugStop Debugger::cont() {
+  return resume(Mode::Continue);
+}
 
 // ---- backward ----
 

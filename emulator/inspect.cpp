@@ -28,7 +28,8 @@ std::string quoted(const Value& v) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = char(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -39,23 +40,23 @@ std::optional<RegisterRef> parseRegister(std::string_view name) {
   if (dollar) name.remove_prefix(1);
   std::string n = lower(name);
   static const std::pair<const char*, rt::Reg> gdbNames[] = {
-      {"rax", rt::Reg::RAX}, {"rbx", rt::Reg::RBX}, {"rcx", rt::Reg::RCX}, {"rdx", rt::Reg::RDX},
-      {"rsi", rt::Reg::RSI}, {"rdi", rt::Reg::RDI}, {"rbp", rt::Reg::RBP}, {"rsp", rt::Reg::RSP},
-      {"rip", rt::Reg::RIP}, {"pc", rt::Reg::RIP},  {"sp", rt::Reg::RSP},  {"fp", rt::Reg::RBP},
+      {"rax", rt::Reg::RAX},        {"rbx", rt::Reg::RBX},       {"rcx", rt::Reg::RCX},
+      {"rdx", rt::Reg::RDX},        {"rsi", rt::Reg::RSI},       {"rdi", rt::Reg::RDI},
+      {"rbp", rt::Reg::RBP},        {"rsp", rt::Reg::RSP},       {"rip", rt::Reg::RIP},
+      {"pc", rt::Reg::RIP},         {"sp", rt::Reg::RSP},        {"fp", rt::Reg::RBP},
       {"fs_base", rt::Reg::FsBase}, {"gs_base", rt::Reg::GsBase}};
   // Go's assembler names, upper case without a dollar (AX, R8, PC) or in any case with one.
   static const std::pair<const char*, rt::Reg> goNames[] = {
-      {"ax", rt::Reg::RAX}, {"bx", rt::Reg::RBX}, {"cx", rt::Reg::RCX}, {"dx", rt::Reg::RDX},
-      {"si", rt::Reg::RSI}, {"di", rt::Reg::RDI}, {"bp", rt::Reg::RBP}, {"sp", rt::Reg::RSP},
-      {"pc", rt::Reg::RIP}};
+      {"ax", rt::Reg::RAX}, {"bx", rt::Reg::RBX}, {"cx", rt::Reg::RCX},
+      {"dx", rt::Reg::RDX}, {"si", rt::Reg::RSI}, {"di", rt::Reg::RDI},
+      {"bp", rt::Reg::RBP}, {"sp", rt::Reg::RSP}, {"pc", rt::Reg::RIP}};
   if (dollar) {
     for (auto [s, r] : gdbNames)
       if (n == s) return RegisterRef{RegisterRef::Kind::General, r};
     if (n == "eflags" || n == "flags") return RegisterRef{RegisterRef::Kind::Eflags};
   }
-  bool upper = std::all_of(name.begin(), name.end(), [](char c) {
-    return !std::islower(static_cast<unsigned char>(c));
-  });
+  bool upper = std::all_of(name.begin(), name.end(),
+                           [](char c) { return !std::islower(static_cast<unsigned char>(c)); });
   if (!dollar && !upper) return std::nullopt;
   for (auto [s, r] : goNames)
     if (n == s) return RegisterRef{RegisterRef::Kind::General, r};
@@ -77,8 +78,9 @@ std::optional<RegisterRef> parseRegister(std::string_view name) {
 const loader::FuncVars& Inspector::vars(loader::SymId fn) {
   auto it = vars_.find(fn);
   if (it == vars_.end())
-    it = vars_.emplace(fn, loader::functionVars(d_.session().object(), fn,
-                                                 d_.session().options().sourceDirs))
+    it = vars_
+             .emplace(fn, loader::functionVars(d_.session().object(), fn,
+                                               d_.session().options().sourceDirs))
              .first;
   return it->second;
 }
@@ -167,7 +169,8 @@ static Located locate(Session& s, const loader::VarInfo& v, const Frame& f) {
       out.note = note.empty() ? "partly optimised away" : note;
       return out;
     }
-    for (uint32_t k = 0; k < p.size; k++) bytes.push_back(k < 8 ? uint8_t(w >> (8 * k)) : 0);
+    for (uint32_t k = 0; k < p.size; k++)
+      bytes.push_back(k < 8 ? uint8_t(w >> (8 * k)) : 0);
   }
   if (v.type == "string" && bytes.size() >= 16) {
     uint64_t ptr, len;
@@ -226,7 +229,8 @@ std::optional<FrameVar> Inspector::findVar(const std::string& name, const Frame&
     Located l = locate(d_.session(), v, f);
     fv.addr = l.addr;
     fv.note = l.note;
-    if (l.text) fv.value = Value{v.name, v.type, *l.text};
+    if (l.text)
+      fv.value = Value{v.name, v.type, *l.text};
     else if (l.bits) {
       Eval e{v.type, *l.bits, l.addr};
       fv.value = Value{v.name, v.type, format(e)};
@@ -247,7 +251,8 @@ std::vector<FrameVar> Inspector::frameVars(const Frame& f) {
 std::vector<std::string> Inspector::names(const Frame& f) {
   std::vector<std::string> out;
   if (!f.fn) return out;
-  for (const auto& v : vars(*f.fn).vars) out.push_back(v.name);
+  for (const auto& v : vars(*f.fn).vars)
+    out.push_back(v.name);
   return out;
 }
 
@@ -261,7 +266,8 @@ public:
   std::string_view s_;
   size_t pos_ = 0;
   void skip() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) pos_++;
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
+      pos_++;
   }
   bool eat(char c) {
     skip();
@@ -298,12 +304,15 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
   auto deref = [&](const Eval& e) -> Expected<Eval> {
     Eval out;
     out.addr = e.bits;
-    if (e.type.starts_with("*")) out.type = e.type.substr(1);
-    else out.hex = true;
+    if (e.type.starts_with("*"))
+      out.type = e.type.substr(1);
+    else
+      out.hex = true;
     uint64_t bits = 0;
-    uint32_t size = out.type.empty() ? 8 : std::min<uint32_t>(goTypeSize(out.type) ? goTypeSize(out.type) : 8, 8);
-    if (!s.machine().read(e.bits, &bits, size))
-      return fail("cannot read memory at {:#x}", e.bits);
+    uint32_t size = out.type.empty()
+                        ? 8
+                        : std::min<uint32_t>(goTypeSize(out.type) ? goTypeSize(out.type) : 8, 8);
+    if (!s.machine().read(e.bits, &bits, size)) return fail("cannot read memory at {:#x}", e.bits);
     out.bits = bits;
     return out;
   };
@@ -422,8 +431,9 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
     return left;
   };
   auto e = sum();
-  if (e && !p.done()) return fail("cannot read the expression {} (stopped at {:?})", expr,
-                                 std::string(p.s_.substr(p.pos_)));
+  if (e && !p.done())
+    return fail("cannot read the expression {} (stopped at {:?})", expr,
+                std::string(p.s_.substr(p.pos_)));
   return e;
 }
 
@@ -440,8 +450,8 @@ Expected<uint64_t> Inspector::address(const std::string& expr, const Frame& f) {
   return e->bits;
 }
 
-Expected<std::tuple<uint64_t, uint32_t, std::string>> Inspector::variableSlot(
-    const std::string& name, const Frame& f) {
+Expected<std::tuple<uint64_t, uint32_t, std::string>>
+Inspector::variableSlot(const std::string& name, const Frame& f) {
   if (auto v = findVar(name, f)) {
     if (!v->addr) return fail("{} is not in memory here ({})", name, v->note);
     return std::tuple{*v->addr, goTypeSize(v->info.type) ? goTypeSize(v->info.type) : 8,

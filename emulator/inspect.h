@@ -15,9 +15,9 @@ namespace gd::emu {
 
 struct FrameVar {
   loader::VarInfo info;
-  std::optional<uint64_t> addr;  // where it lives in memory at this pc
-  std::optional<Value> value;    // nullopt: not available here (see note)
-  std::string note;              // "in AX", "not available at this pc", ...
+  std::optional<uint64_t> addr; // where it lives in memory at this pc
+  std::optional<Value> value;   // nullopt: not available here (see note)
+  std::string note;             // "in AX", "not available at this pc", ...
 };
 
 // A register as the REPL names it: Go's names (AX ... R15, SP, BP, PC, X0-X15) or gdb's with a
@@ -42,16 +42,16 @@ public:
   Expected<uint64_t> address(const std::string& expr, const Frame& f);
   // A variable of the frame that lives in memory (for watch): address, size, type.
   Expected<std::tuple<uint64_t, uint32_t, std::string>> variableSlot(const std::string& name,
-                                                                      const Frame& f);
+                                                                     const Frame& f);
   // Names for completion: variables of the frame.
   std::vector<std::string> names(const Frame& f);
 
   struct Eval {
-    std::string type;               // Go type; "" when untyped (numbers, registers, raw words)
-    uint64_t bits = 0;              // the value when it fits 8 bytes
-    std::optional<uint64_t> addr;   // an lvalue's address
+    std::string type;                // Go type; "" when untyped (numbers, registers, raw words)
+    uint64_t bits = 0;               // the value when it fits 8 bytes
+    std::optional<uint64_t> addr;    // an lvalue's address
     std::optional<std::string> text; // preformatted (strings from register pieces, XMM)
-    bool hex = false;               // untyped: show in hex (registers, memory words)
+    bool hex = false;                // untyped: show in hex (registers, memory words)
   };
   Expected<Eval> evaluate(const std::string& expr, const Frame& f);
 

@@ -16,7 +16,9 @@ namespace gd::emu {
 namespace {
 
 const char* promptText = "(godefer) ";
-char* promptFn(EditLine*) { return const_cast<char*>(promptText); }
+char* promptFn(EditLine*) {
+  return const_cast<char*>(promptText);
+}
 
 unsigned char completeFn(EditLine* el, int) {
   void* data = nullptr;
@@ -34,7 +36,8 @@ unsigned char completeFn(EditLine* el, int) {
   std::string common = cands[0];
   for (const auto& c : cands) {
     size_t k = 0;
-    while (k < common.size() && k < c.size() && common[k] == c[k]) k++;
+    while (k < common.size() && k < c.size() && common[k] == c[k])
+      k++;
     common.resize(k);
   }
   if (common.size() > word.size() || cands.size() == 1) {
@@ -46,7 +49,8 @@ unsigned char completeFn(EditLine* el, int) {
   // Ambiguous: list the candidates under the line, then redraw it.
   std::string list = "\n";
   size_t width = 0;
-  for (const auto& c : cands) width = std::max(width, c.size());
+  for (const auto& c : cands)
+    width = std::max(width, c.size());
   size_t perLine = std::max<size_t>(1, 78 / (width + 2)), k = 0;
   for (const auto& c : cands) {
     list += fmt::format("{:<{}}", c, width + 2);
@@ -81,9 +85,11 @@ std::vector<std::string> Repl::complete(const std::string& line, size_t cursor) 
   std::string cmd = upto.substr(first, upto.find_first_of(" \t/", first) - first);
   const Command* c = find(cmd);
   if (c && c->name == "help") {
-    for (const auto& k : commands()) add(k.name);
+    for (const auto& k : commands())
+      add(k.name);
   } else if (c && c->name == "info") {
-    for (const char* s : {"locals", "args", "frame", "breakpoints", "registers", "record"}) add(s);
+    for (const char* s : {"locals", "args", "frame", "breakpoints", "registers", "record"})
+      add(s);
   } else {
     const loader::Object& obj = dbg_->session().object();
     const loader::Image& img = dbg_->session().image();
@@ -94,11 +100,13 @@ std::vector<std::string> Repl::complete(const std::string& line, size_t cursor) 
       if (name.starts_with("main.")) add(name.substr(5));
     }
     if (const Frame* f = frame())
-      for (const auto& n : insp_->names(*f)) add(n);
+      for (const auto& n : insp_->names(*f))
+        add(n);
     if (word.starts_with("$"))
-      for (const char* r : {"$rax", "$rbx", "$rcx", "$rdx", "$rsi", "$rdi", "$rbp", "$rsp", "$rip",
-                            "$pc", "$sp", "$eflags", "$r8", "$r9", "$r10", "$r11", "$r12", "$r13",
-                            "$r14", "$r15", "$fs_base", "$gs_base"})
+      for (const char* r :
+           {"$rax", "$rbx", "$rcx", "$rdx",    "$rsi",     "$rdi",    "$rbp", "$rsp",
+            "$rip", "$pc",  "$sp",  "$eflags", "$r8",      "$r9",     "$r10", "$r11",
+            "$r12", "$r13", "$r14", "$r15",    "$fs_base", "$gs_base"})
         add(r);
   }
   return {out.begin(), out.end()};
@@ -132,13 +140,14 @@ void Repl::runInteractive() {
       break;                                 // Ctrl-D
     }
     std::string line(raw);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+      line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) {
       // An empty line repeats a stepping command, as in gdb.
-      static const std::set<std::string> repeat = {"s", "step", "n", "next", "si", "stepi", "ni",
-                                                   "nexti", "rs", "rn", "rsi", "reverse-step",
-                                                   "reverse-next", "reverse-stepi", "c", "continue",
-                                                   "list", "l", "x"};
+      static const std::set<std::string> repeat = {
+          "s",    "step", "n",   "next",         "si",           "stepi",         "ni", "nexti",
+          "rs",   "rn",   "rsi", "reverse-step", "reverse-next", "reverse-stepi", "c",  "continue",
+          "list", "l",    "x"};
       std::string w = last.substr(0, last.find_first_of(" /"));
       if (last.empty() || !repeat.count(w)) continue;
       line = last;

@@ -75,11 +75,11 @@ Expected<void> Repl::open(Debugger::Options o) {
 void Repl::onEvent(const Event& e) {
   if (auto* s = std::get_if<StartEvent>(&e)) {
     std::vector<std::string> args;
-    for (const auto& a : s->args) args.push_back(a.name + "=" + shown(a));
-    std::string line = paint("1", fmt::format("{}: {} {}/{}, {} — {}", s->object, s->goVersion,
-                                              s->goos, s->goarch, s->abi,
-                                              s->signature.empty() ? s->function + "()"
-                                                                   : s->signature));
+    for (const auto& a : s->args)
+      args.push_back(a.name + "=" + shown(a));
+    std::string line =
+        paint("1", fmt::format("{}: {} {}/{}, {} — {}", s->object, s->goVersion, s->goos, s->goarch,
+                               s->abi, s->signature.empty() ? s->function + "()" : s->signature));
     if (!args.empty()) line += fmt::format(" with {}", fmt::join(args, ", "));
     line += fmt::format("   [names from {}]", s->namesFrom);
     out_ << line << "\n";
@@ -96,76 +96,139 @@ void Repl::onEvent(const Event& e) {
 
 const std::vector<Repl::Command>& Repl::commands() {
   static const std::vector<Command> c = {
-      {"break", {"b"}, "break [FUNC | FILE:LINE | LINE | *ADDRESS]",
+      {"break",
+       {"b"},
+       "break [FUNC | FILE:LINE | LINE | *ADDRESS]",
        "Stop before the instruction at a location (a function's first instruction, the first "
        "instruction of a line in each function, or an address; none: here).",
        &Repl::cmdBreak},
-      {"delete", {"d"}, "delete [N...]", "Delete breakpoints and watchpoints (none given: all).",
+      {"delete",
+       {"d"},
+       "delete [N...]",
+       "Delete breakpoints and watchpoints (none given: all).",
        &Repl::cmdDelete},
-      {"continue", {"c", "cont"}, "continue", "Run until a breakpoint, a watchpoint or the end.",
+      {"continue",
+       {"c", "cont"},
+       "continue",
+       "Run until a breakpoint, a watchpoint or the end.",
        &Repl::cmdContinue},
-      {"step", {"s"}, "step [N]",
+      {"step",
+       {"s"},
+       "step [N]",
        "Run to a different source line, entering calls (also the deferred call deferreturn "
        "makes).",
        &Repl::cmdStep},
-      {"next", {"n"}, "next [N]", "Run to a different source line of this frame or a caller.",
+      {"next",
+       {"n"},
+       "next [N]",
+       "Run to a different source line of this frame or a caller.",
        &Repl::cmdNext},
-      {"stepi", {"si"}, "stepi [N]", "Run N instructions (a runtime call is one).",
+      {"stepi",
+       {"si"},
+       "stepi [N]",
+       "Run N instructions (a runtime call is one).",
        &Repl::cmdStepi},
-      {"nexti", {"ni"}, "nexti [N]", "Run one instruction; a CALL runs until it returns.",
+      {"nexti",
+       {"ni"},
+       "nexti [N]",
+       "Run one instruction; a CALL runs until it returns.",
        &Repl::cmdNexti},
       {"finish", {"fin"}, "finish", "Run until the selected frame returns.", &Repl::cmdFinish},
-      {"until", {"u"}, "until [LOCATION]",
+      {"until",
+       {"u"},
+       "until [LOCATION]",
        "Run until a line after this one in this frame (not back round a loop), or to LOCATION.",
        &Repl::cmdUntil},
-      {"watch", {}, "watch NAME | [*]ADDRESS",
+      {"watch",
+       {},
+       "watch NAME | [*]ADDRESS",
        "Stop when a variable of the selected frame (or the 8 bytes at ADDRESS) changes.",
        &Repl::cmdWatch},
-      {"print", {"p"}, "print EXPR",
+      {"print",
+       {"p"},
+       "print EXPR",
        "Show a value: a variable of the selected frame (i, *p, &i), a register ($rax, AX, $pc) "
        "or memory (*0xADDRESS); + and - work on numbers.",
        &Repl::cmdPrint},
-      {"regs", {"registers"}, "regs [-a]",
+      {"regs",
+       {"registers"},
+       "regs [-a]",
        "Show the registers (-a: with X0-X15); * marks those changed since the last stop.",
        &Repl::cmdRegs},
-      {"x", {}, "x[/NFU] ADDRESS",
+      {"x",
+       {},
+       "x[/NFU] ADDRESS",
        "Examine memory: N units of U (b h w g) in format F (x d u o t a c s i).",
        &Repl::cmdExamine},
-      {"bt", {"backtrace", "where"}, "bt", "Show the stack frames, innermost first.",
+      {"bt",
+       {"backtrace", "where"},
+       "bt",
+       "Show the stack frames, innermost first.",
        &Repl::cmdBacktrace},
-      {"frame", {"f"}, "frame [N]", "Select frame N (or show the selected frame).",
+      {"frame",
+       {"f"},
+       "frame [N]",
+       "Select frame N (or show the selected frame).",
        &Repl::cmdFrame},
       {"up", {}, "up [N]", "Select the caller's frame.", &Repl::cmdUp},
       {"down", {}, "down [N]", "Select the callee's frame.", &Repl::cmdDown},
-      {"info", {"i"}, "info locals|args|frame|breakpoints|registers|record",
+      {"info",
+       {"i"},
+       "info locals|args|frame|breakpoints|registers|record",
        "Show the selected frame's variables, its layout, the breakpoints, the registers or the "
        "recording.",
        &Repl::cmdInfo},
-      {"defers", {}, "defers",
+      {"defers",
+       {},
+       "defers",
        "Show the goroutine's defer chain (g._defer, newest first): record, frame, function.",
        &Repl::cmdDefers},
-      {"list", {"l"}, "list [LINE | FUNC | FILE:LINE]",
-       "Show source lines (again: the next ones).", &Repl::cmdList},
-      {"disas", {"disassemble"}, "disas [FUNC | ADDRESS]",
-       "Disassemble a function (the selected frame's by default).", &Repl::cmdDisas},
+      {"list",
+       {"l"},
+       "list [LINE | FUNC | FILE:LINE]",
+       "Show source lines (again: the next ones).",
+       &Repl::cmdList},
+      {"disas",
+       {"disassemble"},
+       "disas [FUNC | ADDRESS]",
+       "Disassemble a function (the selected frame's by default).",
+       &Repl::cmdDisas},
       {"context", {"ctx"}, "context", "Show the context view again.", &Repl::cmdContext},
-      {"restart", {"run", "r"}, "restart", "Start the call again (breakpoints stay).",
+      {"restart",
+       {"run", "r"},
+       "restart",
+       "Start the call again (breakpoints stay).",
        &Repl::cmdRestart},
-      {"reverse-stepi", {"rsi"}, "reverse-stepi [N]", "Go back N instructions.",
+      {"reverse-stepi",
+       {"rsi"},
+       "reverse-stepi [N]",
+       "Go back N instructions.",
        &Repl::cmdReverseStepi},
-      {"reverse-step", {"rs"}, "reverse-step [N]",
+      {"reverse-step",
+       {"rs"},
+       "reverse-step [N]",
        "Go back to the start of the previous source line, entering calls.",
        &Repl::cmdReverseStep},
-      {"reverse-next", {"rn"}, "reverse-next [N]",
+      {"reverse-next",
+       {"rn"},
+       "reverse-next [N]",
        "Go back to the start of the previous source line of this frame or a caller.",
        &Repl::cmdReverseNext},
-      {"reverse-finish", {"rf"}, "reverse-finish",
-       "Go back to the call of the selected frame.", &Repl::cmdReverseFinish},
-      {"reverse-continue", {"rc"}, "reverse-continue",
+      {"reverse-finish",
+       {"rf"},
+       "reverse-finish",
+       "Go back to the call of the selected frame.",
+       &Repl::cmdReverseFinish},
+      {"reverse-continue",
+       {"rc"},
+       "reverse-continue",
        "Go back to the previous breakpoint or watchpoint hit, or the start.",
        &Repl::cmdReverseContinue},
       {"record", {}, "record", "Show what the time-travel recording holds.", &Repl::cmdRecord},
-      {"help", {"h", "?"}, "help [COMMAND]", "Show the commands, or one in detail.",
+      {"help",
+       {"h", "?"},
+       "help [COMMAND]",
+       "Show the commands, or one in detail.",
        &Repl::cmdHelp},
       {"quit", {"q", "exit"}, "quit", "Leave.", &Repl::cmdQuit},
   };
@@ -181,7 +244,8 @@ const Repl::Command* Repl::find(const std::string& word) const {
   const Command* hit = nullptr;
   for (const auto& c : commands()) {
     bool match = c.name.starts_with(word);
-    for (const auto& a : c.aliases) match = match || a.starts_with(word);
+    for (const auto& a : c.aliases)
+      match = match || a.starts_with(word);
     if (!match || hit == &c) continue;
     if (hit) return nullptr; // ambiguous
     hit = &c;
@@ -221,12 +285,15 @@ bool Repl::runStream(std::istream& in) {
   return !quit_;
 }
 
-const Frame* Repl::frame() { return dbg_->selectedFrame(); }
+const Frame* Repl::frame() {
+  return dbg_->selectedFrame();
+}
 
 void Repl::report(const DebugStop& s, bool context) {
   Session& ses = dbg_->session();
   switch (s.why) {
-  case StopWhy::Step: break;
+  case StopWhy::Step:
+    break;
   case StopWhy::Breakpoint: {
     uint64_t pc = ses.machine().reg(rt::Reg::RIP);
     out_ << paint("1;32", fmt::format("Breakpoint {}, {}", s.id, location(pc))) << "\n";
@@ -242,9 +309,11 @@ void Repl::report(const DebugStop& s, bool context) {
   }
   case StopWhy::Returned: {
     std::vector<std::string> res;
-    for (const auto& v : ses.results()) res.push_back(fmt::format("{} = {}", v.name, shown(v)));
+    for (const auto& v : ses.results())
+      res.push_back(fmt::format("{} = {}", v.name, shown(v)));
     out_ << paint("1", fmt::format("{} returned {}", ses.object().displayName(ses.function()),
-                                   res.empty() ? "(no results)" : fmt::format("{}", fmt::join(res, ", "))))
+                                   res.empty() ? "(no results)"
+                                               : fmt::format("{}", fmt::join(res, ", "))))
          << fmt::format("   ({} instructions)\n", ses.instructions());
     regsSnapshot();
     return;
@@ -260,10 +329,12 @@ void Repl::report(const DebugStop& s, bool context) {
     regsSnapshot();
     return;
   case StopWhy::HistoryStart:
-    out_ << "No more reverse-execution history." << (s.message.empty() ? "" : " (" + s.message + ")")
-         << "\n";
+    out_ << "No more reverse-execution history."
+         << (s.message.empty() ? "" : " (" + s.message + ")") << "\n";
     break;
-  case StopWhy::Interrupted: out_ << "Interrupted.\n"; break;
+  case StopWhy::Interrupted:
+    out_ << "Interrupted.\n";
+    break;
   case StopWhy::NotRunning:
     out_ << "The function has returned: reverse-step, reverse-continue or restart go on.\n";
     return;
@@ -286,7 +357,8 @@ void Repl::cmdBreak(const std::string& args) {
     return;
   }
   out_ << fmt::format("Breakpoint {} at {} locations:\n", bp.id, bp.addrs.size());
-  for (uint64_t a : bp.addrs) out_ << fmt::format("  {:#x}: {}\n", a, location(a));
+  for (uint64_t a : bp.addrs)
+    out_ << fmt::format("  {:#x}: {}\n", a, location(a));
 }
 
 void Repl::cmdDelete(const std::string& args) {
@@ -299,18 +371,23 @@ void Repl::cmdDelete(const std::string& args) {
   std::string tok;
   while (in >> tok) {
     auto n = count(tok, 0);
-    if (!n || !dbg_->remove(int(*n))) out_ << fmt::format("No breakpoint or watchpoint {}.\n", tok);
-    else out_ << fmt::format("Deleted {}.\n", *n);
+    if (!n || !dbg_->remove(int(*n)))
+      out_ << fmt::format("No breakpoint or watchpoint {}.\n", tok);
+    else
+      out_ << fmt::format("Deleted {}.\n", *n);
   }
 }
 
-void Repl::cmdContinue(const std::string&) { report(dbg_->cont()); }
+void Repl::cmdContinue(const std::string&) {
+  report(dbg_->cont());
+}
 
 void Repl::cmdStep(const std::string& args) {
   auto n = count(args);
   if (!n) return void(out_ << "step takes a count\n");
   DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->step();
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
+    s = dbg_->step();
   report(s);
 }
 
@@ -318,7 +395,8 @@ void Repl::cmdNext(const std::string& args) {
   auto n = count(args);
   if (!n) return void(out_ << "next takes a count\n");
   DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->next();
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
+    s = dbg_->next();
   report(s);
 }
 
@@ -446,7 +524,9 @@ void Repl::cmdHelp(const std::string& args) {
   }
 }
 
-void Repl::cmdQuit(const std::string&) { quit_ = true; }
+void Repl::cmdQuit(const std::string&) {
+  quit_ = true;
+}
 
 void Repl::cmdReverseStepi(const std::string& args) {
   auto n = count(args);
@@ -458,7 +538,8 @@ void Repl::cmdReverseStep(const std::string& args) {
   auto n = count(args);
   if (!n) return void(out_ << "reverse-step takes a count\n");
   DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->reverseStep();
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
+    s = dbg_->reverseStep();
   report(s);
 }
 
@@ -466,13 +547,18 @@ void Repl::cmdReverseNext(const std::string& args) {
   auto n = count(args);
   if (!n) return void(out_ << "reverse-next takes a count\n");
   DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++) s = dbg_->reverseNext();
+  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
+    s = dbg_->reverseNext();
   report(s);
 }
 
-void Repl::cmdReverseFinish(const std::string&) { report(dbg_->reverseFinish()); }
+void Repl::cmdReverseFinish(const std::string&) {
+  report(dbg_->reverseFinish());
+}
 
-void Repl::cmdReverseContinue(const std::string&) { report(dbg_->reverseContinue()); }
+void Repl::cmdReverseContinue(const std::string&) {
+  report(dbg_->reverseContinue());
+}
 
 void Repl::cmdRecord(const std::string&) {
   UndoLog& log = dbg_->log();
@@ -509,8 +595,10 @@ int runRepl(const Debugger::Options& o, const std::string& script, bool noColor)
     if (!repl.runStream(in)) return 0;
     repl.setEcho(ro.echo);
   }
-  if (tty) repl.runInteractive();
-  else repl.runStream(std::cin);
+  if (tty)
+    repl.runInteractive();
+  else
+    repl.runStream(std::cin);
   std::cout.flush();
   return 0;
 }

@@ -21,7 +21,7 @@ namespace gd::emu {
 
 struct ReplOptions {
   bool color = false;
-  bool echo = false;         // echo each command read from a stream after the prompt
+  bool echo = false; // echo each command read from a stream after the prompt
   std::string prompt = "(godefer) ";
 };
 

@@ -16,7 +16,8 @@ namespace {
 
 std::string hexBytes(const uint8_t* b, size_t n) {
   std::string s;
-  for (size_t i = 0; i < n; i++) s += fmt::format("{:02x}", b[i]);
+  for (size_t i = 0; i < n; i++)
+    s += fmt::format("{:02x}", b[i]);
   return s;
 }
 
@@ -42,9 +43,11 @@ const char* regLabel(size_t i) {
 std::string Repl::rule(const std::string& title) const {
   std::string line = "── " + title + " ";
   size_t width = 0; // columns: UTF-8 continuation bytes take none
-  for (unsigned char c : line) width += (c & 0xC0) != 0x80;
+  for (unsigned char c : line)
+    width += (c & 0xC0) != 0x80;
   std::string fill;
-  for (size_t k = width; k < 78; k++) fill += "─";
+  for (size_t k = width; k < 78; k++)
+    fill += "─";
   return paint("34", line + fill);
 }
 
@@ -72,15 +75,16 @@ std::string Repl::insnText(uint64_t pc, uint8_t* len) {
   Session& s = dbg_->session();
   uint8_t code[16] = {};
   size_t n = sizeof code;
-  while (n && !s.machine().read(pc, code, n)) n--;
+  while (n && !s.machine().read(pc, code, n))
+    n--;
   auto lookup = [&s](uint64_t a) -> std::optional<loader::SymbolHit> {
     auto id = s.image().symbolAt(a);
     if (!id) return std::nullopt;
     return loader::SymbolHit{s.object().displayName(*id), s.image().address(*id)};
   };
-  auto insn = loader::disassemble(std::span<const uint8_t>(code, n), pc, s.options().syntax,
-                                  lookup, s.object().profile ? s.object().profile->minor
-                                                             : loader::kLatestGoMinor);
+  auto insn =
+      loader::disassemble(std::span<const uint8_t>(code, n), pc, s.options().syntax, lookup,
+                          s.object().profile ? s.object().profile->minor : loader::kLatestGoMinor);
   if (len) *len = insn.length;
   return fmt::format("{:<20}  {}", hexBytes(code, std::min<size_t>(insn.length, n)), insn.text);
 }
@@ -114,11 +118,12 @@ const std::vector<std::string>* Repl::sourceFile(const Frame& f) {
   if (it == sources_.end()) {
     std::vector<std::string> lines;
     for (const auto& path : loader::sourceCandidates(dbg_->session().object(), *f.fn,
-                                                      dbg_->session().options().sourceDirs)) {
+                                                     dbg_->session().options().sourceDirs)) {
       if (std::filesystem::path(path).filename() != f.file) continue;
       std::ifstream in(path);
       std::string l;
-      while (std::getline(in, l)) lines.push_back(l);
+      while (std::getline(in, l))
+        lines.push_back(l);
       break;
     }
     it = sources_.emplace(f.file, std::move(lines)).first;
@@ -161,21 +166,21 @@ std::vector<std::string> Repl::deferLines(bool detailed) {
     std::string owner;
     for (const auto& f : frames)
       if (f.sp == sp && !f.runtime) owner = f.name;
-    std::string where = owner.empty() ? fmt::format("sp={:#x}", sp)
-                                      : fmt::format("sp={:#x} ({})", sp, owner);
+    std::string where =
+        owner.empty() ? fmt::format("sp={:#x}", sp) : fmt::format("sp={:#x} ({})", sp, owner);
     std::string kind = open ? "open-coded" : heap ? "heap" : "stack";
     if (!detailed) {
-      out.push_back(fmt::format("{:#x}  {}  {}  {}{}", d, name, where, kind,
-                                started ? ", started" : ""));
+      out.push_back(
+          fmt::format("{:#x}  {}  {}  {}{}", d, name, where, kind, started ? ", started" : ""));
       continue;
     }
     std::string extra;
     if (L.siz >= 0)
       if (uint32_t siz = m.u32(d + uint64_t(L.siz)).value_or(0))
         extra = fmt::format(", {} bytes of arguments", siz);
-    out.push_back(fmt::format("#{:<2} record {:#x} ({} record{}{})  defer {}  frame {}  pc={:#x} ({})",
-                              k++, d, kind, started ? ", started" : "", extra, name, where, pc,
-                              location(pc)));
+    out.push_back(
+        fmt::format("#{:<2} record {:#x} ({} record{}{})  defer {}  frame {}  pc={:#x} ({})", k++,
+                    d, kind, started ? ", started" : "", extra, name, where, pc, location(pc)));
   }
   return out;
 }
@@ -194,7 +199,8 @@ void Repl::showContext() {
     if (src.empty() && frames[0].line)
       out_ << fmt::format("    ({} not found: --source-dir DIR tells where it is)\n",
                           frames[0].file);
-    for (const auto& l : src) out_ << l << "\n";
+    for (const auto& l : src)
+      out_ << l << "\n";
   }
   out_ << rule("code") << "\n";
   for (const auto& [a, t] : disassembleAround(pc, 2, 3))
@@ -226,20 +232,23 @@ void Repl::showContext() {
   out_ << rule("defers (g._defer, newest first)") << "\n";
   auto defers = deferLines(false);
   if (defers.empty()) out_ << "    (empty)\n";
-  for (const auto& d : defers) out_ << "    " << d << "\n";
+  for (const auto& d : defers)
+    out_ << "    " << d << "\n";
 }
 
 void Repl::cmdBacktrace(const std::string&) {
   const auto& frames = dbg_->frames();
   if (frames.empty()) return void(out_ << "No stack: the function has returned.\n");
-  for (const auto& f : frames) out_ << frameLine(f) << "\n";
+  for (const auto& f : frames)
+    out_ << frameLine(f) << "\n";
 }
 
 void Repl::cmdDefers(const std::string&) {
   auto lines = deferLines(true);
   if (lines.empty()) return void(out_ << "g._defer is empty: no deferred calls pending.\n");
   out_ << "g._defer (newest first):\n";
-  for (const auto& l : lines) out_ << "  " << l << "\n";
+  for (const auto& l : lines)
+    out_ << "  " << l << "\n";
 }
 
 void Repl::cmdRegs(const std::string& args) {
@@ -253,13 +262,15 @@ void Repl::cmdRegs(const std::string& args) {
     std::string cell = fmt::format("{:<6} {:#018x}{}", regLabel(i), now[i], changed ? "*" : " ");
     line += (col ? "  " : "") + (changed ? paint("33", cell) : cell);
     if (++col == 3) {
-      while (line.ends_with(' ')) line.pop_back();
+      while (line.ends_with(' '))
+        line.pop_back();
       out_ << line << "\n";
       line.clear();
       col = 0;
     }
   }
-  while (line.ends_with(' ')) line.pop_back();
+  while (line.ends_with(' '))
+    line.pop_back();
   if (!line.empty()) out_ << line << "\n";
   uint64_t fl = now[Machine::kRegFile - 1];
   bool changed = havePrevRegs_ && fl != prevRegs_[Machine::kRegFile - 1];
@@ -293,9 +304,12 @@ void Repl::cmdExamine(const std::string& argsIn) {
   if (i == 0) n = 1;
   for (; i < fmtSpec.size(); i++) {
     char c = fmtSpec[i];
-    if (std::string_view("bhwg").find(c) != std::string_view::npos) unit = c;
-    else if (std::string_view("xduotacsi").find(c) != std::string_view::npos) format = c;
-    else return void(out_ << fmt::format("x: unknown format letter {}\n", c));
+    if (std::string_view("bhwg").find(c) != std::string_view::npos)
+      unit = c;
+    else if (std::string_view("xduotacsi").find(c) != std::string_view::npos)
+      format = c;
+    else
+      return void(out_ << fmt::format("x: unknown format letter {}\n", c));
   }
   xFormat_ = fmt::format("{}{}{}", n, format, unit);
   const Frame* f = frame();
@@ -318,7 +332,8 @@ void Repl::cmdExamine(const std::string& argsIn) {
       std::string s;
       uint8_t c = 0;
       uint64_t p = a;
-      while (s.size() < 200 && m.read(p, &c, 1) && c) s += char(c), p++;
+      while (s.size() < 200 && m.read(p, &c, 1) && c)
+        s += char(c), p++;
       out_ << fmt::format("{:#x}:  {:?}\n", a, s);
       a = p + 1;
     }
@@ -340,13 +355,27 @@ void Repl::cmdExamine(const std::string& argsIn) {
     int64_t sv = size == 8 ? int64_t(v) : int64_t(v << (64 - 8 * size)) >> (64 - 8 * size);
     std::string cell;
     switch (format) {
-    case 'd': cell = fmt::format("{}", sv); break;
-    case 'u': cell = fmt::format("{}", v); break;
-    case 'o': cell = fmt::format("{:#o}", v); break;
-    case 't': cell = fmt::format("{:0{}b}", v, size * 8); break;
-    case 'c': cell = fmt::format("{:?}", char(v)); break;
-    case 'a': cell = fmt::format("{:#x} <{}>", v, dbg_->session().image().describe(v)); break;
-    default: cell = fmt::format("{:#0{}x}", v, size * 2 + 2); break;
+    case 'd':
+      cell = fmt::format("{}", sv);
+      break;
+    case 'u':
+      cell = fmt::format("{}", v);
+      break;
+    case 'o':
+      cell = fmt::format("{:#o}", v);
+      break;
+    case 't':
+      cell = fmt::format("{:0{}b}", v, size * 8);
+      break;
+    case 'c':
+      cell = fmt::format("{:?}", char(v));
+      break;
+    case 'a':
+      cell = fmt::format("{:#x} <{}>", v, dbg_->session().image().describe(v));
+      break;
+    default:
+      cell = fmt::format("{:#0{}x}", v, size * 2 + 2);
+      break;
     }
     line += "  " + cell;
   }
@@ -374,10 +403,12 @@ void Repl::cmdInfo(const std::string& args) {
     if (!any) out_ << (what == "args" ? "No arguments.\n" : "No locals.\n");
   } else if (what == "frame") {
     if (!f) return void(out_ << "No frame.\n");
-    out_ << fmt::format("Stack frame #{}: {}\n", f->index, f->runtime ? f->name : location(f->lookupPc));
-    out_ << fmt::format("  pc = {:#x}, sp = {:#x}, cfa = {:#x} (frame size {} bytes below the return "
-                        "address)\n",
-                        f->pc, f->sp, f->cfa, f->cfa - 8 - f->sp);
+    out_ << fmt::format("Stack frame #{}: {}\n", f->index,
+                        f->runtime ? f->name : location(f->lookupPc));
+    out_ << fmt::format(
+        "  pc = {:#x}, sp = {:#x}, cfa = {:#x} (frame size {} bytes below the return "
+        "address)\n",
+        f->pc, f->sp, f->cfa, f->cfa - 8 - f->sp);
     const auto& frames = dbg_->frames();
     uint64_t ret = dbg_->session().machine().u64(f->cfa - 8).value_or(0);
     if (size_t(f->index) + 1 < frames.size())
@@ -395,7 +426,8 @@ void Repl::cmdInfo(const std::string& args) {
     out_ << fmt::format("{:<4} {:<11} {:<5} {}\n", "Num", "Type", "Hits", "Where");
     for (const auto& b : dbg_->breakpoints()) {
       std::vector<std::string> at;
-      for (uint64_t a : b.addrs) at.push_back(fmt::format("{:#x} {}", a, location(a)));
+      for (uint64_t a : b.addrs)
+        at.push_back(fmt::format("{:#x} {}", a, location(a)));
       out_ << fmt::format("{:<4} {:<11} {:<5} {}: {}\n", b.id, "breakpoint", b.hits, b.spec,
                           fmt::join(at, "; "));
     }
@@ -411,8 +443,8 @@ void Repl::cmdInfo(const std::string& args) {
   }
 }
 
-void Repl::listAround(const std::string& file, const std::vector<std::string>& lines,
-                      int center, int mark) {
+void Repl::listAround(const std::string& file, const std::vector<std::string>& lines, int center,
+                      int mark) {
   int from = std::max(1, center - 5);
   int to = std::min(int(lines.size()), from + 9);
   for (int n = from; n <= to; n++) {
@@ -464,12 +496,14 @@ void Repl::cmdDisas(const std::string& args) {
   const loader::Image& img = dbg_->session().image();
   auto id = img.symbolAt(at);
   if (!id || (at >= img.externStart && at < img.externEnd))
-    return void(out_ << fmt::format("No code at {:#x} (runtime models are not instructions).\n", at));
+    return void(
+        out_ << fmt::format("No code at {:#x} (runtime models are not instructions).\n", at));
   uint64_t base = img.address(*id);
   out_ << fmt::format("Dump of {}:\n", dbg_->session().object().displayName(*id));
   for (const auto& [a, t] : disassembleAround(base, -1, 0)) {
     auto [file, line] = dbg_->unwinder().position(a);
-    std::string text = fmt::format("{:#x} {:<7} {:>4}  {}", a, fmt::format("<+{}>", a - base), line, t);
+    std::string text =
+        fmt::format("{:#x} {:<7} {:>4}  {}", a, fmt::format("<+{}>", a - base), line, t);
     out_ << (a == pc ? paint("1;32", " => " + text) : "    " + text) << "\n";
   }
 }

@@ -34,10 +34,34 @@ bool classifyVector(const uint8_t* b, size_t n) {
   if ((op2 >= 0x80 && op2 <= 0x9F) || (op2 >= 0x40 && op2 <= 0x4F) || (op2 >= 0xC8 && op2 <= 0xCF))
     return false;
   switch (op2) {
-  case 0x05: case 0x0B: case 0x0D: case 0x18: case 0x1F: case 0x31: case 0xA2:
-  case 0xA3: case 0xA4: case 0xA5: case 0xAB: case 0xAC: case 0xAD: case 0xAF:
-  case 0xB0: case 0xB1: case 0xB3: case 0xB6: case 0xB7: case 0xB8: case 0xBA:
-  case 0xBB: case 0xBC: case 0xBD: case 0xBE: case 0xBF: case 0xC0: case 0xC1:
+  case 0x05:
+  case 0x0B:
+  case 0x0D:
+  case 0x18:
+  case 0x1F:
+  case 0x31:
+  case 0xA2:
+  case 0xA3:
+  case 0xA4:
+  case 0xA5:
+  case 0xAB:
+  case 0xAC:
+  case 0xAD:
+  case 0xAF:
+  case 0xB0:
+  case 0xB1:
+  case 0xB3:
+  case 0xB6:
+  case 0xB7:
+  case 0xB8:
+  case 0xBA:
+  case 0xBB:
+  case 0xBC:
+  case 0xBD:
+  case 0xBE:
+  case 0xBF:
+  case 0xC0:
+  case 0xC1:
     return false;
   default:
     return true;
@@ -46,8 +70,7 @@ bool classifyVector(const uint8_t* b, size_t n) {
 
 } // namespace
 
-UndoLog::UndoLog(Session& s, UndoOptions opts)
-    : session_(s), machine_(s.machine()), opts_(opts) {
+UndoLog::UndoLog(Session& s, UndoOptions opts) : session_(s), machine_(s.machine()), opts_(opts) {
   machine_.readRegFile(cur_);
   readVectors(curVec_);
   const loader::Image& img = s.image();
@@ -60,7 +83,9 @@ UndoLog::~UndoLog() {
   if (machine_.recorder() == this) machine_.setRecorder(nullptr);
 }
 
-template <class T> void UndoLog::put(const T& v) { putBytes(&v, sizeof v); }
+template <class T> void UndoLog::put(const T& v) {
+  putBytes(&v, sizeof v);
+}
 
 void UndoLog::putBytes(const void* p, size_t n) {
   auto& b = chunks_.back().bytes;
@@ -70,14 +95,17 @@ void UndoLog::putBytes(const void* p, size_t n) {
 }
 
 void UndoLog::readVectors(VecFile& out) const {
-  for (int n = 0; n < 16; n++) machine_.readXmm(n, out[size_t(n)].data());
+  for (int n = 0; n < 16; n++)
+    machine_.readXmm(n, out[size_t(n)].data());
   out[16].fill(0);
   machine_.readEngineReg(UC_X86_REG_MXCSR, out[16].data());
 }
 
 void UndoLog::writeVector(size_t i, const uint8_t* v) {
-  if (i < 16) machine_.writeXmm(int(i), v);
-  else machine_.writeEngineReg(UC_X86_REG_MXCSR, v);
+  if (i < 16)
+    machine_.writeXmm(int(i), v);
+  else
+    machine_.writeEngineReg(UC_X86_REG_MXCSR, v);
 }
 
 bool UndoLog::touchesVectors(uint64_t pc) {
@@ -87,7 +115,8 @@ bool UndoLog::touchesVectors(uint64_t pc) {
   if (!k) {
     uint8_t code[15] = {};
     size_t n = sizeof code;
-    while (n && !machine_.read(pc, code, n)) n--;
+    while (n && !machine_.read(pc, code, n))
+      n--;
     k = classifyVector(code, n) ? 2 : 1;
   }
   return k == 2;
@@ -134,7 +163,9 @@ void UndoLog::closeStep() {
   }
 }
 
-void UndoLog::sync() { closeStep(); }
+void UndoLog::sync() {
+  closeStep();
+}
 
 bool UndoLog::beforeInstruction(uint64_t pc) {
   if (replaying_) return true;
@@ -196,10 +227,11 @@ const UndoLog::Step* UndoLog::back(size_t j) const {
 
 uint64_t UndoLog::bytes() const {
   uint64_t n = 0;
-  for (const Chunk& c : chunks_) n += c.bytes.capacity() + c.steps.capacity() * sizeof(Step);
+  for (const Chunk& c : chunks_)
+    n += c.bytes.capacity() + c.steps.capacity() * sizeof(Step);
   for (const Side& s : sides_)
-    n += sizeof(Side) + s.session.results.size() * sizeof(Value) +
-         s.runtime.calls.size() * 48 + s.runtime.panics.size() * sizeof(rt::Runtime::PanicRun);
+    n += sizeof(Side) + s.session.results.size() * sizeof(Value) + s.runtime.calls.size() * 48 +
+         s.runtime.panics.size() * sizeof(rt::Runtime::PanicRun);
   return n;
 }
 
@@ -217,13 +249,23 @@ void UndoLog::trim() {
         off += 13 + n;
         break;
       }
-      case kMap: off += 17; break;
-      case kReg: off += 10; break;
-      case kVec: off += 18; break;
-      default: sides++; off += 1; break;
+      case kMap:
+        off += 17;
+        break;
+      case kReg:
+        off += 10;
+        break;
+      case kVec:
+        off += 18;
+        break;
+      default:
+        sides++;
+        off += 1;
+        break;
       }
     }
-    for (size_t k = 0; k < sides && !sides_.empty(); k++) sides_.pop_front();
+    for (size_t k = 0; k < sides && !sides_.empty(); k++)
+      sides_.pop_front();
     dropped_ += c.steps.size();
     size_ -= c.steps.size();
     chunks_.pop_front();
@@ -250,10 +292,18 @@ std::optional<bool> UndoLog::undo() {
       off += 13 + n;
       break;
     }
-    case kMap: off += 17; break;
-    case kReg: off += 10; break;
-    case kVec: off += 18; break;
-    default: off += 1; break;
+    case kMap:
+      off += 17;
+      break;
+    case kReg:
+      off += 10;
+      break;
+    case kVec:
+      off += 18;
+      break;
+    default:
+      off += 1;
+      break;
     }
   }
   bool wroteWatched = false;

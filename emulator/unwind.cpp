@@ -32,8 +32,10 @@ const loader::PcTable* Unwinder::table(loader::SymId id) {
   auto& t = tables_[id];
   if (!t) {
     const auto& sym = s_.object().sym(id);
-    if (sym.func && !sym.func->pcsp.empty()) t = loader::PcTable::decode(sym.func->pcsp);
-    else t = derive(id);
+    if (sym.func && !sym.func->pcsp.empty())
+      t = loader::PcTable::decode(sym.func->pcsp);
+    else
+      t = derive(id);
   }
   return &*t;
 }
@@ -59,13 +61,17 @@ loader::PcTable Unwinder::derive(loader::SymId id) {
                                     loader::Syntax::Go);
     if (trailer && base + off >= *trailer) depth = 0;
     t.ranges.push_back({off, off + insn.length, int32_t(depth)});
-    if (!framed && insn.isJump && insn.branchTarget && !insn.text.starts_with("JMP") &&
-        !trailer && *insn.branchTarget > base + off)
+    if (!framed && insn.isJump && insn.branchTarget && !insn.text.starts_with("JMP") && !trailer &&
+        *insn.branchTarget > base + off)
       trailer = *insn.branchTarget;
-    if (auto n = immediateToSp(insn.text, "SUBQ")) depth += *n, framed = true;
-    else if (auto m = immediateToSp(insn.text, "ADDQ")) depth -= *m;
-    else if (insn.text.starts_with("PUSHQ")) depth += 8, framed = true;
-    else if (insn.text.starts_with("POPQ")) depth -= 8;
+    if (auto n = immediateToSp(insn.text, "SUBQ"))
+      depth += *n, framed = true;
+    else if (auto m = immediateToSp(insn.text, "ADDQ"))
+      depth -= *m;
+    else if (insn.text.starts_with("PUSHQ"))
+      depth += 8, framed = true;
+    else if (insn.text.starts_with("POPQ"))
+      depth -= 8;
     body = std::max(body, depth);
     if (insn.isRet) depth = body;
     off += insn.length;

@@ -16,9 +16,9 @@ namespace gd::emu {
 
 struct Frame {
   int index = 0;
-  uint64_t pc = 0;  // frame 0: RIP; outer frames: the return address
-  uint64_t sp = 0;  // SP while in this frame
-  uint64_t cfa = 0; // the caller's SP: just above the return address
+  uint64_t pc = 0;                 // frame 0: RIP; outer frames: the return address
+  uint64_t sp = 0;                 // SP while in this frame
+  uint64_t cfa = 0;                // the caller's SP: just above the return address
   std::optional<loader::SymId> fn; // the Go function (text); nullopt for runtime models
   std::string name;                // "main.c", "runtime.deferreturn"
   bool runtime = false;            // a runtime model (the extern area)

@@ -103,6 +103,7 @@ private:
       obj_.files.push_back(*s);
     }
     // RefName: {SymRef, name} records naming other packages' symbols.
+    obj_.refNameCount = uint32_t(blkSize(L_.refname) / 16);
     for (uint64_t at = blk(L_.refname); at + 16 <= blk(L_.refname + 1); at += 16) {
       auto s = stringRef(at + 8);
       if (!s) return std::unexpected(s.error());

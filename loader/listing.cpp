@@ -129,9 +129,13 @@ const GoProfile* guessProfile(std::string_view text) {
   bool registerAbi = text.find("<1>") != std::string_view::npos ||
                      text.find("(R14)") != std::string_view::npos;
   if (!registerAbi) return profileByName("go1.15");
-  if (text.find("gofile..") != std::string_view::npos)
-    return text.find("type:") != std::string_view::npos ? profileByName("go1.21")
-                                                        : profileByName("go1.19");
+  if (text.find("gofile..") != std::string_view::npos) {
+    // Go 1.21's objdump prints the stack check as `CMPQ SP, 0x10(R14)`, 1.19's the other way
+    // round; 1.21 also names types `type:`.
+    bool is121 = text.find("type:") != std::string_view::npos ||
+                 text.find("CMPQ SP, 0x10(R14)") != std::string_view::npos;
+    return profileByName(is121 ? "go1.21" : "go1.19");
+  }
   return profileByName("go1.22");
 }
 

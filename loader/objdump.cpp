@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <regex>
 #include <set>
 
@@ -506,26 +505,11 @@ private:
     return n;
   }
 
-  // The number of RefName records of a Go 1.16+ object. The model does not keep that block (the
-  // loader creates other-package symbols as references to them are met, which may be more), so
-  // it is read from the object's header in the file; nullopt when that is not possible.
+  // The number of RefName records of a Go 1.16+ object (the loader may create more
+  // other-package symbols than there are records, as references to them are met).
   std::optional<size_t> refNameRecords() const {
-    constexpr int kRefName = 17, kEnd = 18; // block numbers of go118ld/go120ld
-    if (obj_.source != SourceKind::Object || obj_.path.empty()) return std::nullopt;
-    std::ifstream f(obj_.path, std::ios::binary);
-    std::array<uint8_t, 8 + 8 + 4 + 4 * (kEnd + 1)> h{};
-    if (!f.seekg(std::streamoff(obj_.baseOffset)) ||
-        !f.read(reinterpret_cast<char*>(h.data()), std::streamsize(h.size())))
-      return std::nullopt;
-    std::string_view magic(reinterpret_cast<const char*>(h.data()), 8); // "\0go120ld"
-    if (magic[0] != '\0' || magic.substr(1) != obj_.magic) return std::nullopt;
-    auto offset = [&](int block) {
-      size_t at = 20 + 4 * size_t(block);
-      return uint32_t(h[at]) | uint32_t(h[at + 1]) << 8 | uint32_t(h[at + 2]) << 16 |
-             uint32_t(h[at + 3]) << 24;
-    };
-    if (offset(kEnd) < offset(kRefName)) return std::nullopt;
-    return (offset(kEnd) - offset(kRefName)) / 16;
+    if (obj_.source != SourceKind::Object) return std::nullopt;
+    return obj_.refNameCount;
   }
 
   // disasm.go's lookup: the symbol containing addr, found by binary search.

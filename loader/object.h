@@ -108,6 +108,7 @@ public:
   std::string magic;                  // "go115ld", ...; empty for listings
   uint32_t flags = 0;
   uint64_t baseOffset = 0; // file offset of the magic (Go 1.15 objdump prints file offsets)
+  uint32_t refNameCount = 0;         // RefName records (tools' names of other packages' symbols)
   std::vector<std::string> packages; // PkgIdx block
   std::vector<std::string> files;    // File (DwarfFile) block
   std::vector<Symbol> symbols;

@@ -115,7 +115,24 @@ void Runtime::setupHeapModel(Guest& g) {
     const auto& s = img_.obj->sym(id);
     if (s.defined() || !img_.address(id)) continue;
     std::string t = typeStringOfSymbol(s.name);
-    if (builtinTypeFacts(t)) g.put32(img_.address(id) + typeoff::Hash, goTypeHash(t, prof_.minor));
+    auto facts = builtinTypeFacts(t);
+    if (!facts) continue;
+    uint64_t a = img_.address(id);
+    g.put32(a + typeoff::Hash, goTypeHash(t, prof_.minor));
+    // PtrBytes: the prefix holding pointers (growslice and rawbyteslice size classes use it).
+    uint64_t ptrdata = 0;
+    switch (facts->kind & kind::Mask) {
+    case kind::String:
+    case kind::Slice:
+    case kind::Pointer:
+    case kind::UnsafePointer:
+    case kind::Func:
+    case kind::Map:
+    case kind::Chan: ptrdata = 8; break;
+    case kind::Interface: ptrdata = 16; break;
+    default: break;
+    }
+    g.put64(a + typeoff::PtrData, ptrdata);
   }
 }
 
@@ -452,6 +469,16 @@ StubResult Runtime::efaceeq(Guest& g, Call& c) {
 
 // ---- runtime slots ----
 
+std::optional<std::pair<uint64_t, std::string>>
+Runtime::runtimeCallFrame(const Guest& g, uint64_t pc, uint64_t sp) const {
+  uint64_t slot = img_.runtimeSlot(1);
+  if (pc < slot || pc >= slot + loader::Image::kExternSlot) return std::nullopt;
+  uint64_t tag = g.u64(sp + 32).value_or(0);
+  if (tag != kTagEqual && tag != kTagPreprint) return std::nullopt;
+  return std::pair{g.u64(sp + 48).value_or(0),
+                   std::string(tag == kTagEqual ? "runtime.efaceeq" : "runtime.preprintpanics")};
+}
+
 StubResult Runtime::runtimeSlotCall(Guest& g, int slot) {
   uint64_t sp = g.reg(Reg::RSP);
   if (slot == 2 || slot == 3) { // (runtime error).Error() string / RuntimeError()
@@ -485,7 +512,6 @@ StubResult Runtime::runtimeSlotCall(Guest& g, int slot) {
     g.put64(*hdr + 8, len);
     g.put64(p + prof_.panic.arg, errorType_); // p.arg = v.Error(): a string from now on
     g.put64(p + prof_.panic.arg + 8, *hdr);
-    g.setReg(Reg::RSP, g.u64(sp + 48).value_or(sp));
     return fatalPanic(g);
   }
   return fault(fmt::format("return into the runtime at sp={:#x} with no call pending", sp));
@@ -538,7 +564,7 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
     g.put64(sp + 8, data); // ABI0 receiver (the interface's data word)
     g.put64(sp + 40, kTagPreprint);
     g.put64(sp + 48, p);
-    g.put64(sp + 56, g.reg(Reg::RSP));
+    g.put64(sp + 56, r.entrySp); // the frame the unwinder continues with (fatalpanic's)
     RuntimeEvent e{RuntimeEventKind::Call, "runtime.preprintpanics"};
     e.record = p;
     e.fnCode = code;

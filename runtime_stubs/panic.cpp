@@ -39,6 +39,10 @@ std::vector<Runtime::Frame> Runtime::unwind(const Guest& g, uint64_t pc, uint64_
           f.fp = r.entrySp + 8;
           f.function = "runtime.gopanic";
         }
+      if (auto call = runtimeCallFrame(g, pc, sp)) { // iface.cpp: Go code a model called
+        f.fp = call->first + 8;
+        f.function = call->second;
+      }
       auto id = img_.externAt(pc);
       if (id) f.function = img_.obj->sym(*id).name;
     } else {

@@ -244,6 +244,9 @@ private:
   // Runtime slots 1..3: returns into the runtime from Go code it called (slot 1), and the
   // Error/RuntimeError methods of the runtime's error values (slots 2, 3).
   StubResult runtimeSlotCall(Guest& g, int slot);
+  // For the unwinder: at `pc` in slot 1 with `sp`, the model's frame (its entry SP) and name.
+  std::optional<std::pair<uint64_t, std::string>> runtimeCallFrame(const Guest& g, uint64_t pc,
+                                                                   uint64_t sp) const;
   // preprintpanics: calls Error/String of the panic values before they are printed; a
   // result when it started such a call (fatalPanic resumes when it returns).
   std::optional<StubResult> preprintPanics(Guest& g);

@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string root() { return GODEFER_SOURCE_DIR; }
+std::string root() {
+  return GODEFER_SOURCE_DIR;
+}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -41,7 +43,8 @@ std::string run(const std::string& command) {
   if (!f) return out;
   char buf[4096];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    out.append(buf, n);
   pclose(f);
   return out;
 }
@@ -111,8 +114,7 @@ TEST(ReplGolden, TranscriptsMatch) {
     fs::path golden = e.path();
     golden.replace_extension(".txt");
     std::string want = slurp(golden);
-    EXPECT_TRUE(got == want) << golden.filename() << " differs at "
-                             << firstDifference(got, want)
+    EXPECT_TRUE(got == want) << golden.filename() << " differs at " << firstDifference(got, want)
                              << "\n(scripts/update-repl-goldens.sh regenerates the transcripts)";
   }
   EXPECT_GE(n, 4);
@@ -123,9 +125,9 @@ TEST(ReplGolden, TranscriptsMatch) {
 TEST(ReplGolden, TranscriptsShowTheDeferStory) {
   std::string dir = root() + "/tests/golden/repl/";
   expectInOrder(slurp(dir + "deferr-go1.24.txt"),
-                {"(godefer) break deferr.go:12", "(godefer) defers", "g._defer (newest first):",
-                 "defer main.c.func1  frame sp=0xc1ffffff38 (main.c)", "(godefer) bt",
-                 "#0  0x400110 in main.c.func1 at deferr.go:9",
+                {"(godefer) break deferr.go:12", "(godefer) defers",
+                 "g._defer (newest first):", "defer main.c.func1  frame sp=0xc1ffffff38 (main.c)",
+                 "(godefer) bt", "#0  0x400110 in main.c.func1 at deferr.go:9",
                  "#1  0x401088 in runtime.deferreturn (runtime model)",
                  "#2  0x4000c9 in main.c at deferr.go:12", "(godefer) up", "(godefer) up",
                  "#2  0x4000c9 in main.c", "(godefer) print i\ni = 1", "(godefer) finish",
@@ -194,13 +196,36 @@ TEST(Repl, CompletesCommandsAndNames) {
 
 TEST(Repl, CommandsAndAliases) {
   InProcess r("tests/fixtures/go1.24/nl/deferr.o");
-  EXPECT_EQ(r("frobnicate\n"), "(godefer) frobnicate\nUndefined command: \"frobnicate\". Try \"help\".\n");
+  EXPECT_EQ(r("frobnicate\n"),
+            "(godefer) frobnicate\nUndefined command: \"frobnicate\". Try \"help\".\n");
   std::string help = r("help\n");
-  for (const char* c : {"break [b]", "delete [d]", "continue [c cont]", "step [s]", "next [n]",
-                        "stepi [si]", "nexti [ni]", "finish", "until", "watch", "print [p]",
-                        "regs", "x[/NFU]", "bt [backtrace where]", "frame [f]", "up", "down",
-                        "info [i]", "defers", "list [l]", "disas", "restart", "help", "quit",
-                        "reverse-stepi [rsi]", "reverse-step [rs]", "reverse-next [rn]",
+  for (const char* c : {"break [b]",
+                        "delete [d]",
+                        "continue [c cont]",
+                        "step [s]",
+                        "next [n]",
+                        "stepi [si]",
+                        "nexti [ni]",
+                        "finish",
+                        "until",
+                        "watch",
+                        "print [p]",
+                        "regs",
+                        "x[/NFU]",
+                        "bt [backtrace where]",
+                        "frame [f]",
+                        "up",
+                        "down",
+                        "info [i]",
+                        "defers",
+                        "list [l]",
+                        "disas",
+                        "restart",
+                        "help",
+                        "quit",
+                        "reverse-stepi [rsi]",
+                        "reverse-step [rs]",
+                        "reverse-next [rn]",
                         "reverse-continue [rc]"})
     EXPECT_NE(help.find(c), std::string::npos) << c;
   // Unique prefixes work as in gdb.
@@ -212,8 +237,9 @@ TEST(Repl, CommandsAndAliases) {
   EXPECT_EQ(r.repl->debugger().session().machine().reg(rt::Reg::RIP), pc5);
   EXPECT_EQ(r.repl->debugger().session().instructions(), 5u);
   EXPECT_NE(r("info frame\n").find("i at 0xc1ffffff40 (cfa-96)"), std::string::npos);
-  EXPECT_NE(r("disas\n").find(" => 0x400052 <+18>      7  48c744240800000000    MOVQ $0x0, 0x8(SP)"),
-            std::string::npos);
+  EXPECT_NE(
+      r("disas\n").find(" => 0x400052 <+18>      7  48c744240800000000    MOVQ $0x0, 0x8(SP)"),
+      std::string::npos);
   EXPECT_NE(r("list\n").find(" =>     7  func c() (i int) {"), std::string::npos);
   EXPECT_NE(r("q\n").find("(godefer) q"), std::string::npos);
 }
@@ -252,8 +278,9 @@ TEST(Repl, RestartKeepsBreakpoints) {
 TEST(Repl, PanicsCanBeSteppedBackOutOf) {
   InProcess r("tests/fixtures/go1.24/nl/panicexit.o", "main");
   std::string out = r("continue\nbt\n");
-  expectInOrder(out, {"panic: boom", "The program died: panic: boom (exit status 2",
-                      "#0  0x4010e0 in runtime.gopanic (runtime model)", "in main.boom at"},
+  expectInOrder(out,
+                {"panic: boom", "The program died: panic: boom (exit status 2",
+                 "#0  0x4010e0 in runtime.gopanic (runtime model)", "in main.boom at"},
                 "panic");
   r("reverse-stepi\n");
   EXPECT_FALSE(r.repl->debugger().finished());
@@ -266,12 +293,12 @@ TEST(Repl, CommandFileRunsFirst) {
   ASSERT_TRUE(fs::exists(bin));
   fs::path tmp = fs::temp_directory_path() / ("godefer-x-" + std::to_string(getpid()));
   { std::ofstream(tmp) << "break c.func1\ncontinue\n"; }
-  std::string out = run("cd '" + root() + "' && echo 'print i' | '" + bin +
-                        "' -i --no-color -x '" + tmp.string() +
-                        "' tests/fixtures/go1.24/nl/deferr.o c 2>&1");
+  std::string out = run("cd '" + root() + "' && echo 'print i' | '" + bin + "' -i --no-color -x '" +
+                        tmp.string() + "' tests/fixtures/go1.24/nl/deferr.o c 2>&1");
   fs::remove(tmp);
-  expectInOrder(out, {"(godefer) break c.func1", "(godefer) continue", "Breakpoint 1,",
-                      "(godefer) print i", "i = 1"},
+  expectInOrder(out,
+                {"(godefer) break c.func1", "(godefer) continue", "Breakpoint 1,",
+                 "(godefer) print i", "i = 1"},
                 "-x");
   EXPECT_EQ(out.find("\x1b["), std::string::npos) << "colour when piped";
 }

@@ -187,7 +187,10 @@ std::string upToTraceback(const std::string& s) {
 // loops (heap records), arguments evaluated at defer time, closures, methods and method values,
 // recursion that grows the stack, prints of every basic type, panics and recover (nested,
 // re-panics, recover outside a deferred call), runtime errors (nil dereference, division by
-// zero, bounds), open-coded defers with a recovery in the middle, and an unrecovered panic.
+// zero, bounds), open-coded defers with a recovery in the middle, an unrecovered panic, strings
+// (concatenation, comparison, conversions, UTF-8), interfaces (method calls, assertions, type
+// switches, equality), append's capacities, and a panic printed through the value's Error and
+// String methods.
 class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
 
 TEST_P(Corpus, MatchesNativeRun) {
@@ -209,7 +212,8 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values("deferr", "multidefer", "deferloop", "deferargs",
                                          "closures", "methods", "recursion", "prints", "panics",
                                          "panicexit", "divzero", "nilderef", "bounds",
-                                         "opendefer", "spin", "initorder")),
+                                         "opendefer", "spin", "initorder", "strings",
+                                         "ifaces", "errpanic", "slices")),
     [](const auto& info) {
       auto v = std::get<0>(info.param);
       v.erase(std::remove(v.begin(), v.end(), '.'), v.end());

@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string root() { return GODEFER_SOURCE_DIR; }
+std::string root() {
+  return GODEFER_SOURCE_DIR;
+}
 
 std::string emuBinary() {
   if (const char* p = std::getenv("GODEFER_EMU")) return p;
@@ -29,20 +31,23 @@ std::string run(const std::string& command) {
   if (!f) return out;
   char buf[4096];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    out.append(buf, n);
   pclose(f);
   return out;
 }
 
 std::string quote(const std::string& s) {
   std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : s)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    n++;
   return n;
 }
 
@@ -86,7 +91,8 @@ public:
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (std::chrono::steady_clock::now() < end) {
       std::string s = screen();
-      while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+      while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
       std::string last = s.substr(s.rfind('\n') == std::string::npos ? 0 : s.rfind('\n') + 1);
       if (last == line) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -118,7 +124,8 @@ TEST(Terminal, EditingHistoryAndCompletion) {
   t.literal("brek c.func1");
   ASSERT_TRUE(t.waitForInput("(godefer) brek c.func1")) << t.screen();
   t.key("C-a");
-  for (int k = 0; k < 3; k++) t.key("Right");
+  for (int k = 0; k < 3; k++)
+    t.key("Right");
   t.literal("a");
   ASSERT_TRUE(t.waitForInput("(godefer) break c.func1")) << t.screen();
   t.key("Enter");
