@@ -91,9 +91,15 @@ void runSpin(benchmark::State& state, bool trace, Sink kind) {
   state.counters["insns/run"] = runs ? double(insns) / double(runs) : 0.0;
 }
 
-void BM_SpinUntraced(benchmark::State& state) { runSpin(state, false, Sink::Quiet); }
-void BM_SpinText(benchmark::State& state) { runSpin(state, true, Sink::Text); }
-void BM_SpinJson(benchmark::State& state) { runSpin(state, true, Sink::Json); }
+void BM_SpinUntraced(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet);
+}
+void BM_SpinText(benchmark::State& state) {
+  runSpin(state, true, Sink::Text);
+}
+void BM_SpinJson(benchmark::State& state) {
+  runSpin(state, true, Sink::Json);
+}
 
 // What `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` does, minus process start:
 // load and lay out the object, build the machine, call c, run it to its return.

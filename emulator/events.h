@@ -24,13 +24,13 @@ struct Value {
 };
 
 struct StartEvent {
-  std::string object;      // path as given
-  std::string goVersion;   // "go1.15.15"
+  std::string object;    // path as given
+  std::string goVersion; // "go1.15.15"
   std::string goos, goarch;
-  std::string abi;         // "ABI0" / "ABIInternal"
-  std::string function;    // "main.c"
-  std::string signature;   // "c() (i int)" when names are known
-  std::string namesFrom;   // "DWARF", "deferr.go", or "position"
+  std::string abi;       // "ABI0" / "ABIInternal"
+  std::string function;  // "main.c"
+  std::string signature; // "c() (i int)" when names are known
+  std::string namesFrom; // "DWARF", "deferr.go", or "position"
   std::vector<Value> args;
 };
 
@@ -76,8 +76,8 @@ struct ReturnEvent {
 };
 
 struct ExitEvent {
-  int status = 0;      // Go's exit status (2 for a panic or fatal error)
-  std::string reason;  // one line
+  int status = 0;     // Go's exit status (2 for a panic or fatal error)
+  std::string reason; // one line
   uint64_t instructions = 0;
 };
 

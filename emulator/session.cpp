@@ -11,12 +11,14 @@
 namespace gd::emu {
 namespace {
 
-constexpr rt::Reg kIntRegs[] = {rt::Reg::RAX, rt::Reg::RBX, rt::Reg::RCX, rt::Reg::RDI,
-                                rt::Reg::RSI, rt::Reg::R8,  rt::Reg::R9,  rt::Reg::R10,
-                                rt::Reg::R11};
+constexpr rt::Reg kIntRegs[] = {rt::Reg::RAX, rt::Reg::RBX, rt::Reg::RCX,
+                                rt::Reg::RDI, rt::Reg::RSI, rt::Reg::R8,
+                                rt::Reg::R9,  rt::Reg::R10, rt::Reg::R11};
 constexpr size_t kTracedRegs = size_t(rt::Reg::RIP); // RAX..R15
 
-std::string cleanFile(const std::string& recorded) { return loader::displayFile(recorded); }
+std::string cleanFile(const std::string& recorded) {
+  return loader::displayFile(recorded);
+}
 
 } // namespace
 
@@ -32,8 +34,7 @@ Expected<std::unique_ptr<Session>> Session::open(std::shared_ptr<loader::Object>
   s->opts_ = std::move(opts);
   s->obj_ = obj;
   s->rprof_ = rt::runtimeProfileFor(obj->profile->minor);
-  if (!s->rprof_)
-    return fail("{}: no runtime model for {}", obj->path, obj->header.version);
+  if (!s->rprof_) return fail("{}: no runtime model for {}", obj->path, obj->header.version);
   loader::LayoutOptions lo;
   const rt::RuntimeProfile* rp = s->rprof_;
   lo.classify = [rp](const loader::Symbol& sym) { return rt::Runtime::classify(sym, *rp); };
@@ -56,19 +57,20 @@ Expected<std::unique_ptr<Session>> Session::open(std::shared_ptr<loader::Object>
 Session::~Session() = default;
 
 void Session::emit(const Event& e) {
-  for (EventSink* s : sinks_) s->onEvent(e);
+  for (EventSink* s : sinks_)
+    s->onEvent(e);
 }
 
 std::string Session::where(uint64_t pc) const {
   std::string s = image_->describe(pc);
-  if (auto pos = image_->position(pc)) s += fmt::format(" ({}:{})", cleanFile(pos->file), pos->line);
+  if (auto pos = image_->position(pc))
+    s += fmt::format(" ({}:{})", cleanFile(pos->file), pos->line);
   return s;
 }
 
 Value Session::valueFromBits(const std::string& type, uint64_t bits) const {
-  return formatValue(type, bits, [this](uint64_t a, void* dst, size_t n) {
-    return machine_->read(a, dst, n);
-  });
+  return formatValue(type, bits,
+                     [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); });
 }
 
 Value Session::readValue(const std::string& type, uint64_t addr) const {
@@ -76,9 +78,8 @@ Value Session::readValue(const std::string& type, uint64_t addr) const {
   if (size == 16 && type == "string") {
     uint64_t w[2] = {};
     machine_->read(addr, w, 16);
-    Value v = formatString(w[0], w[1], [this](uint64_t a, void* dst, size_t n) {
-      return machine_->read(a, dst, n);
-    });
+    Value v = formatString(
+        w[0], w[1], [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); });
     return v;
   }
   uint64_t bits = 0;
@@ -120,8 +121,8 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   for (size_t k = 0; k < args.size(); k++) {
     std::string type = k < params.size() ? params[k]->type : "int";
     if (!isIntegerType(type))
-      return fail("{}: parameter {} has type {}; only integer arguments can be given",
-                  se.function, params[k]->name, type);
+      return fail("{}: parameter {} has type {}; only integer arguments can be given", se.function,
+                  params[k]->name, type);
     uint64_t bits = uint64_t(args[k]);
     if (rprof_->registerAbi) {
       if (intReg >= std::size(kIntRegs)) return fail("too many arguments for the register ABI");
@@ -157,17 +158,18 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
     if (v.role == loader::VarRole::Param) ps.push_back(v.name + " " + v.type);
     if (v.role == loader::VarRole::Result) rs.push_back(v.name + " " + v.type);
   }
-  std::string shortName = se.function.substr(se.function.rfind('.') == std::string::npos
-                                                 ? 0
-                                                 : se.function.find('.') + 1);
+  std::string shortName = se.function.substr(
+      se.function.rfind('.') == std::string::npos ? 0 : se.function.find('.') + 1);
   if (vars_.source != loader::VarSource::None) {
     se.signature = fmt::format("{}({})", shortName, fmt::join(ps, ", "));
-    if (rs.size() == 1 && rs[0].starts_with("~")) se.signature += " " + rs[0].substr(rs[0].find(' ') + 1);
-    else if (!rs.empty()) se.signature += fmt::format(" ({})", fmt::join(rs, ", "));
+    if (rs.size() == 1 && rs[0].starts_with("~"))
+      se.signature += " " + rs[0].substr(rs[0].find(' ') + 1);
+    else if (!rs.empty())
+      se.signature += fmt::format(" ({})", fmt::join(rs, ", "));
   }
   se.namesFrom = vars_.source == loader::VarSource::Dwarf      ? "DWARF"
                  : vars_.source == loader::VarSource::GoSource ? cleanFile(vars_.sourceFile)
-                                                                : "position";
+                                                               : "position";
   emit(se);
 
   machine_->setInstructionHook(opts_.trace);
@@ -225,9 +227,13 @@ void Session::callNextInit() {
   emit(e);
 }
 
-StopReason Session::run() { return advance(UINT64_MAX); }
+StopReason Session::run() {
+  return advance(UINT64_MAX);
+}
 
-StopReason Session::step(uint64_t n) { return advance(n); }
+StopReason Session::step(uint64_t n) {
+  return advance(n);
+}
 
 StopReason Session::advance(uint64_t budget) {
   if (finished_) return {StopKind::Returned};
@@ -254,8 +260,8 @@ StopReason Session::advance(uint64_t budget) {
     if (done >= opts_.maxInstructions) {
       flushInstruction();
       finished_ = true;
-      std::string msg = fmt::format("instruction limit ({}) reached at {}", opts_.maxInstructions,
-                                    where(pc));
+      std::string msg =
+          fmt::format("instruction limit ({}) reached at {}", opts_.maxInstructions, where(pc));
       emit(ExitEvent{3, msg, done});
       return {StopKind::Error, 3, msg, pc};
     }
@@ -300,9 +306,11 @@ StopReason Session::handleHalt(const Halt& h) {
     case rt::StubStatus::Continue:
       checkVars(image_->describe(target), target);
       return {StopKind::Stepped};
-    case rt::StubStatus::Exit: return die(r.exitStatus, r.message);
+    case rt::StubStatus::Exit:
+      return die(r.exitStatus, r.message);
     case rt::StubStatus::Unsupported:
-    case rt::StubStatus::Fault: return die(3, r.message);
+    case rt::StubStatus::Fault:
+      return die(3, r.message);
     }
     return die(3, "unknown runtime outcome");
   }
@@ -320,9 +328,11 @@ StopReason Session::handleHalt(const Halt& h) {
     return die(3, fmt::format("write to read-only address {:#x} at {}", h.addr, where(h.pc)));
   case HaltKind::InvalidInsn:
     return die(3, fmt::format("invalid instruction at {}", where(h.pc)));
-  case HaltKind::Stopped: return {StopKind::Breakpoint, 0, "", h.pc};
+  case HaltKind::Stopped:
+    return {StopKind::Breakpoint, 0, "", h.pc};
   case HaltKind::Error:
-  case HaltKind::CountDone: break;
+  case HaltKind::CountDone:
+    break;
   }
   return die(3, fmt::format("emulation error at {}: {}", where(h.pc), h.engineError));
 }
@@ -425,7 +435,8 @@ void Session::beforeInstruction(uint64_t pc) {
   flushInstruction();
   pending_.active = true;
   pending_.pc = pc;
-  for (size_t r = 0; r < kTracedRegs; r++) pending_.regs[r] = machine_->reg(rt::Reg(r));
+  for (size_t r = 0; r < kTracedRegs; r++)
+    pending_.regs[r] = machine_->reg(rt::Reg(r));
   pending_.writes.clear();
 }
 
@@ -448,7 +459,8 @@ void Session::flushInstruction() {
   ie.pc = pending_.pc;
   uint8_t code[16] = {};
   size_t avail = 16;
-  while (avail && !machine_->read(ie.pc, code, avail)) avail--;
+  while (avail && !machine_->read(ie.pc, code, avail))
+    avail--;
   auto lookup = [this](uint64_t a) -> std::optional<loader::SymbolHit> {
     auto id = image_->symbolAt(a);
     if (!id) return std::nullopt;
@@ -483,9 +495,13 @@ void Session::flushInstruction() {
   if (touchesVar) checkVars(ie.function, ie.pc);
 }
 
-void Session::runtimeEvent(const rt::RuntimeEvent& e) { emit(e); }
+void Session::runtimeEvent(const rt::RuntimeEvent& e) {
+  emit(e);
+}
 
-void Session::guestOutput(const rt::GuestOutput& o) { emit(o); }
+void Session::guestOutput(const rt::GuestOutput& o) {
+  emit(o);
+}
 
 std::string formatResultsLine(const std::vector<Value>& results) {
   std::string out;

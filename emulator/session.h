@@ -27,10 +27,10 @@ struct SessionOptions {
 };
 
 enum class StopKind : uint8_t {
-  Stepped,   // the requested number of instructions ran
-  Returned,  // the called function returned to us: results are in the ReturnEvent
-  Exited,    // the guest died as a Go program would (panic, fatal error): exitStatus
-  Error,     // the tool cannot go on: unmodelled runtime call, fault it cannot explain, limit
+  Stepped,  // the requested number of instructions ran
+  Returned, // the called function returned to us: results are in the ReturnEvent
+  Exited,   // the guest died as a Go program would (panic, fatal error): exitStatus
+  Error,    // the tool cannot go on: unmodelled runtime call, fault it cannot explain, limit
   Breakpoint,
   Watch,
 };

@@ -9,13 +9,15 @@ namespace {
 
 std::string hexBytes(const std::vector<uint8_t>& b) {
   std::string s;
-  for (uint8_t c : b) s += fmt::format("{:02x}", c);
+  for (uint8_t c : b)
+    s += fmt::format("{:02x}", c);
   return s;
 }
 
 uint64_t littleEndian(const std::vector<uint8_t>& b) {
   uint64_t v = 0;
-  for (size_t i = 0; i < b.size() && i < 8; i++) v |= uint64_t(b[i]) << (8 * i);
+  for (size_t i = 0; i < b.size() && i < 8; i++)
+    v |= uint64_t(b[i]) << (8 * i);
   return v;
 }
 
@@ -31,16 +33,26 @@ std::string shown(const Value& v) {
 
 std::string runtimeEventKindName(rt::RuntimeEventKind k) {
   switch (k) {
-  case rt::RuntimeEventKind::DeferRegistered: return "defer_registered";
-  case rt::RuntimeEventKind::DeferRun: return "defer_run";
-  case rt::RuntimeEventKind::DeferJmp: return "defer_jmp";
-  case rt::RuntimeEventKind::DeferReturnDone: return "deferreturn_done";
-  case rt::RuntimeEventKind::StackGrown: return "stack_grown";
-  case rt::RuntimeEventKind::PanicStarted: return "panic";
-  case rt::RuntimeEventKind::PanicRecovered: return "recovered";
-  case rt::RuntimeEventKind::Recover: return "recover";
-  case rt::RuntimeEventKind::Alloc: return "alloc";
-  case rt::RuntimeEventKind::Call: return "call";
+  case rt::RuntimeEventKind::DeferRegistered:
+    return "defer_registered";
+  case rt::RuntimeEventKind::DeferRun:
+    return "defer_run";
+  case rt::RuntimeEventKind::DeferJmp:
+    return "defer_jmp";
+  case rt::RuntimeEventKind::DeferReturnDone:
+    return "deferreturn_done";
+  case rt::RuntimeEventKind::StackGrown:
+    return "stack_grown";
+  case rt::RuntimeEventKind::PanicStarted:
+    return "panic";
+  case rt::RuntimeEventKind::PanicRecovered:
+    return "recovered";
+  case rt::RuntimeEventKind::Recover:
+    return "recover";
+  case rt::RuntimeEventKind::Alloc:
+    return "alloc";
+  case rt::RuntimeEventKind::Call:
+    return "call";
   }
   return "runtime";
 }
@@ -83,9 +95,13 @@ std::string describeRuntimeEvent(const rt::RuntimeEvent& e) {
 TextTrace::TextTrace(std::ostream& out, std::ostream& guestErr, TextTraceOptions opts)
     : out_(out), err_(guestErr), opts_(opts) {}
 
-TextTrace::~TextTrace() { finish(); }
+TextTrace::~TextTrace() {
+  finish();
+}
 
-void TextTrace::finish() { flushLine(); }
+void TextTrace::finish() {
+  flushLine();
+}
 
 std::string TextTrace::paint(const char* code, const std::string& s) const {
   return opts_.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
@@ -109,7 +125,8 @@ void TextTrace::onEvent(const Event& ev) {
   if (auto* s = std::get_if<StartEvent>(&ev)) {
     flushLine();
     std::vector<std::string> args;
-    for (const auto& a : s->args) args.push_back(a.name + "=" + shown(a));
+    for (const auto& a : s->args)
+      args.push_back(a.name + "=" + shown(a));
     out_ << paint("1", fmt::format("{}: {} {}/{}, {} — calling {}", s->object, s->goVersion,
                                    s->goos, s->goarch, s->abi,
                                    s->signature.empty() ? s->function + "()" : s->signature));
@@ -131,7 +148,8 @@ void TextTrace::onEvent(const Event& ev) {
                                     : fmt::format("[{:#x}]={}", m->addr, hexBytes(m->after)));
   } else if (auto* v = std::get_if<VarEvent>(&ev)) {
     std::string text = paint("33;1", fmt::format("{} = {}", v->name, shown(v->after)));
-    if (v->function != v->owner) text += fmt::format(" (in {}'s frame, written by {})", v->owner, v->function);
+    if (v->function != v->owner)
+      text += fmt::format(" (in {}'s frame, written by {})", v->owner, v->function);
     if (haveLine_ && v->pc == linePc_) {
       notes_.push_back(text);
     } else {
@@ -148,12 +166,15 @@ void TextTrace::onEvent(const Event& ev) {
   } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
     flushLine();
     std::vector<std::string> res, calls;
-    for (const auto& v : ret->results) res.push_back(fmt::format("{} = {}", v.name, shown(v)));
+    for (const auto& v : ret->results)
+      res.push_back(fmt::format("{} = {}", v.name, shown(v)));
     for (const auto& [name, n] : ret->runtimeCalls)
-      calls.push_back(fmt::format("{} ×{}", name.starts_with("runtime.") ? name.substr(8) : name, n));
+      calls.push_back(
+          fmt::format("{} ×{}", name.starts_with("runtime.") ? name.substr(8) : name, n));
     std::string shortName = ret->function.substr(ret->function.find('.') + 1);
     out_ << paint("1", fmt::format("{} returned {}", shortName,
-                                   res.empty() ? "(no results)" : fmt::format("{}", fmt::join(res, ", "))))
+                                   res.empty() ? "(no results)"
+                                               : fmt::format("{}", fmt::join(res, ", "))))
          << fmt::format("     ({} instructions{}{})", ret->instructions,
                         calls.empty() ? "" : "; runtime: ", fmt::join(calls, ", "))
          << (ret->namesFrom == "position" ? "   [no DWARF or source: results by position]" : "")
@@ -174,10 +195,14 @@ nlohmann::json valueJson(const Value& v) {
   nlohmann::json j;
   j["name"] = v.name;
   j["type"] = v.type;
-  if (v.isBool) j["value"] = v.intValue != 0;
-  else if (v.isInt && v.type.starts_with("uint")) j["value"] = uint64_t(v.intValue);
-  else if (v.isInt) j["value"] = v.intValue;
-  else j["value"] = v.text;
+  if (v.isBool)
+    j["value"] = v.intValue != 0;
+  else if (v.isInt && v.type.starts_with("uint"))
+    j["value"] = uint64_t(v.intValue);
+  else if (v.isInt)
+    j["value"] = v.intValue;
+  else
+    j["value"] = v.text;
   return j;
 }
 
@@ -186,29 +211,49 @@ nlohmann::json valueJson(const Value& v) {
 void JsonTrace::onEvent(const Event& ev) {
   nlohmann::json j;
   if (auto* s = std::get_if<StartEvent>(&ev)) {
-    j = {{"event", "start"},   {"object", s->object}, {"go", s->goVersion}, {"goos", s->goos},
-         {"goarch", s->goarch}, {"abi", s->abi},       {"function", s->function},
-         {"signature", s->signature}, {"names_from", s->namesFrom}};
+    j = {{"event", "start"},        {"object", s->object},       {"go", s->goVersion},
+         {"goos", s->goos},         {"goarch", s->goarch},       {"abi", s->abi},
+         {"function", s->function}, {"signature", s->signature}, {"names_from", s->namesFrom}};
     j["args"] = nlohmann::json::array();
-    for (const auto& a : s->args) j["args"].push_back(valueJson(a));
+    for (const auto& a : s->args)
+      j["args"].push_back(valueJson(a));
   } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
-    j = {{"event", "insn"}, {"n", i->index},       {"pc", i->pc},
-         {"function", i->function}, {"file", i->file}, {"line", i->line},
-         {"bytes", hexBytes(i->bytes)}, {"text", i->text}};
+    j = {{"event", "insn"},
+         {"n", i->index},
+         {"pc", i->pc},
+         {"function", i->function},
+         {"file", i->file},
+         {"line", i->line},
+         {"bytes", hexBytes(i->bytes)},
+         {"text", i->text}};
     nlohmann::json regs = nlohmann::json::object();
-    for (const auto& c : i->changes) regs[rt::regName(c.reg)] = c.after;
+    for (const auto& c : i->changes)
+      regs[rt::regName(c.reg)] = c.after;
     j["regs"] = regs;
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
-    j = {{"event", "mem"}, {"pc", m->pc}, {"addr", m->addr}, {"size", m->size},
-         {"old", hexBytes(m->before)}, {"new", hexBytes(m->after)}};
+    j = {{"event", "mem"},
+         {"pc", m->pc},
+         {"addr", m->addr},
+         {"size", m->size},
+         {"old", hexBytes(m->before)},
+         {"new", hexBytes(m->after)}};
     if (!m->var.empty()) j["var"] = m->var;
   } else if (auto* v = std::get_if<VarEvent>(&ev)) {
-    j = {{"event", "var"}, {"name", v->name}, {"type", v->type}, {"old", valueJson(v->before)["value"]},
-         {"new", valueJson(v->after)["value"]}, {"pc", v->pc}, {"function", v->function},
-         {"frame", v->owner}, {"addr", v->addr}};
+    j = {{"event", "var"},
+         {"name", v->name},
+         {"type", v->type},
+         {"old", valueJson(v->before)["value"]},
+         {"new", valueJson(v->after)["value"]},
+         {"pc", v->pc},
+         {"function", v->function},
+         {"frame", v->owner},
+         {"addr", v->addr}};
   } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
-    j = {{"event", "runtime"}, {"kind", runtimeEventKindName(r->kind)}, {"stub", r->stub},
-         {"pc", r->pc}, {"text", describeRuntimeEvent(*r)}};
+    j = {{"event", "runtime"},
+         {"kind", runtimeEventKindName(r->kind)},
+         {"stub", r->stub},
+         {"pc", r->pc},
+         {"text", describeRuntimeEvent(*r)}};
     if (r->record) j["record"] = r->record;
     if (r->sp) j["sp"] = r->sp;
     if (r->fn) j["fn"] = r->fn;
@@ -223,16 +268,21 @@ void JsonTrace::onEvent(const Event& ev) {
     err_.flush();
     j = {{"event", "output"}, {"fd", o->fd}, {"text", o->bytes}};
   } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
-    nlohmann::json stats = {{"event", "stats"}, {"function", ret->function},
-                            {"names_from", ret->namesFrom}, {"instructions", ret->instructions},
+    nlohmann::json stats = {{"event", "stats"},
+                            {"function", ret->function},
+                            {"names_from", ret->namesFrom},
+                            {"instructions", ret->instructions},
                             {"runtime_calls", ret->runtimeCalls}};
     out_ << stats.dump() << "\n";
     // The contract's last line: exactly event, function, results.
     j = {{"event", "return"}, {"function", ret->function}};
     j["results"] = nlohmann::json::array();
-    for (const auto& v : ret->results) j["results"].push_back(valueJson(v));
+    for (const auto& v : ret->results)
+      j["results"].push_back(valueJson(v));
   } else if (auto* x = std::get_if<ExitEvent>(&ev)) {
-    j = {{"event", "exit"}, {"status", x->status}, {"reason", x->reason},
+    j = {{"event", "exit"},
+         {"status", x->status},
+         {"reason", x->reason},
          {"instructions", x->instructions}};
   }
   out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -30,7 +30,7 @@ private:
   TextTraceOptions opts_;
   bool haveLine_ = false;
   uint64_t linePc_ = 0;
-  std::string line_;       // the instruction part
+  std::string line_;               // the instruction part
   std::vector<std::string> notes_; // what it changed
 };
 

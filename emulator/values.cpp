@@ -17,14 +17,22 @@ struct Scalar {
 
 const std::map<std::string, Scalar, std::less<>>& scalars() {
   static const std::map<std::string, Scalar, std::less<>> m = {
-      {"int", {8, Scalar::Signed}},       {"int64", {8, Scalar::Signed}},
-      {"int32", {4, Scalar::Signed}},     {"rune", {4, Scalar::Signed}},
-      {"int16", {2, Scalar::Signed}},     {"int8", {1, Scalar::Signed}},
-      {"uint", {8, Scalar::Unsigned}},    {"uint64", {8, Scalar::Unsigned}},
-      {"uintptr", {8, Scalar::Unsigned}}, {"uint32", {4, Scalar::Unsigned}},
-      {"uint16", {2, Scalar::Unsigned}},  {"uint8", {1, Scalar::Unsigned}},
-      {"byte", {1, Scalar::Unsigned}},    {"bool", {1, Scalar::Bool}},
-      {"float64", {8, Scalar::Float}},    {"float32", {4, Scalar::Float}},
+      {"int", {8, Scalar::Signed}},
+      {"int64", {8, Scalar::Signed}},
+      {"int32", {4, Scalar::Signed}},
+      {"rune", {4, Scalar::Signed}},
+      {"int16", {2, Scalar::Signed}},
+      {"int8", {1, Scalar::Signed}},
+      {"uint", {8, Scalar::Unsigned}},
+      {"uint64", {8, Scalar::Unsigned}},
+      {"uintptr", {8, Scalar::Unsigned}},
+      {"uint32", {4, Scalar::Unsigned}},
+      {"uint16", {2, Scalar::Unsigned}},
+      {"uint8", {1, Scalar::Unsigned}},
+      {"byte", {1, Scalar::Unsigned}},
+      {"bool", {1, Scalar::Bool}},
+      {"float64", {8, Scalar::Float}},
+      {"float32", {4, Scalar::Float}},
       {"unsafe.Pointer", {8, Scalar::Pointer}},
   };
   return m;
@@ -93,7 +101,9 @@ Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
     v.text = rt::formatGoFloat(d);
     break;
   }
-  case Scalar::Pointer: v.text = fmt::format("{:#x}", bits); break;
+  case Scalar::Pointer:
+    v.text = fmt::format("{:#x}", bits);
+    break;
   }
   return v;
 }

@@ -12,78 +12,106 @@ namespace {
 
 constexpr std::span<const AttrForm> kNull{};
 constexpr AttrForm kCompunit[] = {
-    {At::Name, Form::String}, {At::Language, Form::Data1}, {At::StmtList, Form::SecOffset},
-    {At::LowPc, Form::Addr}, {At::Ranges, Form::SecOffset}, {At::CompDir, Form::String},
-    {At::Producer, Form::String}, {At::GoPackageName, Form::String},
+    {At::Name, Form::String},        {At::Language, Form::Data1},
+    {At::StmtList, Form::SecOffset}, {At::LowPc, Form::Addr},
+    {At::Ranges, Form::SecOffset},   {At::CompDir, Form::String},
+    {At::Producer, Form::String},    {At::GoPackageName, Form::String},
 };
 constexpr AttrForm kCompunitTextless[] = {
-    {At::Name, Form::String}, {At::Language, Form::Data1}, {At::CompDir, Form::String},
+    {At::Name, Form::String},     {At::Language, Form::Data1},       {At::CompDir, Form::String},
     {At::Producer, Form::String}, {At::GoPackageName, Form::String},
 };
 constexpr AttrForm kFunction[] = {
-    {At::Name, Form::String}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
+    {At::Name, Form::String},      {At::LowPc, Form::Addr},     {At::HighPc, Form::Addr},
     {At::FrameBase, Form::Block1}, {At::DeclFile, Form::Data4}, {At::External, Form::Flag},
 };
 constexpr AttrForm kFunctionAbstract[] = {
-    {At::Name, Form::String}, {At::Inline, Form::Data1}, {At::External, Form::Flag},
+    {At::Name, Form::String},
+    {At::Inline, Form::Data1},
+    {At::External, Form::Flag},
 };
 constexpr AttrForm kFunctionConcrete[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::LowPc, Form::Addr},
+    {At::HighPc, Form::Addr},
     {At::FrameBase, Form::Block1},
 };
 constexpr AttrForm kInlinedSubroutine[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
-    {At::CallFile, Form::Data4}, {At::CallLine, Form::UdataPseudo},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::LowPc, Form::Addr},
+    {At::HighPc, Form::Addr},
+    {At::CallFile, Form::Data4},
+    {At::CallLine, Form::UdataPseudo},
 };
 constexpr AttrForm kInlinedSubroutineRanges[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::Ranges, Form::SecOffset}, {At::CallFile, Form::Data4},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::Ranges, Form::SecOffset},
+    {At::CallFile, Form::Data4},
     {At::CallLine, Form::UdataPseudo},
 };
 constexpr AttrForm kVariable[] = {
-    {At::Name, Form::String}, {At::Location, Form::Block1}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::Location, Form::Block1},
+    {At::Type, Form::RefAddr},
     {At::External, Form::Flag},
 };
 constexpr AttrForm kIntConstant[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::ConstValue, Form::Sdata},
+    {At::Name, Form::String},
+    {At::Type, Form::RefAddr},
+    {At::ConstValue, Form::Sdata},
 };
 constexpr AttrForm kAuto[] = {
-    {At::Name, Form::String}, {At::DeclLine, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::DeclLine, Form::Udata},
+    {At::Type, Form::RefAddr},
     {At::Location, Form::Block1},
 };
 constexpr AttrForm kAutoLoclist[] = {
-    {At::Name, Form::String}, {At::DeclLine, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::DeclLine, Form::Udata},
+    {At::Type, Form::RefAddr},
     {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kAutoAbstract[] = {
-    {At::Name, Form::String}, {At::DeclLine, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::DeclLine, Form::Udata},
+    {At::Type, Form::RefAddr},
 };
 constexpr AttrForm kAutoConcrete[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::Location, Form::Block1},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::Location, Form::Block1},
 };
 constexpr AttrForm kAutoConcreteLoclist[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::Location, Form::SecOffset},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kParam[] = {
-    {At::Name, Form::String}, {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
+    {At::Name, Form::String},  {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
     {At::Type, Form::RefAddr}, {At::Location, Form::Block1},
 };
 constexpr AttrForm kParamLoclist[] = {
-    {At::Name, Form::String}, {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
+    {At::Name, Form::String},  {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
     {At::Type, Form::RefAddr}, {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kParamAbstract[] = {
-    {At::Name, Form::String}, {At::VariableParameter, Form::Flag}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::VariableParameter, Form::Flag},
+    {At::Type, Form::RefAddr},
 };
 constexpr AttrForm kParamConcrete[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::Location, Form::Block1},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::Location, Form::Block1},
 };
 constexpr AttrForm kParamConcreteLoclist[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::Location, Form::SecOffset},
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kLexicalBlockRanges[] = {{At::Ranges, Form::SecOffset}};
 constexpr AttrForm kLexicalBlockSimple[] = {{At::LowPc, Form::Addr}, {At::HighPc, Form::Addr}};
 constexpr AttrForm kStructfield[] = {
-    {At::Name, Form::String}, {At::DataMemberLocation, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},
+    {At::DataMemberLocation, Form::Udata},
+    {At::Type, Form::RefAddr},
     {At::GoEmbeddedField, Form::Flag},
 };
 constexpr AttrForm kFunctypeparam[] = {{At::Type, Form::RefAddr}};
@@ -91,86 +119,101 @@ constexpr std::span<const AttrForm> kDotdotdot{};
 constexpr AttrForm kArrayrange[] = {{At::Type, Form::RefAddr}, {At::Count, Form::Udata}};
 constexpr AttrForm kNulltype[] = {{At::Name, Form::String}};
 constexpr AttrForm kBasetype[] = {
-    {At::Name, Form::String}, {At::Encoding, Form::Data1}, {At::ByteSize, Form::Data1},
+    {At::Name, Form::String},  {At::Encoding, Form::Data1},     {At::ByteSize, Form::Data1},
     {At::GoKind, Form::Data1}, {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kArraytype[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::ByteSize, Form::Udata},
+    {At::Name, Form::String},  {At::Type, Form::RefAddr},       {At::ByteSize, Form::Udata},
     {At::GoKind, Form::Data1}, {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kChantype[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},        {At::Type, Form::RefAddr},   {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr}, {At::GoElem, Form::RefAddr},
 };
 constexpr AttrForm kFunctype[] = {
-    {At::Name, Form::String}, {At::ByteSize, Form::Udata}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},
+    {At::ByteSize, Form::Udata},
+    {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kIfacetype[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},
+    {At::Type, Form::RefAddr},
+    {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kMaptype[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},        {At::Type, Form::RefAddr},  {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr}, {At::GoKey, Form::RefAddr}, {At::GoElem, Form::RefAddr},
 };
 constexpr AttrForm kPtrtype[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},
+    {At::Type, Form::RefAddr},
+    {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kBarePtrtype[] = {{At::Name, Form::String}};
 constexpr AttrForm kSlicetype[] = {
-    {At::Name, Form::String}, {At::ByteSize, Form::Udata}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},        {At::ByteSize, Form::Udata}, {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr}, {At::GoElem, Form::RefAddr},
 };
 constexpr AttrForm kStringtype[] = {
-    {At::Name, Form::String}, {At::ByteSize, Form::Udata}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},
+    {At::ByteSize, Form::Udata},
+    {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kStructtype[] = {
-    {At::Name, Form::String}, {At::ByteSize, Form::Udata}, {At::GoKind, Form::Data1},
+    {At::Name, Form::String},
+    {At::ByteSize, Form::Udata},
+    {At::GoKind, Form::Data1},
     {At::GoRuntimeType, Form::Addr},
 };
 constexpr AttrForm kTypedecl[] = {{At::Name, Form::String}, {At::Type, Form::RefAddr}};
 constexpr AttrForm kWrapper[] = {
-    {At::Name, Form::String}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
+    {At::Name, Form::String},      {At::LowPc, Form::Addr},      {At::HighPc, Form::Addr},
     {At::FrameBase, Form::Block1}, {At::Trampoline, Form::Flag},
 };
 constexpr AttrForm kWrapperConcrete[] = {
-    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
-    {At::FrameBase, Form::Block1}, {At::Trampoline, Form::Flag},
+    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::Addr},      {At::HighPc, Form::Addr},
+    {At::FrameBase, Form::Block1},       {At::Trampoline, Form::Flag},
 };
 constexpr AttrForm kDictIndex[] = {
-    {At::Name, Form::String}, {At::Type, Form::RefAddr}, {At::GoDictIndex, Form::Udata},
+    {At::Name, Form::String},
+    {At::Type, Form::RefAddr},
+    {At::GoDictIndex, Form::Udata},
 };
 constexpr AttrForm kFunction21[] = {
-    {At::Name, Form::String}, {At::LowPc, Form::Addr}, {At::HighPc, Form::Addr},
+    {At::Name, Form::String},      {At::LowPc, Form::Addr},     {At::HighPc, Form::Addr},
     {At::FrameBase, Form::Block1}, {At::DeclFile, Form::Data4}, {At::DeclLine, Form::Udata},
     {At::External, Form::Flag},
 };
 constexpr AttrForm kFunctionAbstract21[] = {
-    {At::Name, Form::String}, {At::Inline, Form::Data1}, {At::DeclLine, Form::Udata},
+    {At::Name, Form::String},
+    {At::Inline, Form::Data1},
+    {At::DeclLine, Form::Udata},
     {At::External, Form::Flag},
 };
 constexpr AttrForm kBarePtrtype23[] = {{At::Name, Form::String}, {At::GoRuntimeType, Form::Addr}};
 constexpr AttrForm kAutoClosureLoclist[] = {
-    {At::Name, Form::String}, {At::DeclLine, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},           {At::DeclLine, Form::Udata},     {At::Type, Form::RefAddr},
     {At::GoClosureOffset, Form::Udata}, {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kAutoClosure[] = {
-    {At::Name, Form::String}, {At::DeclLine, Form::Udata}, {At::Type, Form::RefAddr},
+    {At::Name, Form::String},           {At::DeclLine, Form::Udata},  {At::Type, Form::RefAddr},
     {At::GoClosureOffset, Form::Udata}, {At::Location, Form::Block1},
 };
 constexpr AttrForm kParamClosureLoclist[] = {
-    {At::Name, Form::String}, {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
-    {At::Type, Form::RefAddr}, {At::GoClosureOffset, Form::Udata}, {At::Location, Form::SecOffset},
+    {At::Name, Form::String},  {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
+    {At::Type, Form::RefAddr}, {At::GoClosureOffset, Form::Udata},  {At::Location, Form::SecOffset},
 };
 constexpr AttrForm kParamClosure[] = {
-    {At::Name, Form::String}, {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
-    {At::Type, Form::RefAddr}, {At::GoClosureOffset, Form::Udata}, {At::Location, Form::Block1},
+    {At::Name, Form::String},  {At::VariableParameter, Form::Flag}, {At::DeclLine, Form::Udata},
+    {At::Type, Form::RefAddr}, {At::GoClosureOffset, Form::Udata},  {At::Location, Form::Block1},
 };
 constexpr AttrForm kFunctypeoutparam[] = {
-    {At::VariableParameter, Form::Flag}, {At::Type, Form::RefAddr},
+    {At::VariableParameter, Form::Flag},
+    {At::Type, Form::RefAddr},
 };
 
 // go1.15: code = index.
@@ -468,7 +511,9 @@ const AbbrevTable* abbrevTableFor(int minor) {
   return nullptr;
 }
 
-std::span<const AbbrevTable> abbrevTables() { return kTables; }
+std::span<const AbbrevTable> abbrevTables() {
+  return kTables;
+}
 
 Form expandForm(Form f, std::string_view goos) {
   if (f != Form::UdataPseudo) return f;
@@ -477,44 +522,83 @@ Form expandForm(Form f, std::string_view goos) {
 
 unsigned fixedFormSize(Form f) {
   switch (f) {
-  case Form::Addr: return 8;
-  case Form::Data1: case Form::Flag: case Form::Ref1: return 1;
-  case Form::Data2: case Form::Ref2: return 2;
-  case Form::Data4: case Form::Ref4: case Form::RefAddr: case Form::SecOffset: case Form::Strp:
+  case Form::Addr:
+    return 8;
+  case Form::Data1:
+  case Form::Flag:
+  case Form::Ref1:
+    return 1;
+  case Form::Data2:
+  case Form::Ref2:
+    return 2;
+  case Form::Data4:
+  case Form::Ref4:
+  case Form::RefAddr:
+  case Form::SecOffset:
+  case Form::Strp:
     return 4;
-  case Form::Data8: case Form::Ref8: return 8;
-  case Form::FlagPresent: return 0;
-  default: return 0;
+  case Form::Data8:
+  case Form::Ref8:
+    return 8;
+  case Form::FlagPresent:
+    return 0;
+  default:
+    return 0;
   }
 }
 
 std::string_view formName(Form f) {
   switch (f) {
-  case Form::Addr: return "addr";
-  case Form::Block2: return "block2";
-  case Form::Block4: return "block4";
-  case Form::Data2: return "data2";
-  case Form::Data4: return "data4";
-  case Form::Data8: return "data8";
-  case Form::String: return "string";
-  case Form::Block: return "block";
-  case Form::Block1: return "block1";
-  case Form::Data1: return "data1";
-  case Form::Flag: return "flag";
-  case Form::Sdata: return "sdata";
-  case Form::Strp: return "strp";
-  case Form::Udata: return "udata";
-  case Form::RefAddr: return "ref_addr";
-  case Form::Ref1: return "ref1";
-  case Form::Ref2: return "ref2";
-  case Form::Ref4: return "ref4";
-  case Form::Ref8: return "ref8";
-  case Form::RefUdata: return "ref_udata";
-  case Form::Indirect: return "indirect";
-  case Form::SecOffset: return "sec_offset";
-  case Form::Exprloc: return "exprloc";
-  case Form::FlagPresent: return "flag_present";
-  case Form::UdataPseudo: return "udata_pseudo";
+  case Form::Addr:
+    return "addr";
+  case Form::Block2:
+    return "block2";
+  case Form::Block4:
+    return "block4";
+  case Form::Data2:
+    return "data2";
+  case Form::Data4:
+    return "data4";
+  case Form::Data8:
+    return "data8";
+  case Form::String:
+    return "string";
+  case Form::Block:
+    return "block";
+  case Form::Block1:
+    return "block1";
+  case Form::Data1:
+    return "data1";
+  case Form::Flag:
+    return "flag";
+  case Form::Sdata:
+    return "sdata";
+  case Form::Strp:
+    return "strp";
+  case Form::Udata:
+    return "udata";
+  case Form::RefAddr:
+    return "ref_addr";
+  case Form::Ref1:
+    return "ref1";
+  case Form::Ref2:
+    return "ref2";
+  case Form::Ref4:
+    return "ref4";
+  case Form::Ref8:
+    return "ref8";
+  case Form::RefUdata:
+    return "ref_udata";
+  case Form::Indirect:
+    return "indirect";
+  case Form::SecOffset:
+    return "sec_offset";
+  case Form::Exprloc:
+    return "exprloc";
+  case Form::FlagPresent:
+    return "flag_present";
+  case Form::UdataPseudo:
+    return "udata_pseudo";
   }
   return "?";
 }

@@ -68,7 +68,8 @@ private:
     auto len = v_.u32(at), off = v_.u32(at + 4);
     if (!len || !off) return bad("string reference cut short", at);
     auto s = v_.str(*off, *len);
-    if (!s) return bad(fmt::format("string of {} bytes at {:#x} runs past the end", *len, *off), at);
+    if (!s)
+      return bad(fmt::format("string of {} bytes at {:#x} runs past the end", *len, *off), at);
     return std::string(*s);
   }
 
@@ -250,12 +251,13 @@ private:
         }
         r.kind = relocKindFor(*obj_.profile, r.rawType);
         auto target = resolve(ref, at);
-        if (!target) return std::unexpected(target.error().context("symbol " + obj_.symbols[i].name));
+        if (!target)
+          return std::unexpected(target.error().context("symbol " + obj_.symbols[i].name));
         r.sym = *target;
         obj_.symbols[i].relocs.push_back(r); // resolve() may grow the vector: index afresh
       }
-      auto dr = indexRange(L_.dataIdx, i, uint32_t(std::min<uint64_t>(dataSize, UINT32_MAX)),
-                           "data");
+      auto dr =
+          indexRange(L_.dataIdx, i, uint32_t(std::min<uint64_t>(dataSize, UINT32_MAX)), "data");
       if (!dr) return std::unexpected(dr.error());
       Symbol& s2 = obj_.symbols[i];
       auto d = v_.bytes(blk(L_.data) + dr->first, dr->second - dr->first);
@@ -301,23 +303,46 @@ private:
         };
         Expected<void> r;
         switch (type) {
-        case AuxGotype: obj_.symbols[i].gotype = *id; break;
+        case AuxGotype:
+          obj_.symbols[i].gotype = *id;
+          break;
         case AuxFuncInfo:
           isFunc = true;
           funcInfoSym = *id;
           funcInfoAt = at;
           break;
-        case AuxFuncdata: fi.funcdata.push_back(*id); break;
-        case AuxDwarfInfo: fi.dwarfInfo = *id; break;
-        case AuxDwarfLoc: fi.dwarfLoc = *id; break;
-        case AuxDwarfRanges: fi.dwarfRanges = *id; break;
-        case AuxDwarfLines: fi.dwarfLines = *id; break;
-        case AuxPcsp: r = table(fi.pcsp); break;
-        case AuxPcfile: r = table(fi.pcfile); break;
-        case AuxPcline: r = table(fi.pcline); break;
-        case AuxPcinline: r = table(fi.pcinline); break;
-        case AuxPcdata: r = table(fi.pcdata.emplace_back()); break;
-        default: break; // Wasm and SEH records: nothing for amd64 emulation
+        case AuxFuncdata:
+          fi.funcdata.push_back(*id);
+          break;
+        case AuxDwarfInfo:
+          fi.dwarfInfo = *id;
+          break;
+        case AuxDwarfLoc:
+          fi.dwarfLoc = *id;
+          break;
+        case AuxDwarfRanges:
+          fi.dwarfRanges = *id;
+          break;
+        case AuxDwarfLines:
+          fi.dwarfLines = *id;
+          break;
+        case AuxPcsp:
+          r = table(fi.pcsp);
+          break;
+        case AuxPcfile:
+          r = table(fi.pcfile);
+          break;
+        case AuxPcline:
+          r = table(fi.pcline);
+          break;
+        case AuxPcinline:
+          r = table(fi.pcinline);
+          break;
+        case AuxPcdata:
+          r = table(fi.pcdata.emplace_back());
+          break;
+        default:
+          break; // Wasm and SEH records: nothing for amd64 emulation
         }
         if (!r) return std::unexpected(r.error());
       }
@@ -449,8 +474,7 @@ private:
   Layout L_{};
   uint32_t flags_ = 0;
   std::vector<uint64_t> offsets_;
-  uint32_t nSymdef_ = 0, nHashed64_ = 0, nHashed_ = 0, nNonpkgdef_ = 0, nNonpkgref_ = 0,
-           nDefs_ = 0;
+  uint32_t nSymdef_ = 0, nHashed64_ = 0, nHashed_ = 0, nNonpkgdef_ = 0, nNonpkgref_ = 0, nDefs_ = 0;
   std::map<std::pair<uint32_t, uint32_t>, std::string> refNames_;
   std::map<std::pair<uint32_t, uint32_t>, SymId> extRefs_;
 };

@@ -13,20 +13,27 @@ namespace {
 constexpr uint64_t kPage = 0x1000;
 constexpr uint64_t kFuncAlign = 32; // cmd/link: funcAlign on amd64
 
-uint64_t roundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t roundUp(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
 
 enum class Region { Text, RoData, Data, Bss, None };
 
 Region regionOf(const Symbol& s) {
   switch (s.kind) {
-  case SymKind::Text: return Region::Text;
-  case SymKind::RoData: return Region::RoData;
+  case SymKind::Text:
+    return Region::Text;
+  case SymKind::RoData:
+    return Region::RoData;
   case SymKind::Data:
-  case SymKind::NoPtrData: return Region::Data;
+  case SymKind::NoPtrData:
+    return Region::Data;
   case SymKind::Bss:
   case SymKind::NoPtrBss:
-  case SymKind::TlsBss: return Region::Bss;
-  default: return Region::None; // DWARF and tool-only symbols are never mapped
+  case SymKind::TlsBss:
+    return Region::Bss;
+  default:
+    return Region::None; // DWARF and tool-only symbols are never mapped
   }
 }
 
@@ -34,8 +41,10 @@ Region regionOf(const Symbol& s) {
 // their names (cmd/link/internal/loader).
 std::optional<std::vector<uint8_t>> constantFromName(const std::string& name) {
   size_t width = 0;
-  if (name.starts_with("$f64.") || name.starts_with("$i64.")) width = 8;
-  else if (name.starts_with("$f32.") || name.starts_with("$i32.")) width = 4;
+  if (name.starts_with("$f64.") || name.starts_with("$i64."))
+    width = 8;
+  else if (name.starts_with("$f32.") || name.starts_with("$i32."))
+    width = 4;
   if (!width || name.size() != 5 + 2 * width) return std::nullopt;
   uint64_t v = 0;
   for (char c : name.substr(5)) {
@@ -216,7 +225,8 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
   }
   bss.size = roundUp(std::max<uint64_t>(off, 1), kPage);
   img.segments.push_back(std::move(bss));
-  for (auto [ref, def] : aliases) img.addr[ref] = img.addr[def];
+  for (auto [ref, def] : aliases)
+    img.addr[ref] = img.addr[def];
 
   // Copy the data of every placed symbol.
   auto segFor = [&](uint64_t a) -> Segment* {
@@ -253,11 +263,19 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
                            relocName(r.kind), r.rawType);
       };
       switch (r.kind) {
-      case RelocKind::Addr: v = int64_t(S) + r.add; break;
-      case RelocKind::WeakAddr: v = targetMissing ? 0 : int64_t(S) + r.add; break;
+      case RelocKind::Addr:
+        v = int64_t(S) + r.add;
+        break;
+      case RelocKind::WeakAddr:
+        v = targetMissing ? 0 : int64_t(S) + r.add;
+        break;
       case RelocKind::Call:
-      case RelocKind::PcRel: v = int64_t(S) + r.add - int64_t(P + r.size); break;
-      case RelocKind::TlsLe: v = (darwin ? 0x30 : -8) + r.add; break;
+      case RelocKind::PcRel:
+        v = int64_t(S) + r.add - int64_t(P + r.size);
+        break;
+      case RelocKind::TlsLe:
+        v = (darwin ? 0x30 : -8) + r.add;
+        break;
       case RelocKind::AddrOff:
       case RelocKind::WeakAddrOff: {
         Segment* ts = segFor(S);
@@ -268,7 +286,9 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
         v = targetMissing || S < img.textStart || S >= img.textEnd ? -1
                                                                    : int64_t(S - img.textStart);
         break;
-      case RelocKind::Const: v = r.add; break;
+      case RelocKind::Const:
+        v = r.add;
+        break;
       case RelocKind::Size:
         v = int64_t(r.sym != kNoSym ? obj.symbols[r.sym].memSize() : 0) + r.add;
         break;
@@ -280,7 +300,8 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
       case RelocKind::PeImageOff:
       case RelocKind::GotOff:
         return fail("{}: not valid in mapped code or data", where());
-      default: return fail("{}: unknown relocation", where());
+      default:
+        return fail("{}: unknown relocation", where());
       }
       if (targetMissing && r.kind != RelocKind::WeakAddr && r.kind != RelocKind::MethodOff &&
           r.kind != RelocKind::WeakAddrOff)

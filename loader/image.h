@@ -39,8 +39,8 @@ struct ExternSpec {
 using ExternClassifier = std::function<ExternSpec(const Symbol&)>;
 
 struct LayoutOptions {
-  ExternClassifier classify;  // default: every undefined symbol is a function
-  uint64_t base = 0x400000;   // first text address
+  ExternClassifier classify; // default: every undefined symbol is a function
+  uint64_t base = 0x400000;  // first text address
 };
 
 class Image {
@@ -81,7 +81,7 @@ private:
   };
   mutable std::vector<Lines> lines_; // decoded pc tables per SymId, filled on first use
   std::vector<std::pair<uint64_t, SymId>> sorted_; // mapped symbols by address
-  std::vector<SymId> externs_;                      // slot i -> symbol
+  std::vector<SymId> externs_;                     // slot i -> symbol
 };
 
 // Lays out `obj`. Synthesised symbols (funcvals, constants) are added to it, as the linker would.

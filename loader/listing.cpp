@@ -44,8 +44,10 @@ std::vector<std::string_view> splitTabs(std::string_view line) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -126,8 +128,8 @@ struct Block {
 
 // Guesses the Go generation of a listing from what the compiler of each era writes.
 const GoProfile* guessProfile(std::string_view text) {
-  bool registerAbi = text.find("<1>") != std::string_view::npos ||
-                     text.find("(R14)") != std::string_view::npos;
+  bool registerAbi =
+      text.find("<1>") != std::string_view::npos || text.find("(R14)") != std::string_view::npos;
   if (!registerAbi) return profileByName("go1.15");
   if (text.find("gofile..") != std::string_view::npos) {
     // Go 1.21's objdump prints the stack check as `CMPQ SP, 0x10(R14)`, 1.19's the other way

@@ -30,7 +30,8 @@ Expected<std::vector<Member>> readArchive(std::span<const uint8_t> file) {
     if (hdr.substr(58, 2) != "`\n")
       return fail("archive member header at {:#x} has no terminator (corrupt archive)", pos);
     std::string name(hdr.substr(0, 16));
-    while (!name.empty() && (name.back() == ' ' || name.back() == '/')) name.pop_back();
+    while (!name.empty() && (name.back() == ' ' || name.back() == '/'))
+      name.pop_back();
     uint64_t size = 0;
     for (char c : hdr.substr(48, 10)) {
       if (c == ' ') break;
@@ -84,15 +85,14 @@ Expected<uint64_t> readTextHeader(std::span<const uint8_t> body, ObjectHeader& h
       continue;
     }
     std::string_view header = s.substr(eol + 1, bang - eol);
-    h.packageMain = header.find("\nmain\n") != std::string_view::npos ||
-                    header.starts_with("main\n");
+    h.packageMain =
+        header.find("\nmain\n") != std::string_view::npos || header.starts_with("main\n");
     return bang + 3;
   }
 }
 
-Expected<std::shared_ptr<Object>> loadObjectBody(const std::string& path,
-                                                 std::span<const uint8_t> body,
-                                                 uint64_t bodyOffset) {
+Expected<std::shared_ptr<Object>>
+loadObjectBody(const std::string& path, std::span<const uint8_t> body, uint64_t bodyOffset) {
   auto obj = std::make_shared<Object>();
   obj->path = path;
   auto magicAt = readTextHeader(body, obj->header);
@@ -188,8 +188,10 @@ std::string Object::localPrefix() const {
 std::optional<SymId> Object::findFunction(std::string_view user) const {
   std::vector<std::string> candidates{std::string(user)};
   std::string_view rest = user;
-  if (rest.starts_with("main.")) rest.remove_prefix(5);
-  else if (rest.starts_with("\"\".")) rest.remove_prefix(3);
+  if (rest.starts_with("main."))
+    rest.remove_prefix(5);
+  else if (rest.starts_with("\"\"."))
+    rest.remove_prefix(3);
   candidates.push_back("\"\"." + std::string(rest));
   candidates.push_back("main." + std::string(rest));
   for (const auto& c : candidates)

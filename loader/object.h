@@ -107,8 +107,8 @@ public:
   const GoProfile* profile = nullptr; // per-version facts, chosen from the header
   std::string magic;                  // "go115ld", ...; empty for listings
   uint32_t flags = 0;
-  uint64_t baseOffset = 0; // file offset of the magic (Go 1.15 objdump prints file offsets)
-  uint32_t refNameCount = 0;         // RefName records (tools' names of other packages' symbols)
+  uint64_t baseOffset = 0;   // file offset of the magic (Go 1.15 objdump prints file offsets)
+  uint32_t refNameCount = 0; // RefName records (tools' names of other packages' symbols)
   std::vector<std::string> packages; // PkgIdx block
   std::vector<std::string> files;    // File (DwarfFile) block
   std::vector<Symbol> symbols;
@@ -135,7 +135,6 @@ private:
 // Loads an object from a file: archive member `_go_.o`, bare object, or a saved listing.
 Expected<std::shared_ptr<Object>> loadFile(const std::string& path);
 // Loads from bytes already in memory (path is only used in messages).
-Expected<std::shared_ptr<Object>> loadBytes(const std::string& path,
-                                            std::vector<uint8_t> bytes);
+Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes);
 
 } // namespace gd::loader

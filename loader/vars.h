@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loader/error.h"
@@ -29,8 +29,8 @@ struct VarLocation {
     Kind kind = Kind::CfaOffset;
     int64_t offset = 0;
     int reg = -1;
-    uint32_t size = 0;   // bytes of the value this piece holds
-    bool known = true;   // false: the piece is optimised away (or padding)
+    uint32_t size = 0; // bytes of the value this piece holds
+    bool known = true; // false: the piece is optimised away (or padding)
   };
   std::vector<Piece> pieces;
 };
@@ -49,7 +49,7 @@ enum class VarSource { Dwarf, GoSource, None };
 
 struct FuncVars {
   VarSource source = VarSource::None;
-  std::string sourceFile; // for GoSource: the .go file read
+  std::string sourceFile;    // for GoSource: the .go file read
   std::vector<VarInfo> vars; // params in order, then results in order, then locals
   std::string warning;       // why a better source was skipped ("DWARF unreadable: ...")
 };

@@ -9,10 +9,12 @@ std::vector<uint8_t> duffzero(bool x15) {
   std::vector<uint8_t> c;
   for (int block = 0; block < 16; block++) {
     for (int k = 0; k < 4; k++) {
-      if (x15) c.push_back(0x44);                    // REX.R: X15
-      c.insert(c.end(), {0x0f, 0x11});               // MOVUPS Xn, m128
-      if (k == 0) c.push_back(x15 ? 0x3f : 0x07);    // (DI)
-      else c.insert(c.end(), {uint8_t(x15 ? 0x7f : 0x47), uint8_t(16 * k)}); // disp8(DI)
+      if (x15) c.push_back(0x44);      // REX.R: X15
+      c.insert(c.end(), {0x0f, 0x11}); // MOVUPS Xn, m128
+      if (k == 0)
+        c.push_back(x15 ? 0x3f : 0x07); // (DI)
+      else
+        c.insert(c.end(), {uint8_t(x15 ? 0x7f : 0x47), uint8_t(16 * k)}); // disp8(DI)
     }
     c.insert(c.end(), {0x48, 0x8d, 0x7f, 0x40}); // LEAQ 64(DI), DI
   }
@@ -24,8 +26,8 @@ std::vector<uint8_t> duffzero(bool x15) {
 std::vector<uint8_t> duffcopy() {
   std::vector<uint8_t> c;
   for (int block = 0; block < 64; block++)
-    c.insert(c.end(), {0x0f, 0x10, 0x06, 0x48, 0x83, 0xc6, 0x10, 0x0f, 0x11, 0x07, 0x48, 0x83,
-                       0xc7, 0x10});
+    c.insert(c.end(),
+             {0x0f, 0x10, 0x06, 0x48, 0x83, 0xc6, 0x10, 0x0f, 0x11, 0x07, 0x48, 0x83, 0xc7, 0x10});
   c.push_back(0xc3);
   return c;
 }

@@ -17,7 +17,9 @@ void putWord(Guest& g, uint64_t rec, int32_t off, uint64_t v) {
 
 // deferproc and deferprocStack are Go functions with a frame: their prologue saves the caller's
 // BP just below the return address, where Go 1.21's recovery reads it back ([d.sp - 16]).
-void savePrologueBp(Guest& g, Runtime::Call& c) { g.put64(c.entrySp() - 8, g.reg(Reg::RBP)); }
+void savePrologueBp(Guest& g, Runtime::Call& c) {
+  g.put64(c.entrySp() - 8, g.reg(Reg::RBP));
+}
 
 } // namespace
 

@@ -16,26 +16,26 @@ enum class RuntimeEventKind : uint8_t {
   StackGrown,      // morestack: the goroutine stack doubled (frames intact)
   PanicStarted,
   PanicRecovered,
-  Recover,         // gorecover called (value returned or nil)
-  Alloc,           // newobject / mallocgc
-  Call,            // any other modelled runtime call (prints, conversions)
+  Recover, // gorecover called (value returned or nil)
+  Alloc,   // newobject / mallocgc
+  Call,    // any other modelled runtime call (prints, conversions)
 };
 
 struct RuntimeEvent {
   RuntimeEventKind kind;
-  std::string stub;        // "runtime.deferprocStack"
-  uint64_t pc = 0;         // the call site (return address - 5) or the faulting pc
-  uint64_t record = 0;     // _defer / _panic record address
-  uint64_t sp = 0;         // the frame's sp the record belongs to
-  uint64_t fn = 0;         // funcval address
-  uint64_t fnCode = 0;     // code address the funcval points to
-  std::string fnName;      // deferred function's name
-  bool heap = false;       // heap-allocated record (deferproc)
-  uint64_t argBytes = 0;   // Go 1.15: bytes of arguments copied
-  uint64_t returnTo = 0;   // where the deferred call will return (jmpdefer: the CALL)
+  std::string stub;      // "runtime.deferprocStack"
+  uint64_t pc = 0;       // the call site (return address - 5) or the faulting pc
+  uint64_t record = 0;   // _defer / _panic record address
+  uint64_t sp = 0;       // the frame's sp the record belongs to
+  uint64_t fn = 0;       // funcval address
+  uint64_t fnCode = 0;   // code address the funcval points to
+  std::string fnName;    // deferred function's name
+  bool heap = false;     // heap-allocated record (deferproc)
+  uint64_t argBytes = 0; // Go 1.15: bytes of arguments copied
+  uint64_t returnTo = 0; // where the deferred call will return (jmpdefer: the CALL)
   uint64_t oldSize = 0, newSize = 0, stackLo = 0, stackHi = 0; // stack growth
   std::vector<std::string> chain; // g._defer after the event, newest first (function names)
-  std::string detail;      // e.g. the panic value as Go prints it
+  std::string detail;             // e.g. the panic value as Go prints it
 };
 
 // Output the guest writes (print/println go to fd 2, as in Go).

@@ -11,9 +11,25 @@
 namespace gd::rt {
 
 enum class Reg : uint8_t {
-  RAX, RBX, RCX, RDX, RSI, RDI, RBP, RSP,
-  R8, R9, R10, R11, R12, R13, R14, R15,
-  RIP, FsBase, GsBase,
+  RAX,
+  RBX,
+  RCX,
+  RDX,
+  RSI,
+  RDI,
+  RBP,
+  RSP,
+  R8,
+  R9,
+  R10,
+  R11,
+  R12,
+  R13,
+  R14,
+  R15,
+  RIP,
+  FsBase,
+  GsBase,
   Count
 };
 const char* regName(Reg r); // Go's names: AX, BX, ..., R15, PC
@@ -23,9 +39,9 @@ public:
   virtual ~Guest() = default;
   virtual uint64_t reg(Reg r) const = 0;
   virtual void setReg(Reg r, uint64_t v) = 0;
-  virtual double xmmLow(int n) const = 0;        // X0..X15 low 64 bits as float64
+  virtual double xmmLow(int n) const = 0; // X0..X15 low 64 bits as float64
   virtual void setXmmLow(int n, uint64_t bits) = 0;
-  virtual void zeroX15() = 0;                    // ABIInternal: X15 is always zero in Go code
+  virtual void zeroX15() = 0; // ABIInternal: X15 is always zero in Go code
   virtual bool read(uint64_t addr, void* dst, size_t n) const = 0;
   virtual bool write(uint64_t addr, const void* src, size_t n) = 0;
   // Maps [addr, addr+size) read/write (page-aligned); false if it cannot.

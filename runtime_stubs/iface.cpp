@@ -539,7 +539,11 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
           text += ": type " + (t == errorType_ ? std::string("runtime.errorString")
                                                : typeString(g, t));
       }
-      output("fatal error: " + text + "\n\ngoroutine 1 [running]:\n");
+      std::string sig; // throw prints the signal that caused the panic, as fatalpanic does
+      if (r.signal)
+        sig = fmt::format("[signal SIGSEGV: segmentation violation code=0x1 addr={:#x} pc={:#x}]\n",
+                          r.sigAddr, r.sigPc);
+      output("fatal error: " + text + "\n" + sig + "\ngoroutine 1 [running]:\n");
       return StubResult{StubStatus::Exit, 2, "fatal error: " + text};
     }
   }

@@ -18,8 +18,7 @@ uint64_t Runtime::deferBitsAddr(const Guest& g, uint64_t fd, uint64_t varp) cons
   return varp - g.uvarint(q);
 }
 
-std::optional<Runtime::OpenSlot> Runtime::takeOpenSlot(Guest& g, uint64_t fd,
-                                                       uint64_t varp) const {
+std::optional<Runtime::OpenSlot> Runtime::takeOpenSlot(Guest& g, uint64_t fd, uint64_t varp) const {
   uint64_t q = fd;
   if (prof_.minor == 15) g.uvarint(q);
   uint64_t bitsAddr = varp - g.uvarint(q);
@@ -45,7 +44,8 @@ std::optional<Runtime::OpenSlot> Runtime::takeOpenSlot(Guest& g, uint64_t fd,
       }
       std::vector<std::array<uint64_t, 3>> args(nArgs);
       for (auto& a : args)
-        for (auto& x : a) x = g.uvarint(q);
+        for (auto& x : a)
+          x = g.uvarint(q);
       if (taken >= 0 || !(bits & (1 << i))) continue;
       taken = i;
       slot.closure = g.u64(varp - closureOff).value_or(0);

@@ -34,7 +34,8 @@ std::string formatGoFloat(double v) {
       v *= 10;
     }
     double h = 5.0;
-    for (int i = 0; i < n; i++) h /= 10;
+    for (int i = 0; i < n; i++)
+      h /= 10;
     v += h;
     if (v >= 10) {
       e++;
@@ -61,9 +62,13 @@ std::string formatGoFloat(double v) {
   return std::string(buf, sizeof buf);
 }
 
-std::string formatGoInt(int64_t v) { return fmt::format("{}", v); }
+std::string formatGoInt(int64_t v) {
+  return fmt::format("{}", v);
+}
 
-StubResult Runtime::printlock(Guest& g, Call&) { return returnToCaller(g); }
+StubResult Runtime::printlock(Guest& g, Call&) {
+  return returnToCaller(g);
+}
 
 StubResult Runtime::printint(Guest& g, Call& c) {
   auto v = c.intArg();
@@ -86,7 +91,9 @@ StubResult Runtime::printhex(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-StubResult Runtime::printpointer(Guest& g, Call& c) { return printhex(g, c); }
+StubResult Runtime::printpointer(Guest& g, Call& c) {
+  return printhex(g, c);
+}
 
 StubResult Runtime::printbool(Guest& g, Call& c) {
   auto v = c.intArg();

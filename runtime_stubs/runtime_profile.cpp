@@ -6,7 +6,9 @@ namespace gd::rt {
 namespace {
 
 // g: runtime2.go `type g struct` — offsets identical in all supported releases, sizes differ.
-constexpr GLayout gLayout(uint32_t size) { return {size, 0, 8, 16, 24, 32, 40, 48}; }
+constexpr GLayout gLayout(uint32_t size) {
+  return {size, 0, 8, 16, 24, 32, 40, 48};
+}
 
 // _defer, Go 1.15 (runtime2.go): siz int32; started, heap, openDefer bool; sp, pc uintptr;
 // fn *funcval; _panic *_panic; link *_defer; fd unsafe.Pointer; varp, framepc uintptr; then

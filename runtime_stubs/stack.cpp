@@ -12,7 +12,9 @@ namespace gd::rt {
 namespace {
 
 constexpr uint64_t kPage = 0x1000;
-uint64_t roundDown(uint64_t v, uint64_t a) { return v / a * a; }
+uint64_t roundDown(uint64_t v, uint64_t a) {
+  return v / a * a;
+}
 
 } // namespace
 
@@ -32,11 +34,13 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
     uint64_t maxDelta = 0;
     if (auto id = img_.symbolAt(fPc); id && img_.obj->sym(*id).func) {
       auto sp = loader::PcTable::decode(img_.obj->sym(*id).func->pcsp);
-      for (const auto& r : sp.ranges) maxDelta = std::max<uint64_t>(maxDelta, uint64_t(r.value));
+      for (const auto& r : sp.ranges)
+        maxDelta = std::max<uint64_t>(maxDelta, uint64_t(r.value));
     }
     uint64_t needed = maxDelta + prof_.stackGuard;
     uint64_t used = kStackHi - fSp;
-    while (newSize - used < needed) newSize *= 2;
+    while (newSize - used < needed)
+      newSize *= 2;
   }
   if (newSize > opts_.maxStack) return stackOverflow(g, fSp, newSize);
   uint64_t newLo = kStackHi - newSize;

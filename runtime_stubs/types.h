@@ -19,9 +19,8 @@ inline constexpr uint8_t Mask = 0x1F, DirectIface = 0x20;
 } // namespace kind
 
 namespace typeoff { // field offsets in the type header
-inline constexpr uint64_t Size = 0, PtrData = 8, Hash = 16, TFlag = 20, Align = 21,
-                          FieldAlign = 22, Kind = 23, Equal = 24, GCData = 32, Str = 40,
-                          PtrToThis = 44;
+inline constexpr uint64_t Size = 0, PtrData = 8, Hash = 16, TFlag = 20, Align = 21, FieldAlign = 22,
+                          Kind = 23, Equal = 24, GCData = 32, Str = 40, PtrToThis = 44;
 }
 
 struct TypeFacts {

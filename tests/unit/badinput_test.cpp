@@ -18,7 +18,9 @@ using namespace gd;
 
 namespace {
 
-std::string fixturesDir() { return std::string(GODEFER_SOURCE_DIR) + "/tests/fixtures"; }
+std::string fixturesDir() {
+  return std::string(GODEFER_SOURCE_DIR) + "/tests/fixtures";
+}
 
 std::vector<uint8_t> readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -84,7 +86,8 @@ TEST(BadInput, TruncatedFixturesFailCleanly) {
       for (size_t n = 0; n < bytes.size(); n += (n < 2048 ? 1 : 37)) {
         std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + long(n));
         auto obj = loader::loadBytes(path, cut);
-        if (!obj) errors++;
+        if (!obj)
+          errors++;
         else if (n + 1 == bytes.size() && whole.size() % 2 == 0 && whole.back() == 0)
           errors++; // only the archive's padding byte is gone: nothing is missing
         else
@@ -153,7 +156,9 @@ TEST(BadInput, WrongMagicIsNamed) {
 }
 
 TEST(BadInput, NotAnObjectAtAll) {
-  for (std::string text : {std::string(""), std::string("hello\n"), std::string("\x7f" "ELF\x02"),
+  for (std::string text : {std::string(""), std::string("hello\n"),
+                           std::string("\x7f"
+                                       "ELF\x02"),
                            std::string("!<arch>\n")}) {
     auto obj = loader::loadBytes("junk", std::vector<uint8_t>(text.begin(), text.end()));
     ASSERT_FALSE(obj) << text;

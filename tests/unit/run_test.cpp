@@ -15,8 +15,12 @@ using namespace gd::emu;
 
 namespace {
 
-std::string root() { return GODEFER_SOURCE_DIR; }
-std::string fixture(const std::string& rel) { return root() + "/tests/fixtures/" + rel; }
+std::string root() {
+  return GODEFER_SOURCE_DIR;
+}
+std::string fixture(const std::string& rel) {
+  return root() + "/tests/fixtures/" + rel;
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -77,7 +81,8 @@ TEST(RunDeferr, CReturnsTwoEverywhere) {
   std::vector<std::string> objects = {fixture("go1.15-darwin/nl/deferr.o"),
                                       fixture("seed/deferr-objdump.txt")};
   for (const auto& v : kVersions)
-    for (const auto& m : kModes) objects.push_back(fixture(v + "/" + m + "/deferr.o"));
+    for (const auto& m : kModes)
+      objects.push_back(fixture(v + "/" + m + "/deferr.o"));
   for (const auto& o : objects) {
     SCOPED_TRACE(o);
     RunResult r = runFunction(o, "c");
@@ -94,7 +99,8 @@ TEST(RunDeferr, CReturnsTwoEverywhere) {
 TEST(RunDeferr, NamedResultGoesOneThenTwo) {
   std::vector<std::string> objects = {fixture("go1.15-darwin/nl/deferr.o"),
                                       fixture("seed/deferr-objdump.txt")};
-  for (const auto& v : kVersions) objects.push_back(fixture(v + "/nl/deferr.o"));
+  for (const auto& v : kVersions)
+    objects.push_back(fixture(v + "/nl/deferr.o"));
   for (const auto& o : objects) {
     SCOPED_TRACE(o);
     SessionOptions so;
@@ -118,8 +124,9 @@ TEST(RunDeferr, NamedResultGoesOneThenTwo) {
     EXPECT_EQ(rts[0].fnName, "main.c.func1");
     bool ran = false;
     for (const auto& e : rts)
-      ran |= (e.kind == rt::RuntimeEventKind::DeferJmp || e.kind == rt::RuntimeEventKind::DeferRun) &&
-             e.fnName == "main.c.func1";
+      ran |=
+          (e.kind == rt::RuntimeEventKind::DeferJmp || e.kind == rt::RuntimeEventKind::DeferRun) &&
+          e.fnName == "main.c.func1";
     EXPECT_TRUE(ran);
     EXPECT_EQ(rts.back().kind, rt::RuntimeEventKind::DeferReturnDone);
   }
@@ -138,13 +145,15 @@ TEST(RunDeferr, JsonTraceShowsIOneThenTwo) {
   ASSERT_EQ((*s)->run().kind, StopKind::Returned);
   std::vector<nlohmann::json> lines;
   std::istringstream in(out.str());
-  for (std::string l; std::getline(in, l);) lines.push_back(nlohmann::json::parse(l));
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(nlohmann::json::parse(l));
   std::vector<int> values;
   for (const auto& j : lines)
     if (j["event"] == "var" && j["name"] == "i") values.push_back(j["new"].get<int>());
   EXPECT_EQ(values, (std::vector<int>{1, 2}));
-  EXPECT_EQ(lines.back().dump(),
-            R"({"event":"return","function":"main.c","results":[{"name":"i","type":"int","value":2}]})");
+  EXPECT_EQ(
+      lines.back().dump(),
+      R"({"event":"return","function":"main.c","results":[{"name":"i","type":"int","value":2}]})");
 }
 
 // Golden text trace of the seed's own object (Go 1.15, darwin). Regenerate with
@@ -191,7 +200,8 @@ std::string upToTraceback(const std::string& s) {
 // (concatenation, comparison, conversions, UTF-8), interfaces (method calls, assertions, type
 // switches, equality), append's capacities, and a panic printed through the value's Error and
 // String methods.
-class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {};
+class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {
+};
 
 TEST_P(Corpus, MatchesNativeRun) {
   auto [version, mode, program] = GetParam();
@@ -211,9 +221,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::ValuesIn(kVersions), ::testing::ValuesIn(kModes),
                        ::testing::Values("deferr", "multidefer", "deferloop", "deferargs",
                                          "closures", "methods", "recursion", "prints", "panics",
-                                         "panicexit", "divzero", "nilderef", "bounds",
-                                         "opendefer", "spin", "initorder", "strings",
-                                         "ifaces", "errpanic", "slices")),
+                                         "panicexit", "divzero", "nilderef", "bounds", "opendefer",
+                                         "spin", "initorder", "strings", "ifaces", "errpanic",
+                                         "slices")),
     [](const auto& info) {
       auto v = std::get<0>(info.param);
       v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
