@@ -370,6 +370,25 @@ StubResult Runtime::panicdottype(Guest& g, Call& c) {
   return typeAssertionPanic(g, c, *iface, have, *want, "");
 }
 
+// panicwrap (error.go): a pointer wrapper `pkg.(*T).M` of a value method got a nil receiver.
+StubResult Runtime::panicwrap(Guest& g, Call& c) {
+  auto id = img_.symbolAt(c.returnAddress());
+  std::string name = id ? img_.obj->displayName(*id) : "?";
+  size_t i = name.find('(');
+  size_t j = i == std::string::npos ? i : name.find(')', i);
+  if (i == std::string::npos || i < 1 || name.compare(i - 1, 3, ".(*") != 0 ||
+      j == std::string::npos || name.compare(j, 2, ").") != 0) {
+    output("fatal error: panicwrap: unexpected name " + name + "\n");
+    return {StubStatus::Exit, 2, "panicwrap: unexpected name " + name};
+  }
+  std::string pkg = name.substr(0, i - 1), typ = name.substr(i + 2, j - i - 2),
+              meth = name.substr(j + 2);
+  uint64_t v = runtimeError(g, "value method " + pkg + "." + typ + "." + meth +
+                                   " called using nil *" + typ + " pointer"); // a plainError
+  if (!v) return fault("panicwrap: heap exhausted");
+  return startPanic(g, c.entrySp(), errorType_, v, PanicRun{});
+}
+
 // efaceeq(t *_type, x, y unsafe.Pointer) bool, ifaceeq(tab *itab, x, y) bool, and the equal
 // functions of interface types nilinterequal(p, q) and interequal(p, q) bool. Equal values of
 // a type compare with its equal function (t.Equal), called as Go calls it; pointer-shaped

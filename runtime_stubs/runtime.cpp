@@ -255,6 +255,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.ifaceeq", &Runtime::efaceeq},
       {"runtime.nilinterequal", &Runtime::efaceeq},
       {"runtime.interequal", &Runtime::efaceeq},
+      {"runtime.panicwrap", &Runtime::panicwrap},
       {"runtime.gcWriteBarrier", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierCX", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierBX", &Runtime::gcWriteBarrier},

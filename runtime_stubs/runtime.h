@@ -235,6 +235,7 @@ private:
   StubResult interfaceSwitch(Guest& g, Call& c);
   StubResult panicdottype(Guest& g, Call& c); // panicdottypeE, panicdottypeI, panicnildottype
   StubResult efaceeq(Guest& g, Call& c);      // efaceeq, ifaceeq, nilinterequal, interequal
+  StubResult panicwrap(Guest& g, Call& c);
   // getitab: the itab for (inter, typ), 0 when typ lacks a method; with !canfail the panic's
   // message instead (`missing` set).
   uint64_t getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail, std::string* missing);
