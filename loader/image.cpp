@@ -347,7 +347,11 @@ std::optional<SymId> Image::symbolAt(uint64_t a) const {
 
 std::string Image::describe(uint64_t a) const {
   if (a == sentinel()) return "<return to godefer-emu>";
-  if (a >= runtimeSlot(kRuntimeSlots - 1) && a < sentinel()) return "runtime.gopanic";
+  // The runtime model's own continuation slots (runtime_stubs: 0 gopanic running deferred
+  // calls, 1-3 runtime code calling Go code: equality functions, methods).
+  for (int k = 0; k < kRuntimeSlots; k++)
+    if (a >= runtimeSlot(k) && a < runtimeSlot(k) + kExternSlot)
+      return k == 0 ? "runtime.gopanic" : "runtime (calling Go code)";
   auto id = symbolAt(a);
   if (!id) return fmt::format("{:#x}", a);
   std::string name = obj->displayName(*id);
