@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator/repl.h"
+#include "support.h"
 
 using namespace gd;
 using namespace gd::emu;
@@ -17,37 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string root() {
-  return GODEFER_SOURCE_DIR;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The godefer-emu next to this test binary (build/tests/.. -> build/emulator/godefer-emu), or
-// $GODEFER_EMU.
-std::string emuBinary() {
-  if (const char* p = std::getenv("GODEFER_EMU")) return p;
-  return (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "emulator" /
-          "godefer-emu")
-      .string();
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* f = popen(command.c_str(), "r");
-  if (!f) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    out.append(buf, n);
-  pclose(f);
-  return out;
-}
+using namespace gd::test;
 
 // Where two transcripts first differ, with a little context.
 std::string firstDifference(const std::string& got, const std::string& want) {

@@ -9,25 +9,14 @@
 
 #include "emulator/session.h"
 #include "emulator/sinks.h"
+#include "support.h"
 
 using namespace gd;
 using namespace gd::emu;
 
 namespace {
 
-std::string root() {
-  return GODEFER_SOURCE_DIR;
-}
-std::string fixture(const std::string& rel) {
-  return root() + "/tests/fixtures/" + rel;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using namespace gd::test;
 
 struct Collect : EventSink {
   std::vector<Event> events;

@@ -10,32 +10,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "support.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string root() {
-  return GODEFER_SOURCE_DIR;
-}
-
-std::string emuBinary() {
-  if (const char* p = std::getenv("GODEFER_EMU")) return p;
-  return (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "emulator" /
-          "godefer-emu")
-      .string();
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* f = popen(command.c_str(), "r");
-  if (!f) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    out.append(buf, n);
-  pclose(f);
-  return out;
-}
+using namespace gd::test;
 
 std::string quote(const std::string& s) {
   std::string q = "'";

@@ -10,18 +10,14 @@
 #include <unicorn/unicorn.h>
 
 #include "emulator/debugger.h"
+#include "support.h"
 
 using namespace gd;
 using namespace gd::emu;
 
 namespace {
 
-std::string root() {
-  return GODEFER_SOURCE_DIR;
-}
-std::string fixture(const std::string& rel) {
-  return root() + "/tests/fixtures/" + rel;
-}
+using namespace gd::test;
 
 // Every deferr fixture: each Go release in both modes, the darwin seed object, the seed listing.
 std::vector<std::string> deferrFixtures() {
