@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "emulator/repl.h"
 #include "emulator/session.h"
@@ -50,7 +52,7 @@ int objdumpMain(int argc, char** argv) {
 struct RunOptions {
   std::string object, function = "main.main";
   std::vector<std::string> args;
-  bool quiet = false, json = false, noColor = false;
+  bool quiet = false, json = false, noColor = false, verbose = false;
   std::string expect;
   uint64_t maxInsns = 50'000'000;
   uint64_t stackSize = 1'000'000'000;
@@ -100,6 +102,8 @@ int runMain(int argc, char** argv) {
       ->expected(1)
       ->allow_extra_args(false);
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
+  app.add_flag("-v,--verbose", o.verbose,
+               "log what was loaded: version, layout, which runtime functions have models");
   app.add_flag("-i,--interactive", o.interactive,
                "interactive stepping with time travel (commands from stdin when it is not a "
                "terminal; help lists them)");
@@ -130,6 +134,10 @@ int runMain(int argc, char** argv) {
     std::cerr << "godefer-emu: -x FILE needs -i\n";
     return kExitCannotRun;
   }
+  auto log = spdlog::stderr_logger_st("godefer-emu");
+  log->set_pattern("[%n] %v");
+  spdlog::set_default_logger(log);
+  spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
   SessionOptions so;
   so.maxInstructions = o.maxInsns;
   so.maxStack = o.stackSize;
@@ -174,7 +182,8 @@ int runMain(int argc, char** argv) {
   if (o.quiet && !s.results().empty()) std::cout << line << "\n";
   if (!o.expect.empty()) {
     std::vector<std::string> want = splitComma(o.expect), got;
-    for (const auto& v : s.results()) got.push_back(v.text);
+    for (const auto& v : s.results())
+      got.push_back(v.text);
     if (want != got) {
       std::cerr << fmt::format("--expect: results differ\n- want: {}\n+ got:  {}\n",
                                fmt::join(want, " "), fmt::join(got, " "));

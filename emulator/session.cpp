@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "emulator/values.h"
 #include "loader/pctab.h"
@@ -51,7 +53,33 @@ Expected<std::unique_ptr<Session>> Session::open(std::shared_ptr<loader::Object>
   if (!s->runtime_->setup(*s->machine_))
     return fail("{}: cannot map the goroutine's memory", obj->path);
   s->machine_->setObserver(s.get());
+  s->logLayout();
   return s;
+}
+
+// What was loaded and where it went, for `--verbose` (spdlog at debug level, on stderr).
+void Session::logLayout() const {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  const loader::Object& o = *obj_;
+  spdlog::debug("{}: {} {}/{} {}, {} symbols, runtime model {} ({})", o.path, o.header.version,
+                o.header.goos, o.header.goarch, o.magic.empty() ? "listing" : o.magic,
+                o.symbols.size(), rprof_->name, rprof_->registerAbi ? "ABIInternal" : "ABI0");
+  for (const auto& seg : image_->segments)
+    spdlog::debug("  {:<7} [{:#x}, {:#x})", seg.name, seg.addr, seg.addr + seg.size);
+  std::set<loader::SymId> called; // targets of calls and of funcvals' code words
+  for (const auto& sym : o.symbols)
+    for (const auto& r : sym.relocs)
+      if ((r.kind == loader::RelocKind::Call || r.kind == loader::RelocKind::Addr) &&
+          r.sym != loader::kNoSym)
+        called.insert(r.sym);
+  std::vector<std::string> modelled, missing;
+  for (loader::SymId id : called)
+    if (image_->externAt(image_->address(id)) == id)
+      (rt::Runtime::isModelled(o.sym(id).name) ? modelled : missing).push_back(o.sym(id).name);
+  spdlog::debug("  runtime functions with a model: {}", fmt::join(modelled, " "));
+  if (!missing.empty())
+    spdlog::debug("  referenced without a model (a call stops the run): {}",
+                  fmt::join(missing, " "));
 }
 
 Session::~Session() = default;

@@ -104,6 +104,7 @@ public:
 private:
   Session() = default;
   StopReason advance(uint64_t budget);
+  void logLayout() const;
   StopReason handleHalt(const Halt& h);
   StopReason finishCall();
   std::vector<loader::SymId> initFunctions() const;

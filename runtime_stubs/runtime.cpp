@@ -283,6 +283,10 @@ bool isBoundsPanic(const std::string& name) {
   return false;
 }
 
+bool Runtime::isModelled(const std::string& name) {
+  return registry().count(name) || isBoundsPanic(name);
+}
+
 StubResult Runtime::onExtern(Guest& g, uint64_t pc) {
   if (pc >= img_.runtimeSlot(loader::Image::kRuntimeSlots - 1) && pc < img_.sentinel()) {
     if (pc >= img_.runtimeSlot(0)) return panicContinue(g); // a deferred call run by gopanic returned

@@ -60,6 +60,9 @@ public:
   // instructions (duffzero, duffcopy), for loader::layout.
   static loader::ExternSpec classify(const loader::Symbol& s, const RuntimeProfile& prof);
 
+  // Whether a runtime function of this name has a model (a call to any other stops the run).
+  static bool isModelled(const std::string& name);
+
   // Maps and initialises the goroutine: TLS, g, its first stack, the heap, runtime data.
   bool setup(Guest& g);
 

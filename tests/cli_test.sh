@@ -45,6 +45,7 @@ check json-last-line 0 '\{"event":"return","function":"main.c","results":\[\{"na
 check intel-syntax 0 'mov rcx, gs:\[0x30\]' "$bin" --syntax intel --no-color "$fx/go1.15-darwin/nl/deferr.o" c
 check objdump-seed 0 '^TEXT %22%22\.c\(SB\)' "$bin" objdump -s '\.c$' "$fx/go1.15-darwin/nl/deferr.o"
 MAXLINES=20 check_err panic-exit 2 'panic: boom' "$bin" -q "$fx/go1.24/nl/panicexit.o"
+MAXLINES=10 check_err verbose-log 0 'runtime functions with a model: .*runtime\.deferreturn' "$bin" -v -q "$fx/go1.23/nl/deferr.o" c
 check_err not-an-object 3 '^godefer-emu: .*passwd: not a Go object' "$bin" -q /etc/passwd c
 check_err missing-file 3 'cannot open file' "$bin" -q /nonexistent.o c
 check_err no-such-function 3 'no function nosuch' "$bin" -q "$fx/go1.21/nl/deferr.o" nosuch
