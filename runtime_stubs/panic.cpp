@@ -175,18 +175,36 @@ std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data
   };
   std::string v;
   switch (k) {
-  case kind::Bool: v = word(1) ? "true" : "false"; break;
+  case kind::Bool:
+    v = word(1) ? "true" : "false";
+    break;
   case kind::Int:
-  case kind::Int64: v = formatGoInt(int64_t(word(8))); break;
-  case kind::Int32: v = formatGoInt(int32_t(word(4))); break;
-  case kind::Int16: v = formatGoInt(int16_t(word(2))); break;
-  case kind::Int8: v = formatGoInt(int8_t(word(1))); break;
+  case kind::Int64:
+    v = formatGoInt(int64_t(word(8)));
+    break;
+  case kind::Int32:
+    v = formatGoInt(int32_t(word(4)));
+    break;
+  case kind::Int16:
+    v = formatGoInt(int16_t(word(2)));
+    break;
+  case kind::Int8:
+    v = formatGoInt(int8_t(word(1)));
+    break;
   case kind::Uint:
   case kind::Uint64:
-  case kind::Uintptr: v = fmt::format("{}", word(8)); break;
-  case kind::Uint32: v = fmt::format("{}", uint32_t(word(4))); break;
-  case kind::Uint16: v = fmt::format("{}", uint16_t(word(2))); break;
-  case kind::Uint8: v = fmt::format("{}", uint8_t(word(1))); break;
+  case kind::Uintptr:
+    v = fmt::format("{}", word(8));
+    break;
+  case kind::Uint32:
+    v = fmt::format("{}", uint32_t(word(4)));
+    break;
+  case kind::Uint16:
+    v = fmt::format("{}", uint16_t(word(2)));
+    break;
+  case kind::Uint8:
+    v = fmt::format("{}", uint8_t(word(1)));
+    break;
   case kind::Float64: {
     uint64_t b = word(8);
     double d;
@@ -201,7 +219,9 @@ std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data
     v = formatGoFloat(f);
     break;
   }
-  case kind::String: v = readString(data); break;
+  case kind::String:
+    v = readString(data);
+    break;
   default:
     return fmt::format("({}) {:#x}", tname.empty() ? "?" : tname, data);
   }
@@ -253,10 +273,10 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
   return panicLoop115(g);
 }
 
-StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args,
-                                 uint32_t siz) {
+StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args, uint32_t siz) {
   auto code = g.u64(fn);
-  if (!fn || !code) return fault(fmt::format("gopanic: deferred call with no function ({:#x})", fn));
+  if (!fn || !code)
+    return fault(fmt::format("gopanic: deferred call with no function ({:#x})", fn));
   uint64_t sp = r.callSp;
   if (siz) {
     std::vector<uint8_t> buf(siz);
@@ -316,8 +336,10 @@ StubResult Runtime::panicContinue(Guest& g) {
         bool open = g.u8(x + uint64_t(L.openDefer)).value_or(0);
         bool started = g.u8(x + uint64_t(L.started)).value_or(0);
         if (open && started) break;
-        if (open) g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, next);
-        else prev = x;
+        if (open)
+          g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, next);
+        else
+          prev = x;
         x = next;
       }
     }
@@ -383,7 +405,8 @@ StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
     next = g.u64(next + P.link).value_or(0);
   g.put64(kGAddr + prof_.g.panic, next);
   // Panics whose gopanic frames lie below the recovering frame are gone with them.
-  while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
+  while (!panics_.empty() && panics_.back().entrySp < sp)
+    panics_.pop_back();
   // Go 1.21 recovery reloads BP from the slot deferproc's prologue saved it in; earlier
   // releases leave the stale BP, which the frame's epilogue reloads anyway.
   std::optional<uint64_t> bp;
@@ -455,10 +478,76 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   const PanicLayout& P = prof_.panic;
   // Unwind the panic stack: panics started below the recovering frame are over.
   uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
-  while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp) p = g.u64(p + P.link).value_or(0);
+  while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp)
+    p = g.u64(p + P.link).value_or(0);
   g.put64(kGAddr + prof_.g.panic, p);
-  while (!panics_.empty() && panics_.back().entrySp < sp) panics_.pop_back();
+  while (!panics_.empty() && panics_.back().entrySp < sp)
+    panics_.pop_back();
   return resumeRecovered(g, sp, pc, fp - 16);
+}
+
+// The arguments of a frame as traceback.go prints them. Go 1.15: the words of the argument
+// area (FuncInfo args), at most ten. Go 1.17+: FUNCDATA_ArgInfo's (offset, size) list with its
+// aggregate markers, and `?` after a register argument whose spill slot is not live at pc
+// (FUNCDATA_ArgLiveInfo, PCDATA_ArgLiveIndex).
+std::string Runtime::traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, uint64_t pc) const {
+  const auto& sym = img_.obj->sym(fn);
+  if (!sym.func) return "";
+  std::string out;
+  if (!prof_.registerAbi) {
+    for (uint64_t i = 0; i < sym.func->args / 8; i++) {
+      if (i >= 10) {
+        out += ", ...";
+        break;
+      }
+      out += fmt::format("{}{:#x}", i ? ", " : "", g.u64(argp + 8 * i).value_or(0));
+    }
+    return out;
+  }
+  uint8_t infoIdx = img_.obj->profile->funcdataArgInfo;
+  auto fdAddr = [&](size_t idx) -> uint64_t {
+    if (idx >= sym.func->funcdata.size() || sym.func->funcdata[idx] == loader::kNoSym) return 0;
+    return img_.address(sym.func->funcdata[idx]);
+  };
+  uint64_t info = fdAddr(infoIdx), live = fdAddr(size_t(infoIdx) + 1);
+  if (!info) return "";
+  int32_t liveIdx = -1;
+  if (sym.func->pcdata.size() > 3)
+    liveIdx = loader::PcTable::decode(sym.func->pcdata[3])
+                  .lookup(uint32_t(pc - img_.address(fn)))
+                  .value_or(-1);
+  uint8_t startOffset = live ? g.u8(live).value_or(0xff) : 0xff;
+  auto isLive = [&](uint8_t off, uint8_t slot) {
+    if (!live || liveIdx <= 0 || off < startOffset) return true;
+    uint8_t bits = g.u8(live + uint64_t(liveIdx) + slot / 8).value_or(0);
+    return (bits & (1 << (slot % 8))) != 0;
+  };
+  bool start = true;
+  uint8_t slot = 0;
+  for (uint64_t p = info; p < info + 512;) { // abi.TraceArgsMaxLen bounds the list
+    uint8_t o = g.u8(p++).value_or(0xff);
+    if (o == 0xff) break; // TraceArgsEndSeq
+    if (o == 0xfe) {      // TraceArgsStartAgg
+      out += start ? "{" : ", {";
+      start = true;
+      continue;
+    }
+    if (o == 0xfd)
+      out += "}"; // TraceArgsEndAgg
+    else if (o == 0xfc)
+      out += start ? "..." : ", ..."; // TraceArgsDotdotdot
+    else if (o == 0xfb)
+      out += start ? "_" : ", _"; // TraceArgsOffsetTooLarge
+    else {
+      uint8_t sz = g.u8(p++).value_or(8);
+      uint64_t x = g.u64(argp + o).value_or(0);
+      if (sz < 8) x = x << (64 - 8 * sz) >> (64 - 8 * sz);
+      out += fmt::format("{}{:#x}{}", start ? "" : ", ", x, isLive(o, slot) ? "" : "?");
+      if (o >= startOffset) slot++;
+    }
+    start = false;
+  }
+  return out;
 }
 
 // No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.
@@ -474,8 +563,8 @@ StubResult Runtime::fatalPanic(Guest& g) {
     uint64_t p = chain[k];
     bool goexit = P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0);
     if (goexit) continue;
-    text += "panic: " + panicValueText(g, g.u64(p + P.arg).value_or(0),
-                                       g.u64(p + P.arg + 8).value_or(0));
+    text += "panic: " +
+            panicValueText(g, g.u64(p + P.arg).value_or(0), g.u64(p + P.arg + 8).value_or(0));
     if (g.u8(p + P.recovered).value_or(0)) text += " [recovered]";
     text += "\n";
     if (k > 0) text += "\t";
@@ -486,11 +575,19 @@ StubResult Runtime::fatalPanic(Guest& g) {
                         r.sigAddr, r.sigPc);
   text += "\ngoroutine 1 [running]:\n";
   uint64_t ret = g.u64(r.entrySp).value_or(0);
+  // traceback.go's form: `function(args)`, then `\tfile:line +pcoffset`.
+  bool innermost = true;
   for (const Frame& f : unwind(g, ret, r.entrySp + 8)) {
-    std::string where;
-    if (auto pos = img_.position(f.pc > 0 && !r.signal ? f.pc - 1 : f.pc))
+    uint64_t lookupPc = f.pc > 0 && !(innermost && r.signal) ? f.pc - 1 : f.pc;
+    innermost = false;
+    std::string where, args;
+    if (auto pos = img_.position(lookupPc))
       where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
-    text += fmt::format("{}(...)\n\t{}\n", f.function.substr(0, f.function.find('+')), where);
+    if (auto id = img_.symbolAt(f.pc)) {
+      args = traceArgs(g, *id, f.fp, lookupPc);
+      where += fmt::format(" +{:#x}", f.pc - img_.address(*id));
+    }
+    text += fmt::format("{}({})\n\t{}\n", f.function.substr(0, f.function.find('+')), args, where);
   }
   output(text);
   std::string first = text.substr(0, text.find('\n'));

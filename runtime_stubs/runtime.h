@@ -183,6 +183,7 @@ private:
   StubResult recover122(Guest& g, PanicRun& r);
   StubResult fatalPanic(Guest& g);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
+  std::string traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, uint64_t pc) const;
   // opencoded.cpp: the next open-coded defer of a frame (FUNCDATA_OpenCodedDeferInfo at fd,
   // the frame's varp), highest deferBits bit first, with its bit cleared; nullopt when none.
   struct OpenSlot {

@@ -1,6 +1,7 @@
 // Running functions and whole programs from real objects, checked against outside referees:
 // the native run of the same program (tests/fixtures/*/*.stderr and .exit, recorded by
 // scripts/make-fixtures.sh) and the Go source (deferr.go: c returns 2).
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -312,4 +313,36 @@ TEST(RunErrors, UnmodelledRuntimeCallNamesItAndTheCaller) {
   EXPECT_EQ(r.kind, StopKind::Error);
   EXPECT_EQ(r.exitStatus, 3);
   EXPECT_EQ(r.message, "call to runtime.chansend1 is not modelled (called from main.f at x.go:3)");
+}
+
+// The goroutine traceback of an unrecovered panic, as traceback.go prints it: function names,
+// argument words (Go 1.15: the argument area; 1.17+: ArgInfo with `?` for dead spill slots),
+// file:line and pc offsets. The native binary's file paths carry its build's prefix
+// (`./`, `command-line-arguments/`), and a dead slot's value is whatever was on its stack.
+TEST(RunPanic, TracebackMatchesNative) {
+  auto normalise = [](std::string s) {
+    s = s.substr(s.find("goroutine 1 [running]:"));
+    for (const char* prefix : {"\t./", "\tcommand-line-arguments/"})
+      for (size_t at; (at = s.find(prefix)) != std::string::npos;)
+        s.replace(at, std::strlen(prefix), "\t");
+    std::string out; // 0x...? -> ?
+    for (size_t i = 0; i < s.size(); i++) {
+      size_t q = s.find_first_not_of("0123456789abcdefx", i);
+      if (s.compare(i, 2, "0x") == 0 && q != std::string::npos && s[q] == '?') {
+        out += "?";
+        i = q;
+        continue;
+      }
+      out += s[i];
+    }
+    return out;
+  };
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes) {
+      SCOPED_TRACE(v + "/" + m);
+      std::string base = fixture(v + "/" + m + "/panicexit");
+      RunResult r = runFunction(base + ".o", "main.main");
+      ASSERT_EQ(r.stop.exitStatus, 2);
+      EXPECT_EQ(normalise(r.guestErr), normalise(slurp(base + ".stderr")));
+    }
 }
