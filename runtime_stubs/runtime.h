@@ -240,6 +240,15 @@ private:
   StubResult panicdottype(Guest& g, Call& c); // panicdottypeE, panicdottypeI, panicnildottype
   StubResult efaceeq(Guest& g, Call& c);      // efaceeq, ifaceeq, nilinterequal, interequal
   StubResult panicwrap(Guest& g, Call& c);
+  // maps.cpp (map.go / internal/runtime/maps: our own table in guest memory)
+  StubResult makemap(Guest& g, Call& c);    // makemap_small, makemap, makemap64
+  StubResult mapaccess(Guest& g, Call& c);  // mapaccess1/2 and _fast32/_fast64/_faststr/_fat
+  StubResult mapassign(Guest& g, Call& c);  // mapassign and _fast32/_fast64(ptr)/_faststr
+  StubResult mapdelete(Guest& g, Call& c);  // mapdelete and _fast32/_fast64/_faststr
+  StubResult mapclear(Guest& g, Call& c);
+  StubResult mapiterinit(Guest& g, Call& c); // mapiterinit, mapIterStart
+  StubResult mapiternext(Guest& g, Call& c); // mapiternext, mapIterNext
+  StubResult fastrand(Guest& g, Call& c);    // fastrand, rand32, rand
   // getitab: the itab for (inter, typ), 0 when typ lacks a method; with !canfail the panic's
   // message instead (`missing` set).
   uint64_t getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail, std::string* missing);

@@ -188,8 +188,8 @@ std::string upToTraceback(const std::string& s) {
 // re-panics, recover outside a deferred call), runtime errors (nil dereference, division by
 // zero, bounds), open-coded defers with a recovery in the middle, an unrecovered panic, strings
 // (concatenation, comparison, conversions, UTF-8), interfaces (method calls, assertions, type
-// switches, equality), append's capacities, and a panic printed through the value's Error and
-// String methods.
+// switches, equality), append's capacities, a panic printed through the value's Error and
+// String methods, and maps (hmap / swiss headers, growth, iteration, a nil-map write).
 class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::string, std::string>> {
 };
 
@@ -213,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
                                          "closures", "methods", "recursion", "prints", "panics",
                                          "panicexit", "divzero", "nilderef", "bounds", "opendefer",
                                          "spin", "initorder", "strings", "ifaces", "errpanic",
-                                         "slices")),
+                                         "slices", "maps")),
     [](const auto& info) {
       auto v = std::get<0>(info.param);
       v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
