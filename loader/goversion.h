@@ -80,13 +80,10 @@ struct GoProfile {
   int minor;             // 15, 19, 21, ...
   ObjFormat format;
   Abi abi;
-  bool namedPrefixesColon; // `type:`/`go:string.` (1.21+) instead of `type.`/`go.string.`
-  bool fileNamesPrefixed;  // `gofile..` prefix on file names (1.15–1.21)
   std::span<const std::string_view> builtins; // index = builtin SymIdx; "name/0" marks ABI0
   uint32_t pkgIdxNone, pkgIdxHashed64, pkgIdxHashed, pkgIdxBuiltin, pkgIdxSelf;
   uint8_t funcdataOpenCodedDefer; // FUNCDATA index of OpenCodedDeferInfo
   uint8_t funcdataArgInfo;        // FUNCDATA index of ArgInfo (0xFF: none)
-  uint8_t wrapperFuncId;          // FuncID of wrappers
 };
 
 // Picks the profile for a header version string such as "go1.21.13"; nullopt when we have no

@@ -179,12 +179,6 @@ std::optional<SymId> Object::find(std::string_view name) const {
   return it->second;
 }
 
-std::string Object::localPrefix() const {
-  for (const Symbol& s : symbols)
-    if (s.defined() && s.isText() && s.name.starts_with("\"\".")) return "\"\".";
-  return header.packageMain || source == SourceKind::Listing ? "main." : "";
-}
-
 std::optional<SymId> Object::findFunction(std::string_view user) const {
   std::vector<std::string> candidates{std::string(user)};
   std::string_view rest = user;

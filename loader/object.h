@@ -120,8 +120,6 @@ public:
   std::optional<SymId> find(std::string_view name) const;
   // Finds a function as a user names it: `c`, `main.c` and `"".c` are the same function.
   std::optional<SymId> findFunction(std::string_view userName) const;
-  // The package-local placeholder of this object: `"".` (Go 1.15 without -p) or `main.`.
-  std::string localPrefix() const;
   // A name as people read it: `"".c` -> `main.c`.
   std::string displayName(SymId id) const;
 

@@ -25,21 +25,19 @@ constexpr PanicLayout kPanic115{56, 0, 8, 24, 32, 40, 48, 49, 50, -1, -1, -1, -1
 // slotsPtr, recovered, goexit, deferreturn.
 constexpr PanicLayout kPanic122{104, 0, 8, 24, -1, 48, 96, -1, 97, 32, 40, 72, 98};
 
-constexpr uint64_t kPreempt = 0xFFFFFFFFFFFFFADEull;
-
 const std::array<RuntimeProfile, 6> kProfiles = {{
     {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
     {"go1.19", 19, true, DeferReturnStyle::ClosureLoop, gLayout(392), kDefer119, kPanic115, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
     {"go1.21", 21, true, DeferReturnStyle::ClosureLoop, gLayout(408), kDefer119, kPanic115, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
     {"go1.22", 22, true, DeferReturnStyle::ClosureLoop, gLayout(424), kDefer122, kPanic122, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
     {"go1.23", 23, true, DeferReturnStyle::ClosureLoop, gLayout(432), kDefer122, kPanic122, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
     {"go1.24", 24, true, DeferReturnStyle::ClosureLoop, gLayout(440), kDefer122, kPanic122, 928,
-     kPreempt, 1000000000, 2048},
+     2048},
 }};
 
 } // namespace

@@ -52,8 +52,6 @@ struct RuntimeProfile {
   DeferLayout defer;
   PanicLayout panic;
   uint32_t stackGuard;   // _StackGuard (928 on linux/amd64 in every supported release)
-  uint64_t stackPreempt; // stackPreempt sentinel
-  uint64_t maxStackSize; // maxstacksize: 1,000,000,000 bytes on 64-bit
   uint32_t initialStack; // _StackMin / _FixedStack: a new goroutine's stack
 };
 
