@@ -6,7 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 shift || true
 pkgs=(build-essential cmake pkg-config libunicorn-dev libzydis-dev libspdlog-dev libfmt-dev
-      libcli11-dev nlohmann-json3-dev libedit-dev libgtest-dev libgmock-dev libbenchmark-dev
+      libcli11-dev nlohmann-json3-dev libedit-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
       tmux)
 missing=()
 for p in "${pkgs[@]}"; do
