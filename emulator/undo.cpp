@@ -235,6 +235,22 @@ uint64_t UndoLog::bytes() const {
   return n;
 }
 
+// The length of the log record at `off`: tag, then its fixed or counted payload (a side record
+// is the tag alone; its payload lives in sides_).
+size_t UndoLog::recordSize(const std::vector<uint8_t>& bytes, size_t off) {
+  switch (bytes[off]) {
+  case kMem: {
+    uint32_t n;
+    std::memcpy(&n, &bytes[off + 9], 4);
+    return 13 + n;
+  }
+  case kMap: return 17;
+  case kReg: return 10;
+  case kVec: return 18;
+  default: return 1;
+  }
+}
+
 void UndoLog::trim() {
   while (chunks_.size() > 2 && bytes() > opts_.maxBytes) {
     Chunk& c = chunks_.front();
@@ -242,27 +258,8 @@ void UndoLog::trim() {
     size_t sides = 0;
     for (size_t off = 0; off < c.bytes.size();) {
       uint8_t tag = c.bytes[off];
-      switch (tag) {
-      case kMem: {
-        uint32_t n;
-        std::memcpy(&n, &c.bytes[off + 9], 4);
-        off += 13 + n;
-        break;
-      }
-      case kMap:
-        off += 17;
-        break;
-      case kReg:
-        off += 10;
-        break;
-      case kVec:
-        off += 18;
-        break;
-      default:
-        sides++;
-        off += 1;
-        break;
-      }
+      if (tag == kSide) sides++;
+      off += recordSize(c.bytes, off);
     }
     for (size_t k = 0; k < sides && !sides_.empty(); k++)
       sides_.pop_front();
@@ -285,26 +282,7 @@ std::optional<bool> UndoLog::undo() {
   scratch_.clear();
   for (size_t off = st.offset; off < c.bytes.size();) {
     scratch_.push_back(off);
-    switch (c.bytes[off]) {
-    case kMem: {
-      uint32_t n;
-      std::memcpy(&n, &c.bytes[off + 9], 4);
-      off += 13 + n;
-      break;
-    }
-    case kMap:
-      off += 17;
-      break;
-    case kReg:
-      off += 10;
-      break;
-    case kVec:
-      off += 18;
-      break;
-    default:
-      off += 1;
-      break;
-    }
+    off += recordSize(c.bytes, off);
   }
   bool wroteWatched = false;
   for (auto it = scratch_.rbegin(); it != scratch_.rend(); ++it) {

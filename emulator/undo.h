@@ -107,6 +107,7 @@ private:
   template <class T> void put(const T& v);
   void putBytes(const void* p, size_t n);
   void trim();
+  static size_t recordSize(const std::vector<uint8_t>& bytes, size_t off);
 
   Session& session_;
   Machine& machine_;
