@@ -463,8 +463,7 @@ void Session::beforeInstruction(uint64_t pc) {
   flushInstruction();
   pending_.active = true;
   pending_.pc = pc;
-  for (size_t r = 0; r < kTracedRegs; r++)
-    pending_.regs[r] = machine_->reg(rt::Reg(r));
+  machine_->readRegFile(pending_.regs);
   pending_.writes.clear();
 }
 
@@ -503,10 +502,10 @@ void Session::flushInstruction() {
     ie.file = cleanFile(pos->file);
     ie.line = pos->line;
   }
-  for (size_t r = 0; r < kTracedRegs; r++) {
-    uint64_t now = machine_->reg(rt::Reg(r));
-    if (now != pending_.regs[r]) ie.changes.push_back({rt::Reg(r), pending_.regs[r], now});
-  }
+  uint64_t now[Machine::kRegFile];
+  machine_->readRegFile(now);
+  for (size_t r = 0; r < kTracedRegs; r++)
+    if (now[r] != pending_.regs[r]) ie.changes.push_back({rt::Reg(r), pending_.regs[r], now[r]});
   emit(ie);
   bool touchesVar = false;
   for (MemEvent& w : pending_.writes) {

@@ -144,7 +144,7 @@ private:
   struct Pending {
     bool active = false;
     uint64_t pc = 0;
-    uint64_t regs[size_t(rt::Reg::Count)] = {};
+    uint64_t regs[Machine::kRegFile] = {}; // one batch read per instruction
     std::vector<MemEvent> writes;
   } pending_;
 };
