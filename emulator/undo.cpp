@@ -244,10 +244,14 @@ size_t UndoLog::recordSize(const std::vector<uint8_t>& bytes, size_t off) {
     std::memcpy(&n, &bytes[off + 9], 4);
     return 13 + n;
   }
-  case kMap: return 17;
-  case kReg: return 10;
-  case kVec: return 18;
-  default: return 1;
+  case kMap:
+    return 17;
+  case kReg:
+    return 10;
+  case kVec:
+    return 18;
+  default:
+    return 1;
   }
 }
 

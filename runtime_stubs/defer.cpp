@@ -40,23 +40,36 @@ StubResult Runtime::deferprocStack(Guest& g, Call& c) {
   putWord(g, *d, L.panic, 0);
   putWord(g, *d, L.fd, 0);
   putWord(g, *d, L.head, 0);
+  return pushDefer(g, c, *d, false, L.siz >= 0 ? g.u32(*d + uint64_t(L.siz)).value_or(0) : 0);
+}
+
+// Both deferprocs end alike: the record goes on g._defer, and they "return0" (AX = 0), so the
+// caller's TESTL AX, AX falls through.
+StubResult Runtime::pushDefer(Guest& g, Call& c, uint64_t d, bool heap, uint64_t argBytes) {
   savePrologueBp(g, c);
-  uint64_t link = g.u64(kGAddr + prof_.g.defer).value_or(0);
-  g.put64(*d + L.link, link);
-  g.put64(kGAddr + prof_.g.defer, *d);
-  uint64_t fn = g.u64(*d + L.fn).value_or(0);
-  RuntimeEvent e{RuntimeEventKind::DeferRegistered, c.name()};
-  e.pc = c.callSite();
-  e.record = *d;
-  e.sp = c.callerSp();
+  g.put64(d + prof_.defer.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
+  g.put64(kGAddr + prof_.g.defer, d);
+  RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRegistered, c.name(), c.callSite(), d,
+                              c.callerSp(), g.u64(d + prof_.defer.fn).value_or(0));
+  e.heap = heap;
+  e.argBytes = argBytes;
+  emit(std::move(e));
+  g.setReg(Reg::RAX, 0);
+  return returnToCaller(g);
+}
+
+// A deferred call's event: the record, its frame, the function and the chain after the change.
+RuntimeEvent Runtime::deferEvent(const Guest& g, RuntimeEventKind kind, std::string stub,
+                                 uint64_t pc, uint64_t record, uint64_t sp, uint64_t fn) const {
+  RuntimeEvent e{kind, std::move(stub)};
+  e.pc = pc;
+  e.record = record;
+  e.sp = sp;
   e.fn = fn;
   e.fnCode = g.u64(fn).value_or(0);
   e.fnName = funcvalName(g, fn);
-  if (L.siz >= 0) e.argBytes = g.u32(*d + uint64_t(L.siz)).value_or(0);
   e.chain = chainNames(g);
-  emit(std::move(e));
-  g.setReg(Reg::RAX, 0); // return0: the caller's TESTL AX, AX falls through
-  return returnToCaller(g);
+  return e;
 }
 
 // Go 1.15: deferproc(siz int32, fn *funcval, args...). Go 1.18+: deferproc(fn func()).
@@ -79,26 +92,11 @@ StubResult Runtime::deferproc(Guest& g, Call& c) {
       return fault("deferproc: cannot copy the deferred call's arguments");
     g.put32(*d + uint64_t(L.siz), siz);
   }
-  savePrologueBp(g, c);
   putBool(g, *d, L.heap, true);
   g.put64(*d + L.fn, *fn);
   g.put64(*d + L.sp, c.callerSp());
   g.put64(*d + L.pc, c.returnAddress());
-  g.put64(*d + L.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
-  g.put64(kGAddr + prof_.g.defer, *d);
-  RuntimeEvent e{RuntimeEventKind::DeferRegistered, c.name()};
-  e.pc = c.callSite();
-  e.record = *d;
-  e.sp = c.callerSp();
-  e.fn = *fn;
-  e.fnCode = g.u64(*fn).value_or(0);
-  e.fnName = funcvalName(g, *fn);
-  e.heap = true;
-  e.argBytes = siz;
-  e.chain = chainNames(g);
-  emit(std::move(e));
-  g.setReg(Reg::RAX, 0);
-  return returnToCaller(g);
+  return pushDefer(g, c, *d, true, siz);
 }
 
 StubResult Runtime::deferreturn(Guest& g, Call& c) {
@@ -152,15 +150,10 @@ std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
     deferreturnResume_.push_back({calleeSp + 8, entry});
   }
   uint64_t slotAddr = img_.address(*img_.externAt(g.reg(Reg::RIP)));
-  RuntimeEvent e{RuntimeEventKind::DeferRun, c.name()};
-  e.pc = c.callSite();
-  e.record = d;
-  e.sp = c.callerSp();
-  e.fn = slot->closure;
-  e.fnCode = g.u64(slot->closure).value_or(0);
-  e.fnName = funcvalName(g, slot->closure) + " (open-coded)";
+  RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRun, c.name(), c.callSite(), d,
+                              c.callerSp(), slot->closure);
+  e.fnName += " (open-coded)";
   e.returnTo = slotAddr + 8;
-  e.chain = chainNames(g);
   emit(std::move(e));
   return enterClosure(g, calleeSp, slotAddr + 8, slot->closure);
 }
@@ -186,24 +179,13 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
   g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
   auto code = g.u64(fn);
   if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
-  RuntimeEvent e{RuntimeEventKind::DeferJmp, c.name()};
-  e.pc = c.callSite();
-  e.record = d;
-  e.sp = argp;
-  e.fn = fn;
-  e.fnCode = *code;
-  e.fnName = funcvalName(g, fn);
+  RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferJmp, c.name(), c.callSite(), d, argp, fn);
   e.argBytes = siz;
   e.returnTo = c.callSite();
-  e.chain = chainNames(g);
   emit(std::move(e));
   // jmpdefer(fn, argp): SP = argp - 8 (the slot of deferreturn's return address), which now
   // holds the address of the CALL; DX = fn; jump to the code.
-  g.setReg(Reg::RSP, argp - 8);
-  g.put64(argp - 8, c.callSite());
-  g.setReg(Reg::RDX, fn);
-  g.setReg(Reg::RIP, *code);
-  return {};
+  return enterClosure(g, argp - 8, c.callSite(), fn);
 }
 
 // Go 1.18+: deferreturn() calls each of the frame's deferred closures in turn (DX = the
@@ -228,16 +210,10 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
   g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
   uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
-  RuntimeEvent e{RuntimeEventKind::DeferRun, c.name()};
-  e.pc = c.callSite();
-  e.record = d;
-  e.sp = callerSp;
-  e.fn = fn;
-  e.fnCode = *code;
-  e.fnName = funcvalName(g, fn);
+  RuntimeEvent e =
+      deferEvent(g, RuntimeEventKind::DeferRun, c.name(), c.callSite(), d, callerSp, fn);
   e.heap = L.heap >= 0 && g.u8(d + uint64_t(L.heap)).value_or(0);
   e.returnTo = slot + 8;
-  e.chain = chainNames(g);
   emit(std::move(e));
   return enterClosure(g, g.reg(Reg::RSP) - 8, slot + 8, fn);
 }

@@ -284,16 +284,10 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
       return fault("gopanic: cannot copy the deferred call's arguments");
   }
   g.put64(r.p + prof_.panic.argp, sp + 8); // p.argp: recover() in the callee matches it
-  RuntimeEvent e{RuntimeEventKind::DeferRun, "runtime.gopanic"};
-  e.pc = g.u64(r.entrySp).value_or(0);
-  e.record = r.d;
-  e.sp = r.sp;
-  e.fn = fn;
-  e.fnCode = *code;
-  e.fnName = funcvalName(g, fn);
+  RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRun, "runtime.gopanic",
+                              g.u64(r.entrySp).value_or(0), r.d, r.sp, fn);
   e.argBytes = siz;
   e.returnTo = img_.runtimeSlot(0);
-  e.chain = chainNames(g);
   emit(std::move(e));
   return enterClosure(g, sp, img_.runtimeSlot(0), fn);
 }

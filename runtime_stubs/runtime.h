@@ -7,9 +7,9 @@
 
 #include <array>
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "loader/image.h"
@@ -21,11 +21,11 @@ namespace gd::rt {
 
 // Fixed addresses: traces are identical from run to run.
 inline constexpr uint64_t kHeapBase = 0xc000000000;
-inline constexpr uint64_t kTlsBlock = kHeapBase;            // [FS-8] / [GS+0x30] hold g
-inline constexpr uint64_t kGAddr = kHeapBase + 0x100;       // the goroutine's g
+inline constexpr uint64_t kTlsBlock = kHeapBase;      // [FS-8] / [GS+0x30] hold g
+inline constexpr uint64_t kGAddr = kHeapBase + 0x100; // the goroutine's g
 inline constexpr uint64_t kHeapAllocStart = kHeapBase + 0x1000;
-inline constexpr uint64_t kHeapChunk = 16ull << 20;         // heap grows in 16 MiB steps
-inline constexpr uint64_t kStackHi = 0xc200000000;          // the goroutine stack's top
+inline constexpr uint64_t kHeapChunk = 16ull << 20; // heap grows in 16 MiB steps
+inline constexpr uint64_t kStackHi = 0xc200000000;  // the goroutine stack's top
 
 enum class StubStatus : uint8_t {
   Continue,    // registers updated; resume at RIP
@@ -108,10 +108,10 @@ public:
   // One panic (or, from Go 1.22, one deferreturn) in progress: the runtime's own frame that
   // calls deferred functions and resumes when they return.
   struct PanicRun {
-    uint64_t p = 0;        // the _panic record in guest memory
-    uint64_t entrySp = 0;  // [entrySp] = return address into the panicking frame
-    uint64_t callSp = 0;   // SP at which deferred calls are made: p.argp = callSp + 8
-    uint64_t d = 0;        // Go 1.15-1.21: the record being run
+    uint64_t p = 0;       // the _panic record in guest memory
+    uint64_t entrySp = 0; // [entrySp] = return address into the panicking frame
+    uint64_t callSp = 0;  // SP at which deferred calls are made: p.argp = callSp + 8
+    uint64_t d = 0;       // Go 1.15-1.21: the record being run
     bool runningOpen = false;
     // Go 1.22+: the frame cursor of _panic.nextFrame
     uint64_t lr = 0, fp = 0, sp = 0, retpc = 0, deferBitsPtr = 0, slotsPtr = 0;
@@ -188,8 +188,8 @@ private:
   // the frame's varp), highest deferBits bit first, with its bit cleared; nullopt when none.
   struct OpenSlot {
     uint64_t closure = 0;
-    uint64_t argWidth = 0;                        // Go 1.15: bytes of arguments
-    std::vector<std::array<uint64_t, 3>> args;    // Go 1.15: (offset, length, call offset)
+    uint64_t argWidth = 0;                     // Go 1.15: bytes of arguments
+    std::vector<std::array<uint64_t, 3>> args; // Go 1.15: (offset, length, call offset)
   };
   std::optional<OpenSlot> takeOpenSlot(Guest& g, uint64_t fd, uint64_t varp) const;
   uint64_t deferBitsAddr(const Guest& g, uint64_t fd, uint64_t varp) const;
@@ -199,6 +199,9 @@ private:
   // Resumes a frame after recovery: SP, PC, AX = 1 (deferproc "returns" 1), BP if known.
   StubResult resumeRecovered(Guest& g, uint64_t sp, uint64_t pc, std::optional<uint64_t> bp);
   StubResult deferreturnDone(Guest& g, Call& c);
+  StubResult pushDefer(Guest& g, Call& c, uint64_t d, bool heap, uint64_t argBytes);
+  RuntimeEvent deferEvent(const Guest& g, RuntimeEventKind kind, std::string stub, uint64_t pc,
+                          uint64_t record, uint64_t sp, uint64_t fn) const;
   uint64_t runtimeError(Guest& g, const std::string& message);
   uint64_t addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint64_t skipSp);
   bool openDeferInfo(const Guest& g, uint64_t pc, uint64_t& fd) const;
@@ -241,10 +244,10 @@ private:
   StubResult efaceeq(Guest& g, Call& c);      // efaceeq, ifaceeq, nilinterequal, interequal
   StubResult panicwrap(Guest& g, Call& c);
   // maps.cpp (map.go / internal/runtime/maps: our own table in guest memory)
-  StubResult makemap(Guest& g, Call& c);    // makemap_small, makemap, makemap64
-  StubResult mapaccess(Guest& g, Call& c);  // mapaccess1/2 and _fast32/_fast64/_faststr/_fat
-  StubResult mapassign(Guest& g, Call& c);  // mapassign and _fast32/_fast64(ptr)/_faststr
-  StubResult mapdelete(Guest& g, Call& c);  // mapdelete and _fast32/_fast64/_faststr
+  StubResult makemap(Guest& g, Call& c);   // makemap_small, makemap, makemap64
+  StubResult mapaccess(Guest& g, Call& c); // mapaccess1/2 and _fast32/_fast64/_faststr/_fat
+  StubResult mapassign(Guest& g, Call& c); // mapassign and _fast32/_fast64(ptr)/_faststr
+  StubResult mapdelete(Guest& g, Call& c); // mapdelete and _fast32/_fast64/_faststr
   StubResult mapclear(Guest& g, Call& c);
   StubResult mapiterinit(Guest& g, Call& c); // mapiterinit, mapIterStart
   StubResult mapiternext(Guest& g, Call& c); // mapiternext, mapIterNext
@@ -298,14 +301,14 @@ public:
   Call(Runtime& rt, Guest& g, std::string name, bool continuation);
   const std::string& name() const { return name_; }
   bool continuation() const { return continuation_; }
-  uint64_t entrySp() const { return sp_; }      // RSP at entry: [sp] is the return address
+  uint64_t entrySp() const { return sp_; } // RSP at entry: [sp] is the return address
   uint64_t returnAddress() const { return ret_; }
-  uint64_t callerSp() const { return sp_ + 8; } // getcallersp()
+  uint64_t callerSp() const { return sp_ + 8; }  // getcallersp()
   uint64_t callSite() const { return ret_ - 5; } // the CALL rel32 instruction
 
   // Next integer-class argument (8 bytes; smaller ones are read from a full slot/register).
   std::optional<uint64_t> intArg();
-  std::optional<uint32_t> int32Arg();          // ABI0 packs int32 in 4 bytes
+  std::optional<uint32_t> int32Arg(); // ABI0 packs int32 in 4 bytes
   std::optional<double> floatArg();
   // Results, in order, after all arguments were read.
   bool intResult(uint64_t v);

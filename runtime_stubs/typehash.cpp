@@ -33,7 +33,8 @@ uint32_t goTypeHash(const std::string& typeString, int minor) {
   if (minor <= 15) return le32(digest<16>(EVP_md5(), typeString).data());
   auto h = digest<32>(EVP_sha256(), typeString);
   if (minor >= 24) return le32(h.data() + 8);
-  for (auto& b : h) b = uint8_t(~b);
+  for (auto& b : h)
+    b = uint8_t(~b);
   return le32(h.data());
 }
 
