@@ -15,6 +15,7 @@
 // Iterators (hiter / maps.Iter, allocated by compiled code): key@0 and elem@8 as the
 // runtime's; we keep typ@16, map@24, the table iterated@32 and the next slot@40.
 #include <cstring>
+#include <expected>
 
 #include <fmt/format.h>
 
@@ -26,17 +27,28 @@ namespace gd::rt {
 namespace {
 
 constexpr uint64_t kMagic = 0x7061'6d2d'6466'6467ull; // "gdfd-map"
-constexpr uint64_t kHdrSize = 48;   // sizeof(hmap) and sizeof(maps.Map)
-constexpr uint64_t kHdrTable = 16;  // hmap.buckets / Map.dirPtr
-enum : uint64_t { TMagic = 0, TCap = 8, TUsed = 16, TKeySize = 24, TElemSize = 32, TKeyKind = 40,
-                  TSlotSize = 48, TZero = 56, TSlots = 64 };
+constexpr uint64_t kHdrSize = 48;                     // sizeof(hmap) and sizeof(maps.Map)
+constexpr uint64_t kHdrTable = 16;                    // hmap.buckets / Map.dirPtr
+enum : uint64_t {
+  TMagic = 0,
+  TCap = 8,
+  TUsed = 16,
+  TKeySize = 24,
+  TElemSize = 32,
+  TKeyKind = 40,
+  TSlotSize = 48,
+  TZero = 56,
+  TSlots = 64
+};
 enum : uint64_t { SEmpty = 0, SFull = 1, SDeleted = 2 };
 // maptype / abi.MapType / abi.SwissMapType: Key *Type and Elem *Type follow the 48-byte header.
 constexpr uint64_t kMapTypeKey = 48, kMapTypeElem = 56;
 // hiter / maps.Iter
 enum : uint64_t { IKey = 0, IElem = 8, ITyp = 16, IMap = 24, ITable = 32, INext = 40 };
 
-uint64_t round8(uint64_t n) { return (n + 7) & ~uint64_t(7); }
+uint64_t round8(uint64_t n) {
+  return (n + 7) & ~uint64_t(7);
+}
 
 struct KeyType {
   uint64_t size = 0, elemSize = 0;
@@ -54,7 +66,8 @@ struct Key {
 
 uint64_t hashOf(const std::string& s) {
   uint64_t h = 1469598103934665603ull; // FNV-1a
-  for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ull;
+  for (unsigned char ch : s)
+    h = (h ^ ch) * 1099511628211ull;
   return h ^ (h >> 29);
 }
 
@@ -147,7 +160,8 @@ std::optional<KeyType> keyType(const Guest& g, uint64_t t) {
 // A new, empty table for at least `hint` entries, with its zero area.
 static std::optional<uint64_t> newTable(Runtime& rt, Guest& g, const KeyType& kt, uint64_t hint) {
   uint64_t cap = 8;
-  while (cap * 3 / 4 < hint + 1) cap *= 2;
+  while (cap * 3 / 4 < hint + 1)
+    cap *= 2;
   uint64_t slotSize = 8 + round8(kt.size) + round8(kt.elemSize);
   auto t = rt.alloc(g, TSlots + cap * slotSize);
   auto zero = rt.alloc(g, std::max<uint64_t>(kt.elemSize, 8));
@@ -225,8 +239,10 @@ StubResult Runtime::makemap(Guest& g, Call& c) {
     if (!p) return fault(c.name() + ": heap exhausted");
     h = *p;
   }
-  if (prof_.minor >= 24) g.put64(h + 8, 0x9e3779b97f4a7c15ull); // Map.seed
-  else g.put32(h + 12, 0x9e3779b9);                             // hmap.hash0
+  if (prof_.minor >= 24)
+    g.put64(h + 8, 0x9e3779b97f4a7c15ull); // Map.seed
+  else
+    g.put32(h + 12, 0x9e3779b9); // hmap.hash0
   if (t && hint > 8) {
     auto kt = keyType(g, t);
     if (!kt) return fault(c.name() + ": cannot read the map type");
@@ -238,16 +254,38 @@ StubResult Runtime::makemap(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
+// The arguments access, assign and delete share: (maptype, map, key).
+struct MapCall {
+  std::optional<uint64_t> t, h;
+  std::optional<KeyType> kt;
+  std::optional<Key> key;
+};
+struct MapCallError {
+  bool unsupported = false;
+  std::string what;
+};
+
+static std::expected<MapCall, MapCallError> readMapCall(Guest& g, Runtime::Call& c) {
+  MapCall mc;
+  mc.t = c.intArg();
+  mc.h = c.intArg();
+  if (!mc.t || !mc.h)
+    return std::unexpected(MapCallError{false, c.name() + ": cannot read its arguments"});
+  mc.kt = keyType(g, *mc.t);
+  if (!mc.kt) return std::unexpected(MapCallError{false, c.name() + ": cannot read the map type"});
+  if (unsupportedKey(*mc.kt))
+    return std::unexpected(MapCallError{true, c.name() + " (this key kind)"});
+  mc.key = readKeyArg(g, c, *mc.kt);
+  if (!mc.key) return std::unexpected(MapCallError{false, c.name() + ": cannot read the key"});
+  return mc;
+}
+
 // mapaccess1*(t, h, key) *elem and mapaccess2*(t, h, key) (*elem, bool); the _fat forms pass
 // the zero value to return on a miss.
 StubResult Runtime::mapaccess(Guest& g, Call& c) {
-  auto t = c.intArg(), h = c.intArg();
-  if (!t || !h) return fault(c.name() + ": cannot read its arguments");
-  auto kt = keyType(g, *t);
-  if (!kt) return fault(c.name() + ": cannot read the map type");
-  if (unsupportedKey(*kt)) return unsupported(g, c.name() + " (this key kind)");
-  auto key = readKeyArg(g, c, *kt);
-  if (!key) return fault(c.name() + ": cannot read the key");
+  auto mc = readMapCall(g, c);
+  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
+  auto [t, h, kt, key] = *mc;
   bool fat = c.name().ends_with("_fat");
   std::optional<uint64_t> zero;
   if (fat) zero = c.intArg();
@@ -262,8 +300,10 @@ StubResult Runtime::mapaccess(Guest& g, Call& c) {
     if (p->found) result = tb->elemAt(p->index), found = true;
   }
   if (!found) {
-    if (zero) result = *zero;
-    else if (tb) result = tb->zero;
+    if (zero)
+      result = *zero;
+    else if (tb)
+      result = tb->zero;
     else {
       auto z = alloc(g, std::max<uint64_t>(kt->elemSize, 8));
       if (!z) return fault(c.name() + ": heap exhausted");
@@ -306,13 +346,9 @@ static std::optional<Table> rehash(Runtime& rt, Guest& g, uint64_t h, const KeyT
 
 // mapassign*(t, h, key) *elem: the element slot for key, inserting it (zeroed) when missing.
 StubResult Runtime::mapassign(Guest& g, Call& c) {
-  auto t = c.intArg(), h = c.intArg();
-  if (!t || !h) return fault(c.name() + ": cannot read its arguments");
-  auto kt = keyType(g, *t);
-  if (!kt) return fault(c.name() + ": cannot read the map type");
-  if (unsupportedKey(*kt)) return unsupported(g, c.name() + " (this key kind)");
-  auto key = readKeyArg(g, c, *kt);
-  if (!key) return fault(c.name() + ": cannot read the key");
+  auto mc = readMapCall(g, c);
+  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
+  auto [t, h, kt, key] = *mc;
   if (!*h) {
     uint64_t v = runtimeError(g, "assignment to entry in nil map"); // a plainError
     if (!v) return fault("cannot allocate the runtime error");
@@ -348,13 +384,9 @@ StubResult Runtime::mapassign(Guest& g, Call& c) {
 
 // mapdelete*(t, h, key): nothing for a nil map or a missing key.
 StubResult Runtime::mapdelete(Guest& g, Call& c) {
-  auto t = c.intArg(), h = c.intArg();
-  if (!t || !h) return fault(c.name() + ": cannot read its arguments");
-  auto kt = keyType(g, *t);
-  if (!kt) return fault(c.name() + ": cannot read the map type");
-  if (unsupportedKey(*kt)) return unsupported(g, c.name() + " (this key kind)");
-  auto key = readKeyArg(g, c, *kt);
-  if (!key) return fault(c.name() + ": cannot read the key");
+  auto mc = readMapCall(g, c);
+  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
+  auto [t, h, kt, key] = *mc;
   if (!*h) return returnToCaller(g);
   auto tb = readTable(g, g.u64(*h + kHdrTable).value_or(0));
   if (!tb) return returnToCaller(g);
