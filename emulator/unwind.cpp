@@ -1,82 +1,16 @@
 #include "emulator/unwind.h"
 
-#include <charconv>
-
-#include "loader/disasm.h"
+#include <cstring>
 
 namespace gd::emu {
-namespace {
-
-// "$0x60, SP" -> 0x60
-std::optional<int64_t> immediateToSp(const std::string& text, const char* mnemonic) {
-  std::string head = std::string(mnemonic) + " $";
-  if (!text.starts_with(head) || !text.ends_with(", SP")) return std::nullopt;
-  std::string num = text.substr(head.size(), text.size() - head.size() - 4);
-  int64_t v = 0;
-  bool neg = num.starts_with("-");
-  if (neg) num = num.substr(1);
-  int base = 10;
-  if (num.starts_with("0x")) {
-    num = num.substr(2);
-    base = 16;
-  }
-  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v, base);
-  if (ec != std::errc() || p != num.data() + num.size()) return std::nullopt;
-  return neg ? -v : v;
-}
-
-} // namespace
-
 const loader::PcTable* Unwinder::table(loader::SymId id) {
   if (tables_.size() <= id) tables_.resize(size_t(id) + 1);
   auto& t = tables_[id];
   if (!t) {
     const auto& sym = s_.object().sym(id);
-    if (sym.func && !sym.func->pcsp.empty())
-      t = loader::PcTable::decode(sym.func->pcsp);
-    else
-      t = derive(id);
+    t = sym.func ? loader::PcTable::decode(sym.func->pcsp) : loader::PcTable{{}, false};
   }
   return &*t;
-}
-
-// A pcsp table from the instructions, for listings: the depth changes with SUBQ/ADDQ $n, SP and
-// PUSHQ/POPQ; after a RET the body's depth applies again (more paths follow); the stack-check
-// trailer (the target of the prologue's first conditional jump: CALL morestack; JMP entry) runs
-// at depth 0.
-loader::PcTable Unwinder::derive(loader::SymId id) {
-  loader::PcTable t;
-  const auto& sym = s_.object().sym(id);
-  uint64_t base = s_.image().address(id);
-  std::vector<uint8_t> code(sym.memSize());
-  if (!base || code.empty() || !s_.machine().read(base, code.data(), code.size())) {
-    t.ok = false;
-    return t;
-  }
-  int64_t depth = 0, body = 0;
-  std::optional<uint64_t> trailer;
-  bool framed = false;
-  for (uint32_t off = 0; off < code.size();) {
-    auto insn = loader::disassemble(std::span<const uint8_t>(code).subspan(off), base + off,
-                                    loader::Syntax::Go);
-    if (trailer && base + off >= *trailer) depth = 0;
-    t.ranges.push_back({off, off + insn.length, int32_t(depth)});
-    if (!framed && insn.isJump && insn.branchTarget && !insn.text.starts_with("JMP") && !trailer &&
-        *insn.branchTarget > base + off)
-      trailer = *insn.branchTarget;
-    if (auto n = immediateToSp(insn.text, "SUBQ"))
-      depth += *n, framed = true;
-    else if (auto m = immediateToSp(insn.text, "ADDQ"))
-      depth -= *m;
-    else if (insn.text.starts_with("PUSHQ"))
-      depth += 8, framed = true;
-    else if (insn.text.starts_with("POPQ"))
-      depth -= 8;
-    body = std::max(body, depth);
-    if (insn.isRet) depth = body;
-    off += insn.length;
-  }
-  return t;
 }
 
 std::optional<int64_t> Unwinder::spDelta(uint64_t pc) {

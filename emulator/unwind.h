@@ -1,7 +1,6 @@
 // Stack frames for the debugger: unwound with the objects' pcsp tables (FuncInfo::pcsp, the
 // SP delta at every pc, as Go's own unwinder uses them) through the runtime models' frames in the
-// extern area. Listings carry no pcsp table; one is derived from the instructions (SUBQ/ADDQ/
-// PUSHQ/POPQ on SP, the stack-check trailer at depth 0).
+// extern area (listings get a pcsp table derived from their instructions by the loader).
 #pragma once
 
 #include <cstdint>
@@ -50,7 +49,6 @@ public:
 
 private:
   const loader::PcTable* table(loader::SymId id);
-  loader::PcTable derive(loader::SymId id);
 
   Session& s_;
   std::vector<std::optional<loader::PcTable>> tables_;

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
+#include <span>
 
+#include "loader/disasm.h"
 #include "loader/goobj.h"
 #include "loader/pctab.h"
 
@@ -125,6 +128,55 @@ struct Block {
   std::vector<PcRange> lineRanges, fileRanges;
   std::vector<std::string> files;
 };
+
+// "$0x60, SP" -> 0x60
+std::optional<int64_t> immediateToSp(const std::string& text, const char* mnemonic) {
+  std::string head = std::string(mnemonic) + " $";
+  if (!text.starts_with(head) || !text.ends_with(", SP")) return std::nullopt;
+  std::string num = text.substr(head.size(), text.size() - head.size() - 4);
+  int64_t v = 0;
+  bool neg = num.starts_with("-");
+  if (neg) num = num.substr(1);
+  int base = 10;
+  if (num.starts_with("0x")) {
+    num = num.substr(2);
+    base = 16;
+  }
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v, base);
+  if (ec != std::errc() || p != num.data() + num.size()) return std::nullopt;
+  return neg ? -v : v;
+}
+
+// A listing carries no pcsp table; this derives one from the instructions, as the compiler
+// would have written it: the depth changes with SUBQ/ADDQ $n, SP and PUSHQ/POPQ; after a RET
+// the body's depth applies again (more paths follow); the stack-check trailer (the target of
+// the prologue's first forward conditional jump: CALL morestack; JMP entry) runs at depth 0.
+std::vector<uint8_t> derivePcsp(std::span<const uint8_t> code, uint64_t base, int goMinor) {
+  std::vector<PcRange> ranges;
+  int64_t depth = 0, body = 0;
+  std::optional<uint64_t> trailer;
+  bool framed = false;
+  for (uint32_t off = 0; off < code.size();) {
+    auto insn = disassemble(code.subspan(off), base + off, Syntax::Go, {}, goMinor);
+    if (trailer && base + off >= *trailer) depth = 0;
+    ranges.push_back({off, off + insn.length, int32_t(depth)});
+    if (!framed && insn.isJump && insn.branchTarget && !insn.text.starts_with("JMP") && !trailer &&
+        *insn.branchTarget > base + off)
+      trailer = *insn.branchTarget;
+    if (auto n = immediateToSp(insn.text, "SUBQ"))
+      depth += *n, framed = true;
+    else if (auto m = immediateToSp(insn.text, "ADDQ"))
+      depth -= *m;
+    else if (insn.text.starts_with("PUSHQ"))
+      depth += 8, framed = true;
+    else if (insn.text.starts_with("POPQ"))
+      depth -= 8;
+    body = std::max(body, depth);
+    if (insn.isRet) depth = body;
+    off += insn.length;
+  }
+  return encodePcTable(ranges);
+}
 
 // Guesses the Go generation of a listing from what the compiler of each era writes.
 const GoProfile* guessProfile(std::string_view text) {
@@ -253,6 +305,7 @@ Expected<void> parseListing(Object& obj, std::string_view text) {
     s.dataOffset = b.start;
     FuncInfo fi;
     fi.pcline = encodePcTable(b.lineRanges);
+    fi.pcsp = derivePcsp(s.data, s.dataOffset, obj.profile->minor);
     fi.pcfile = encodePcTable(b.fileRanges);
     // The TEXT line names the full path of the entry's file; other files only by base name.
     fi.files = b.files;

@@ -110,6 +110,16 @@ TEST(Listing, SeedLoads) {
   EXPECT_EQ(lines.lookup(0), 7);
   EXPECT_EQ(lines.lookup(0xabf - 0xa67), 12);
   EXPECT_TRUE(o.findFunction("c.func1"));
+  // The pcsp table derived from the instructions (the listing carries none), as the compiler
+  // writes it for c: 0 until SUBQ $0x60, SP; 0x60 in the body; 0 after ADDQ and at the RET;
+  // 0x60 again on the second return path; 0 in the stack-check trailer.
+  auto sp = PcTable::decode(s.func->pcsp);
+  ASSERT_TRUE(sp.ok);
+  EXPECT_EQ(sp.lookup(0xa76 - 0xa67), 0);
+  EXPECT_EQ(sp.lookup(0xa7a - 0xa67), 0x60);
+  EXPECT_EQ(sp.lookup(0xad7 - 0xa67), 0);
+  EXPECT_EQ(sp.lookup(0xad8 - 0xa67), 0x60);
+  EXPECT_EQ(sp.lookup(0xae8 - 0xa67), 0);
 }
 
 TEST(Listing, GarbageInsideABlockIsAnErrorWithTheLine) {
