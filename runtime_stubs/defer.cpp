@@ -87,8 +87,7 @@ StubResult Runtime::deferproc(Guest& g, Call& c) {
   auto d = alloc(g, L.size + siz);
   if (!d) return fault("deferproc: heap exhausted");
   if (siz) { // the arguments follow fn in the caller's outgoing area
-    std::vector<uint8_t> args(siz);
-    if (!g.read(c.entrySp() + 24, args.data(), siz) || !g.write(*d + L.size, args.data(), siz))
+    if (!g.copy(*d + L.size, c.entrySp() + 24, siz))
       return fault("deferproc: cannot copy the deferred call's arguments");
     g.put32(*d + uint64_t(L.siz), siz);
   }
@@ -143,9 +142,7 @@ std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
   if (slot->argWidth) { // Go 1.15: the arguments go below our frame, restored on return
     calleeSp = entry - 8 - ((slot->argWidth + 7) & ~uint64_t(7));
     for (const auto& [argOff, argLen, callOff] : slot->args) {
-      std::vector<uint8_t> buf(argLen);
-      g.read(varp - argOff, buf.data(), argLen);
-      g.write(calleeSp + 8 + callOff, buf.data(), argLen);
+      g.copy(calleeSp + 8 + callOff, varp - argOff, argLen);
     }
     deferreturnResume_.push_back({calleeSp + 8, entry});
   }
@@ -171,8 +168,7 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
     return deferreturnOpen(g, c, d);
   uint32_t siz = g.u32(d + uint64_t(L.siz)).value_or(0);
   if (siz) {
-    std::vector<uint8_t> args(siz);
-    if (!g.read(d + L.size, args.data(), siz) || !g.write(argp, args.data(), siz))
+    if (!g.copy(argp, d + L.size, siz))
       return fault("deferreturn: cannot copy the deferred call's arguments");
   }
   uint64_t fn = g.u64(d + L.fn).value_or(0);

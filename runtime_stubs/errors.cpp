@@ -19,7 +19,8 @@ struct BoundsKind {
   const char* negFmt; // x negative: no y
 };
 constexpr BoundsKind kBounds[] = {
-    {"Index", Reg::RAX, Reg::RCX, "index out of range [{}] with length {}", "index out of range [{}]"},
+    {"Index", Reg::RAX, Reg::RCX, "index out of range [{}] with length {}",
+     "index out of range [{}]"},
     {"SliceAlen", Reg::RCX, Reg::RDX, "slice bounds out of range [:{}] with length {}",
      "slice bounds out of range [:{}]"},
     {"SliceAcap", Reg::RCX, Reg::RDX, "slice bounds out of range [:{}] with capacity {}",
@@ -58,15 +59,22 @@ StubResult Runtime::panicBounds(Guest& g, Call& c) {
     std::string xs = isUnsigned ? fmt::format("{}", x) : fmt::format("{}", int64_t(x));
     std::string ys = fmt::format("{}", int64_t(y));
     bool neg = !isUnsigned && int64_t(x) < 0 && n != "SliceConvert";
-    return raise(g, c, neg ? fmt::vformat(k.negFmt, fmt::make_format_args(xs))
-                           : fmt::vformat(k.fmt, fmt::make_format_args(xs, ys)));
+    return raise(g, c,
+                 neg ? fmt::vformat(k.negFmt, fmt::make_format_args(xs))
+                     : fmt::vformat(k.fmt, fmt::make_format_args(xs, ys)));
   }
   return unsupported(g, c.name());
 }
 
-StubResult Runtime::panicdivide(Guest& g, Call& c) { return raise(g, c, "integer divide by zero"); }
-StubResult Runtime::panicshift(Guest& g, Call& c) { return raise(g, c, "negative shift amount"); }
-StubResult Runtime::panicoverflow(Guest& g, Call& c) { return raise(g, c, "integer overflow"); }
+StubResult Runtime::panicdivide(Guest& g, Call& c) {
+  return raise(g, c, "integer divide by zero");
+}
+StubResult Runtime::panicshift(Guest& g, Call& c) {
+  return raise(g, c, "negative shift amount");
+}
+StubResult Runtime::panicoverflow(Guest& g, Call& c) {
+  return raise(g, c, "integer overflow");
+}
 
 // A fault in Go code. The signal handler makes the faulting frame look as if it called
 // sigpanic (the pc is pushed as a return address); sigpanic turns a fault below 0x1000 into
@@ -130,9 +138,7 @@ StubResult Runtime::convT2E(Guest& g, Call& c) {
   uint64_t size = g.u64(typ + typeoff::Size).value_or(0);
   auto p = alloc(g, size);
   if (!p) return fault(c.name() + ": heap exhausted");
-  std::vector<uint8_t> buf(size);
-  if (size && (!g.read(*elem, buf.data(), size) || !g.write(*p, buf.data(), size)))
-    return fault(c.name() + ": cannot copy the value");
+  if (!g.copy(*p, *elem, size)) return fault(c.name() + ": cannot copy the value");
   c.intResult(*t);
   c.intResult(*p);
   return returnToCaller(g);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gd::rt {
 
@@ -71,6 +72,12 @@ public:
       if (!(b & 0x80)) break;
     }
     return v;
+  }
+  // Copies n bytes of guest memory (memmove semantics: the source is read first).
+  bool copy(uint64_t dst, uint64_t src, uint64_t n) {
+    if (!n) return true;
+    std::vector<uint8_t> buf(n);
+    return read(src, buf.data(), n) && write(dst, buf.data(), n);
   }
   bool put64(uint64_t a, uint64_t v) { return write(a, &v, 8); }
   bool put32(uint64_t a, uint32_t v) { return write(a, &v, 4); }

@@ -12,6 +12,7 @@
 
 #include "loader/pctab.h"
 #include "runtime_stubs/format.h"
+#include "runtime_stubs/guestmem.h"
 #include "runtime_stubs/runtime.h"
 #include "runtime_stubs/types.h"
 
@@ -147,10 +148,9 @@ uint64_t Runtime::runtimeError(Guest& g, const std::string& message) {
 
 std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data) const {
   auto readString = [&](uint64_t hdr) {
-    uint64_t p = g.u64(hdr).value_or(0), n = g.u64(hdr + 8).value_or(0);
-    if (n > (1u << 20)) return std::string("<bad string>");
-    std::string s(n, '\0');
-    if (n) g.read(p, s.data(), n);
+    auto str = readStringHeader(g, hdr);
+    if (!str) return std::string("<bad string>");
+    const std::string& s = *str;
     if (prof_.minor >= 23) { // printindented: a tab after each newline
       std::string out;
       for (char c : s) {
@@ -279,8 +279,7 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
     return fault(fmt::format("gopanic: deferred call with no function ({:#x})", fn));
   uint64_t sp = r.callSp;
   if (siz) {
-    std::vector<uint8_t> buf(siz);
-    if (!g.read(args, buf.data(), siz) || !g.write(sp + 8, buf.data(), siz))
+    if (!g.copy(sp + 8, args, siz))
       return fault("gopanic: cannot copy the deferred call's arguments");
   }
   g.put64(r.p + prof_.panic.argp, sp + 8); // p.argp: recover() in the callee matches it
@@ -379,9 +378,7 @@ StubResult Runtime::panicLoop115(Guest& g) {
     if (auto slot = takeOpenSlot(g, fd, varp)) {
       g.put64(d + L.fn, slot->closure);
       for (const auto& [argOff, argLen, callOff] : slot->args) {
-        std::vector<uint8_t> buf(argLen);
-        g.read(varp - argOff, buf.data(), argLen);
-        g.write(d + L.size + callOff, buf.data(), argLen);
+        g.copy(d + L.size + callOff, varp - argOff, argLen);
       }
       r.sp = g.u64(d + L.sp).value_or(0);
       return callDeferred(g, r, slot->closure, d + L.size, uint32_t(slot->argWidth));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "runtime_stubs/format.h"
+#include "runtime_stubs/guestmem.h"
 #include "runtime_stubs/runtime.h"
 
 namespace gd::rt {
@@ -121,11 +122,9 @@ StubResult Runtime::printstring(Guest& g, Call& c) {
   auto p = c.intArg();
   auto n = c.intArg();
   if (!p || !n) return fault("printstring: cannot read its argument");
-  if (*n > (1u << 30)) return fault(fmt::format("printstring: length {} is not plausible", *n));
-  std::string s(*n, '\0');
-  if (*n && !g.read(*p, s.data(), *n))
-    return fault(fmt::format("printstring: cannot read {} bytes at {:#x}", *n, *p));
-  output(s);
+  auto s = readBytes(g, *p, *n);
+  if (!s) return fault(fmt::format("printstring: cannot read {} bytes at {:#x}", *n, *p));
+  output(*s);
   return returnToCaller(g);
 }
 
