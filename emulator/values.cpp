@@ -1,76 +1,71 @@
 #include "emulator/values.h"
 
 #include <cstring>
-#include <map>
 
 #include <fmt/format.h>
 
 #include "runtime_stubs/format.h"
+#include "runtime_stubs/types.h"
 
 namespace gd::emu {
 namespace {
 
-struct Scalar {
-  uint32_t size;
-  enum Kind { Signed, Unsigned, Bool, Float, Pointer } kind;
-};
+// The scalar class of a Go type, from the runtime model's table of predeclared types.
+enum class Scalar { None, Signed, Unsigned, Bool, Float };
 
-const std::map<std::string, Scalar, std::less<>>& scalars() {
-  static const std::map<std::string, Scalar, std::less<>> m = {
-      {"int", {8, Scalar::Signed}},
-      {"int64", {8, Scalar::Signed}},
-      {"int32", {4, Scalar::Signed}},
-      {"rune", {4, Scalar::Signed}},
-      {"int16", {2, Scalar::Signed}},
-      {"int8", {1, Scalar::Signed}},
-      {"uint", {8, Scalar::Unsigned}},
-      {"uint64", {8, Scalar::Unsigned}},
-      {"uintptr", {8, Scalar::Unsigned}},
-      {"uint32", {4, Scalar::Unsigned}},
-      {"uint16", {2, Scalar::Unsigned}},
-      {"uint8", {1, Scalar::Unsigned}},
-      {"byte", {1, Scalar::Unsigned}},
-      {"bool", {1, Scalar::Bool}},
-      {"float64", {8, Scalar::Float}},
-      {"float32", {4, Scalar::Float}},
-      {"unsafe.Pointer", {8, Scalar::Pointer}},
-  };
-  return m;
+Scalar scalarOf(uint8_t k) {
+  switch (k & rt::kind::Mask) {
+  case rt::kind::Int:
+  case rt::kind::Int8:
+  case rt::kind::Int16:
+  case rt::kind::Int32:
+  case rt::kind::Int64:
+    return Scalar::Signed;
+  case rt::kind::Uint:
+  case rt::kind::Uint8:
+  case rt::kind::Uint16:
+  case rt::kind::Uint32:
+  case rt::kind::Uint64:
+  case rt::kind::Uintptr:
+    return Scalar::Unsigned;
+  case rt::kind::Bool:
+    return Scalar::Bool;
+  case rt::kind::Float32:
+  case rt::kind::Float64:
+    return Scalar::Float;
+  default:
+    return Scalar::None;
+  }
 }
 
 } // namespace
 
 uint32_t goTypeSize(const std::string& t) {
-  if (auto it = scalars().find(t); it != scalars().end()) return it->second.size;
-  if (t.starts_with("*") || t.starts_with("func") || t.starts_with("map[") ||
-      t.starts_with("chan "))
-    return 8;
-  if (t == "string" || t == "error" || t.starts_with("interface")) return 16;
-  if (t.starts_with("[]")) return 24;
-  if (t == "complex128") return 16;
-  if (t == "complex64") return 8;
+  if (auto f = rt::builtinTypeFacts(t)) return uint32_t(f->size);
   return 0;
 }
 
 bool isIntegerType(const std::string& t) {
-  auto it = scalars().find(t);
-  return it != scalars().end() &&
-         (it->second.kind == Scalar::Signed || it->second.kind == Scalar::Unsigned);
+  auto f = rt::builtinTypeFacts(t);
+  if (!f) return false;
+  Scalar s = scalarOf(f->kind);
+  return s == Scalar::Signed || s == Scalar::Unsigned;
 }
 
 Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
   Value v;
   v.type = type;
-  auto it = scalars().find(type);
-  if (it == scalars().end()) {
+  auto facts = rt::builtinTypeFacts(type);
+  Scalar kind = facts ? scalarOf(facts->kind) : Scalar::None;
+  if (kind == Scalar::None) {
     // Pointers, funcs, maps, chans and anything we cannot decode: println prints them in hex.
     v.text = fmt::format("{:#x}", bits);
     return v;
   }
-  uint32_t size = it->second.size;
+  uint32_t size = uint32_t(facts->size);
   uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
   bits &= mask;
-  switch (it->second.kind) {
+  switch (kind) {
   case Scalar::Signed: {
     int64_t s = int64_t(bits << (64 - 8 * size)) >> (64 - 8 * size);
     v.isInt = true;
@@ -101,8 +96,7 @@ Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
     v.text = rt::formatGoFloat(d);
     break;
   }
-  case Scalar::Pointer:
-    v.text = fmt::format("{:#x}", bits);
+  case Scalar::None:
     break;
   }
   return v;

@@ -26,6 +26,8 @@ std::optional<TypeFacts> builtinTypeFacts(const std::string& t) {
       {"unsafe.Pointer", {8, kind::UnsafePointer | kind::DirectIface, 8}},
       {"error", {16, kind::Interface, 8}},
       {"interface {}", {16, kind::Interface, 8}},
+      {"byte", {1, kind::Uint8, 1}}, // the aliases as Go source writes them
+      {"rune", {4, kind::Int32, 4}},
   };
   if (auto it = basic.find(t); it != basic.end()) return it->second;
   if (t.starts_with("*")) return TypeFacts{8, kind::Pointer | kind::DirectIface, 8};
@@ -33,6 +35,7 @@ std::optional<TypeFacts> builtinTypeFacts(const std::string& t) {
   if (t.starts_with("func(")) return TypeFacts{8, kind::Func | kind::DirectIface, 8};
   if (t.starts_with("map[")) return TypeFacts{8, kind::Map | kind::DirectIface, 8};
   if (t.starts_with("chan ")) return TypeFacts{8, kind::Chan | kind::DirectIface, 8};
+  if (t.starts_with("interface {")) return TypeFacts{16, kind::Interface, 8};
   return std::nullopt;
 }
 
