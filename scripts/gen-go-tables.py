@@ -7,7 +7,7 @@ import os, re, sys
 
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tc = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("GO_TOOLCHAINS", os.path.join(top, ".toolchains"))
-versions = ["15", "19", "21", "22", "23", "24"]
+versions = ["15", "19", "21", "22", "23", "24", "25", "26", "27"]
 
 def src(v, rel):
     return open(os.path.join(tc, f"go1.{v}", "usr", "lib", f"go-1.{v}", "src", rel)).read()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fetches the Go toolchains the fixtures are made with (Go 1.15, 1.19, 1.21-1.24) from
-# Debian's archive without touching the machine's apt configuration, and unpacks them
+# Fetches the Go toolchains the fixtures are made with (Go 1.15, 1.19, 1.21-1.27) from
+# Debian's archive without touching the machine's apt configuration, checking the archive's
+# signatures with Debian's keyring, and unpacks them
 # under $GO_TOOLCHAINS (default: .toolchains in the project). Only needed to remake the
 # fixtures; the tests never need Go.
 set -euo pipefail
@@ -10,19 +11,21 @@ mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2
 mirror=${mirror:-http://deb.debian.org/debian}
 state=$dest/apt
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$dest/debs"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 cat > "$state/sources.list" <<SRC
-deb [trusted=yes] $mirror bullseye main
-deb [trusted=yes] $mirror bookworm main
-deb [trusted=yes] $mirror bookworm-backports main
-deb [trusted=yes] $mirror trixie main
+deb [signed-by=$keyring] $mirror bullseye main
+deb [signed-by=$keyring] $mirror bookworm main
+deb [signed-by=$keyring] $mirror bookworm-backports main
+deb [signed-by=$keyring] $mirror trixie main
+deb [signed-by=$keyring] $mirror trixie-backports main
+deb [signed-by=$keyring] $mirror sid main
 SRC
 apt_opts=(-o Dir::Etc::SourceList="$state/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache"
-  -o Dir::State::Status=/dev/null -o APT::Get::AllowUnauthenticated=true
-  -o Acquire::AllowInsecureRepositories=true)
+  -o Dir::State::Status=/dev/null)
 apt-get "${apt_opts[@]}" update >/dev/null
 cd "$dest/debs"
-for v in 1.15 1.19 1.21 1.22 1.23 1.24; do
+for v in ${GO_VERSIONS:-1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27}; do
   root=$dest/go$v
   if [ -x "$root/usr/lib/go-$v/bin/go" ]; then continue; fi
   apt-get "${apt_opts[@]}" download "golang-$v-go" "golang-$v-src"

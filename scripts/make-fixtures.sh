@@ -16,7 +16,7 @@
 # Environment:
 #   GO_TOOLCHAINS  folder holding goV/usr/lib/go-V (default: <project>/.toolchains; if a
 #                  toolchain is missing there, scripts/get-go-toolchains.sh is called)
-#   VERSIONS       space-separated subset of "1.15 1.19 1.21 1.22 1.23 1.24"
+#   VERSIONS       space-separated subset of "1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27"
 #   PROGRAMS       space-separated program names (default: all tests/programs/*.go)
 #   SEED_DIR       where the seed is copied from (default: /work/shared/seed; if that is
 #                  missing, the copy in tests/fixtures/seed is only used for the check)
@@ -24,7 +24,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}
-versions=${VERSIONS:-"1.15 1.19 1.21 1.22 1.23 1.24"}
+versions=${VERSIONS:-"1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27"}
 progdir=$top/tests/programs
 fixdir=$top/tests/fixtures
 seeddir=${SEED_DIR:-/work/shared/seed}
