@@ -28,10 +28,27 @@ int reportError(const Error& e) {
   return kExitCannotRun;
 }
 
+// Loads OBJECT; a release newer than the newest verified one is read with that release's tables
+// and one warning line on stderr, or refused with --strict-version.
+Expected<std::shared_ptr<loader::Object>> loadObject(const std::string& path, bool strictVersion) {
+  auto obj = loader::loadFile(path, {.strictVersion = strictVersion});
+  if (obj) {
+    if (std::string w = loader::versionWarning(**obj); !w.empty())
+      std::cerr << "warning: " << path << ": " << w << "\n";
+  }
+  return obj;
+}
+
+constexpr const char* kStrictVersionHelp =
+    "refuse objects of a Go release newer than the newest one this build knows, instead of "
+    "reading them with that release's tables";
+
 int objdumpMain(int argc, char** argv) {
   CLI::App app{"List a Go object's text as `go tool objdump` does", "godefer-emu objdump"};
   std::string object, regex;
+  bool strictVersion = false;
   app.add_option("-s", regex, "only dump symbols matching this regular expression");
+  app.add_flag("--strict-version", strictVersion, kStrictVersionHelp);
   app.add_option("OBJECT", object, "object file (go tool compile output) or saved listing")
       ->required();
   try {
@@ -40,7 +57,7 @@ int objdumpMain(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitCannotRun;
   }
-  auto obj = loader::loadFile(object);
+  auto obj = loadObject(object, strictVersion);
   if (!obj) return reportError(obj.error());
   loader::ObjdumpOptions opts;
   if (!regex.empty()) opts.symbolRegex = regex;
@@ -58,7 +75,7 @@ struct RunOptions {
   uint64_t stackSize = 1'000'000'000;
   std::string syntax = "go";
   std::vector<std::string> sourceDirs;
-  bool interactive = false;
+  bool interactive = false, strictVersion = false;
   std::string script;
 };
 
@@ -108,6 +125,7 @@ int runMain(int argc, char** argv) {
                "interactive stepping with time travel (commands from stdin when it is not a "
                "terminal; help lists them)");
   app.add_option("-x", o.script, "with -i: run the commands in FILE first");
+  app.add_flag("--strict-version", o.strictVersion, kStrictVersionHelp);
   app.add_option("OBJECT", o.object, "go tool compile output, or a saved go tool objdump listing")
       ->required();
   app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
@@ -144,15 +162,18 @@ int runMain(int argc, char** argv) {
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
   so.trace = !o.quiet;
+  auto obj = loadObject(o.object, o.strictVersion);
+  if (!obj) return reportError(obj.error());
   if (o.interactive) {
     Debugger::Options d;
     d.object = o.object;
+    d.load.strictVersion = o.strictVersion;
     d.session = so;
     d.function = o.function;
     d.args = args;
     return runRepl(d, o.script, o.noColor);
   }
-  auto session = Session::open(o.object, so);
+  auto session = Session::open(*obj, so);
   if (!session) return reportError(session.error());
   Session& s = **session;
 

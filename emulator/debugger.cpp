@@ -40,7 +40,7 @@ Debugger::~Debugger() {
 }
 
 Expected<void> Debugger::begin() {
-  auto obj = loader::loadFile(opts_.object);
+  auto obj = loader::loadFile(opts_.object, opts_.load);
   if (!obj) return std::unexpected(obj.error());
   auto s = Session::open(*obj, opts_.session);
   if (!s) return std::unexpected(s.error());

@@ -59,6 +59,7 @@ class Debugger final : private StopPolicy {
 public:
   struct Options {
     std::string object;     // reloaded by restart
+    loader::LoadOptions load;
     SessionOptions session; // trace is forced off: the debugger has its own recording
     std::string function = "main.main";
     std::vector<int64_t> args;

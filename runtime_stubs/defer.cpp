@@ -43,8 +43,8 @@ StubResult Runtime::deferprocStack(Guest& g, Call& c) {
   return pushDefer(g, c, *d, false, L.siz >= 0 ? g.u32(*d + uint64_t(L.siz)).value_or(0) : 0);
 }
 
-// Both deferprocs end alike: the record goes on g._defer, and they "return0" (AX = 0), so the
-// caller's TESTL AX, AX falls through.
+// Both deferprocs end alike: the record goes on g._defer, and up to Go 1.24 they "return0"
+// (AX = 0), so the caller's TESTL AX, AX falls through; from Go 1.25 they return nothing.
 StubResult Runtime::pushDefer(Guest& g, Call& c, uint64_t d, bool heap, uint64_t argBytes) {
   savePrologueBp(g, c);
   g.put64(d + prof_.defer.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
@@ -54,7 +54,7 @@ StubResult Runtime::pushDefer(Guest& g, Call& c, uint64_t d, bool heap, uint64_t
   e.heap = heap;
   e.argBytes = argBytes;
   emit(std::move(e));
-  g.setReg(Reg::RAX, 0);
+  if (prof_.deferprocReturnsFlag) g.setReg(Reg::RAX, 0); // return0()
   return returnToCaller(g);
 }
 

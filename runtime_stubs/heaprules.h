@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "runtime_stubs/runtime_profile.h"
+
 namespace gd::rt {
 
 // mallocgc's size class rounding (msize.go roundupsize). From Go 1.22 objects with pointers
@@ -39,6 +41,6 @@ std::string typeAssertionText(const std::string& iface, const std::string& concr
                               const std::string& asserted, const std::string& missingMethod);
 
 // abi.Type.Hash of a predeclared type named `typeString` ("int", "*string", "error").
-uint32_t goTypeHash(const std::string& typeString, int minor);
+uint32_t goTypeHash(const std::string& typeString, TypeHashRule rule);
 
 } // namespace gd::rt

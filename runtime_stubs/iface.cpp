@@ -118,7 +118,7 @@ void Runtime::setupHeapModel(Guest& g) {
     auto facts = builtinTypeFacts(t);
     if (!facts) continue;
     uint64_t a = img_.address(id);
-    g.put32(a + typeoff::Hash, goTypeHash(t, prof_.minor));
+    g.put32(a + typeoff::Hash, goTypeHash(t, prof_.typeHash));
     // PtrBytes: the prefix holding pointers (growslice and rawbyteslice size classes use it).
     uint64_t ptrdata = 0;
     switch (facts->kind & kind::Mask) {
@@ -455,12 +455,12 @@ StubResult Runtime::efaceeq(Guest& g, Call& c) {
       return result(same);
     }
     default:
-      if (k & kind::DirectIface) return result(x == y);
+      if (isDirectIface(g, t)) return result(x == y);
       return result(readBytes(g, x, size) == readBytes(g, y, size));
     }
   }
   if (!eq) return raise(g, c, "comparing uncomparable type " + typeString(g, t));
-  if (k & kind::DirectIface) return result(x == y);
+  if (isDirectIface(g, t)) return result(x == y);
   auto code = g.u64(eq);
   if (!code) return fault(fmt::format("{}: cannot read the equal function at {:#x}", n, eq));
   if (prof_.registerAbi) { // a tail call: eq returns its bool to our caller
@@ -570,6 +570,17 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
   for (uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0), n = 0; p && n < 1000;
        p = g.u64(p + P.link).value_or(0), n++) {
     uint64_t t = g.u64(p + P.arg).value_or(0), data = g.u64(p + P.arg + 8).value_or(0);
+    if (P.repanicked >= 0) { // Go 1.25+: the same value as the panic it recovered from
+      uint64_t link = g.u64(p + P.link).value_or(0);
+      uint64_t linkRepanicked = link + uint64_t(P.repanicked);
+      // Marked on an earlier pass (this loop restarts after each method call): only p marks it.
+      if (link && g.u8(linkRepanicked).value_or(0)) continue;
+      if (link && g.u64(link + P.arg).value_or(0) == t &&
+          g.u64(link + P.arg + 8).value_or(0) == data) {
+        g.put8(linkRepanicked, 1);
+        continue;
+      }
+    }
     if (!t || t == errorType_) continue;
     if (!(g.u8(t + typeoff::TFlag).value_or(0) & kTFlagUncommon)) continue;
     // `case error:`, then `case stringer:`: the method getitab would put in the itab.

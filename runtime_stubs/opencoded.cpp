@@ -82,7 +82,7 @@ StubResult Runtime::resumeRecovered(Guest& g, uint64_t sp, uint64_t pc,
   emit(std::move(e));
   g.setReg(Reg::RSP, sp);
   g.setReg(Reg::RIP, pc);
-  g.setReg(Reg::RAX, 1);
+  if (prof_.deferprocReturnsFlag) g.setReg(Reg::RAX, 1); // deferproc "returns" 1
   if (bp) g.setReg(Reg::RBP, *bp);
   if (prof_.registerAbi) {
     g.setReg(Reg::R14, kGAddr);

@@ -5,7 +5,10 @@
 //    addOneOpenDeferFrame. Recovery resumes at d.pc with SP = d.sp and AX = 1.
 //  - Go 1.22+ walk the frames (_panic.nextFrame): for each frame, its open-coded slots (highest
 //    deferBits bit first), then its linked records. Recovery resumes at p.retpc with SP = p.sp,
-//    BP = p.fp - 16, AX = 1.
+//    BP = p.fp - 16, AX = 1; from Go 1.25 at the frame's CALL runtime.deferreturn instead.
+//  - recover() matches p.argp up to Go 1.25; from Go 1.26 it walks the stack for exactly one
+//    non-wrapper frame between itself and the gopanic frame.
+//  - A re-panic with the recovered value prints as one `[recovered, repanicked]` line from 1.25.
 // The model runs deferred calls as real guest calls that return into a runtime slot, where the
 // loop resumes; the _panic and _defer records live in guest memory.
 #include <fmt/format.h>
@@ -146,6 +149,11 @@ uint64_t Runtime::runtimeError(Guest& g, const std::string& message) {
   return *hdr;
 }
 
+bool Runtime::isDirectIface(const Guest& g, uint64_t type) const {
+  if (prof_.directIfaceInTFlag) return g.u8(type + typeoff::TFlag).value_or(0) & kTFlagDirectIface;
+  return g.u8(type + typeoff::Kind).value_or(0) & kind::DirectIface;
+}
+
 std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data) const {
   auto readString = [&](uint64_t hdr) {
     auto str = readStringHeader(g, hdr);
@@ -166,7 +174,7 @@ std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data
   std::string tname;
   if (auto id = img_.symbolAt(type)) tname = typeStringOfSymbol(img_.obj->sym(*id).name);
   uint8_t k = g.u8(type + typeoff::Kind).value_or(0) & kind::Mask;
-  bool direct = g.u8(type + typeoff::Kind).value_or(0) & kind::DirectIface;
+  bool direct = isDirectIface(g, type);
   auto word = [&](uint32_t size) -> uint64_t {
     uint64_t v = 0;
     if (direct) return data;
@@ -205,18 +213,31 @@ std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data
   case kind::Uint8:
     v = fmt::format("{}", uint8_t(word(1)));
     break;
-  case kind::Float64: {
-    uint64_t b = word(8);
-    double d;
-    std::memcpy(&d, &b, 8);
-    v = formatGoFloat(d);
-    break;
-  }
-  case kind::Float32: {
-    uint32_t b = uint32_t(word(4));
-    float f;
-    std::memcpy(&f, &b, 4);
-    v = formatGoFloat(f);
+  case kind::Float64:
+  case kind::Float32:
+  case kind::Complex64:
+  case kind::Complex128: {
+    // printpanicval prints them as print does: two words of the data for complex128.
+    bool wide = k == kind::Float64 || k == kind::Complex128;
+    int parts = k == kind::Complex64 || k == kind::Complex128 ? 2 : 1;
+    double x[2] = {0, 0};
+    for (int i = 0; i < parts; i++) {
+      if (wide) {
+        uint64_t b = parts == 1 ? word(8) : g.u64(data + 8 * uint64_t(i)).value_or(0);
+        std::memcpy(&x[i], &b, 8);
+      } else {
+        uint32_t b = parts == 1 ? uint32_t(word(4)) : g.u32(data + 4 * uint64_t(i)).value_or(0);
+        float f;
+        std::memcpy(&f, &b, 4);
+        x[i] = f;
+      }
+    }
+    bool shortest = prof_.floats == FloatFormat::Shortest;
+    if (parts == 1)
+      v = shortest ? formatGoFloatShortest(x[0], wide ? 64 : 32) : formatGoFloat(x[0]);
+    else
+      v = shortest ? formatGoComplexShortest(x[0], x[1], wide ? 128 : 64)
+                   : "(" + formatGoFloat(x[0]) + formatGoFloat(x[1]) + "i)";
     break;
   }
   case kind::String:
@@ -254,6 +275,7 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
   r.callSp = ((entrySp - 0x400) & ~uint64_t(15)) - 8; // gopanic's own frame below the caller
   if (P.startSP >= 0) g.put64(*p + uint64_t(P.startSP), r.callSp + 8);
   if (P.startPC >= 0) g.put64(*p + uint64_t(P.startPC), g.u64(entrySp).value_or(0));
+  if (P.gopanicFP >= 0) g.put64(*p + uint64_t(P.gopanicFP), entrySp + 8); // getcallersp()
   RuntimeEvent e{RuntimeEventKind::PanicStarted, "runtime.gopanic"};
   uint64_t ret = g.u64(entrySp).value_or(0);
   e.pc = signal.signal ? ret : ret - 5;
@@ -262,10 +284,10 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
   e.chain = chainNames(g);
   emit(std::move(e));
   if (prof_.minor >= 22) {
-    r.lr = ret;
-    r.fp = entrySp + 8;
+    r.cursorPc = ret; // _panic.start: the cursor is the panicking frame
+    r.cursorSp = entrySp + 8;
     panics_.push_back(r);
-    if (!nextFrame122(g, panics_.back())) panics_.back().lr = 0;
+    nextFrame122(g, panics_.back());
     return panicLoop122(g);
   }
   panics_.push_back(r);
@@ -282,7 +304,8 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
     if (!g.copy(sp + 8, args, siz))
       return fault("gopanic: cannot copy the deferred call's arguments");
   }
-  g.put64(r.p + prof_.panic.argp, sp + 8); // p.argp: recover() in the callee matches it
+  if (prof_.panic.argp >= 0) // p.argp: recover() in the callee matches it (Go 1.15-1.25)
+    g.put64(r.p + uint64_t(prof_.panic.argp), sp + 8);
   RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRun, "runtime.gopanic",
                               g.u64(r.entrySp).value_or(0), r.d, r.sp, fn);
   e.argBytes = siz;
@@ -298,7 +321,7 @@ StubResult Runtime::panicContinue(Guest& g) {
   if (prof_.minor >= 22) return panicLoop122(g);
   const DeferLayout& L = prof_.defer;
   const PanicLayout& P = prof_.panic;
-  g.put64(r.p + P.argp, 0);
+  g.put64(r.p + uint64_t(P.argp), 0);
   uint64_t d = r.d;
   bool recovered = g.u8(r.p + P.recovered).value_or(0);
   bool done = true;
@@ -405,33 +428,53 @@ StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
   return resumeRecovered(g, sp, pc, bp);
 }
 
-// Go 1.22+ _panic.nextFrame: the next frame up with linked or open-coded defers.
+// Go 1.22+ _panic.nextFrame: the next frame with linked or open-coded defers, from the cursor.
+// Go 1.22-1.26 keep the found frame's caller (p.lr, p.fp) as the cursor; Go 1.27 keeps the found
+// frame itself (p.pc, p.sp) and, on reaching the frame where the next panic up the stack
+// started, skips ahead to where that panic was last looking (issue 77062).
 bool Runtime::nextFrame122(const Guest& g, PanicRun& r) {
-  if (!r.lr) return false;
+  if (!r.cursorPc) return false;
   uint64_t limit = 0;
   if (uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0))
     limit = g.u64(d + prof_.defer.sp).value_or(0);
-  for (const Frame& f : unwind(g, r.lr, r.fp)) {
-    bool found = f.sp == limit;
-    uint64_t fd;
-    if (!found && openDeferInfo(g, f.pc, fd)) {
-      uint64_t q = fd, varp = f.fp - 16;
-      uint64_t bitsOff = g.uvarint(q), slotsOff = g.uvarint(q);
-      if (g.u8(varp - bitsOff).value_or(0)) {
-        r.retpc = deferreturnPc(img_, f.pc);
-        r.deferBitsPtr = varp - bitsOff;
-        r.slotsPtr = varp - slotsOff;
-        found = true;
+  const PanicLayout& P = prof_.panic;
+  const PanicRun* outer = nullptr; // p.link's run, for the 1.27 skip
+  if (prof_.panicCursorAtFrame)
+    for (const PanicRun& o : panics_)
+      if (&o != &r && o.p && o.p == g.u64(r.p + P.link).value_or(0)) outer = &o;
+  uint64_t pc = r.cursorPc, sp = r.cursorSp;
+  for (int restarts = 0; restarts < 2; restarts++) {
+    bool restarted = false;
+    for (const Frame& f : unwind(g, pc, sp)) {
+      bool found = f.sp == limit;
+      uint64_t fd;
+      if (!found && openDeferInfo(g, f.pc, fd)) {
+        uint64_t q = fd, varp = f.fp - 16;
+        uint64_t bitsOff = g.uvarint(q), slotsOff = g.uvarint(q);
+        if (g.u8(varp - bitsOff).value_or(0)) {
+          r.retpc = deferreturnPc(img_, f.pc);
+          r.deferBitsPtr = varp - bitsOff;
+          r.slotsPtr = varp - slotsOff;
+          found = true;
+        }
+      }
+      if (found) {
+        r.sp = f.sp;
+        r.fp = f.fp;
+        r.cursorPc = prof_.panicCursorAtFrame ? f.pc : f.lr;
+        r.cursorSp = prof_.panicCursorAtFrame ? f.sp : f.fp;
+        return true;
+      }
+      if (outer && outer->cursorPc && f.sp == outer->callSp + 8 && outer->cursorSp > f.sp) {
+        pc = outer->cursorPc; // the outer panic's cursor (p.link.pc, p.link.sp)
+        sp = outer->cursorSp;
+        restarted = true;
+        break;
       }
     }
-    if (found) {
-      r.lr = f.lr;
-      r.sp = f.sp;
-      r.fp = f.fp;
-      return true;
-    }
+    if (!restarted) break;
   }
-  r.lr = 0;
+  r.cursorPc = 0;
   return false;
 }
 
@@ -439,7 +482,7 @@ StubResult Runtime::panicLoop122(Guest& g) {
   PanicRun& r = panics_.back();
   const PanicLayout& P = prof_.panic;
   if (g.u8(r.p + P.recovered).value_or(0)) return recover122(g, r);
-  g.put64(r.p + P.argp, r.callSp + 8);
+  if (P.argp >= 0) g.put64(r.p + uint64_t(P.argp), r.callSp + 8);
   while (true) {
     while (r.deferBitsPtr) {
       uint8_t bits = g.u8(r.deferBitsPtr).value_or(0);
@@ -466,6 +509,9 @@ StubResult Runtime::panicLoop122(Guest& g) {
 
 StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   uint64_t pc = r.retpc, sp = r.sp, fp = r.fp;
+  // Go 1.25+ recovery: resume at the frame's CALL runtime.deferreturn (f.entry +
+  // f.deferreturn) rather than after its deferproc call with AX = 1.
+  if (!prof_.deferprocReturnsFlag) pc = deferreturnPc(img_, pc);
   const PanicLayout& P = prof_.panic;
   // Unwind the panic stack: panics started below the recovering frame are over.
   uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
@@ -549,16 +595,26 @@ StubResult Runtime::fatalPanic(Guest& g) {
   for (uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0); p && chain.size() < 1000;
        p = g.u64(p + P.link).value_or(0))
     chain.push_back(p);
+  // printpanics, oldest first: a panic whose older neighbour was marked repanicked (Go 1.25+,
+  // by preprintpanics) is not printed; the older one says so instead.
+  auto flag = [&](uint64_t p, int32_t off) { return off >= 0 && g.u8(p + uint64_t(off)).value_or(0); };
   std::string text;
   for (size_t k = chain.size(); k-- > 0;) {
     uint64_t p = chain[k];
-    bool goexit = P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0);
-    if (goexit) continue;
+    if (k + 1 < chain.size()) {
+      uint64_t link = chain[k + 1];
+      if (flag(link, P.repanicked)) continue;
+      if (!flag(link, P.goexit)) text += "\t";
+    }
+    if (flag(p, P.goexit)) continue;
     text += "panic: " +
             panicValueText(g, g.u64(p + P.arg).value_or(0), g.u64(p + P.arg + 8).value_or(0));
-    if (g.u8(p + P.recovered).value_or(0)) text += " [recovered]";
+    bool recovered = flag(p, int32_t(P.recovered)), repanicked = flag(p, P.repanicked);
+    if (repanicked && (recovered || prof_.repanic == RepanicRule::SameValue))
+      text += " [recovered, repanicked]";
+    else if (recovered)
+      text += " [recovered]";
     text += "\n";
-    if (k > 0) text += "\t";
   }
   const PanicRun& r = panics_.back();
   if (r.signal)
@@ -589,13 +645,18 @@ StubResult Runtime::fatalPanic(Guest& g) {
 
 StubResult Runtime::gorecover(Guest& g, Call& c) {
   const PanicLayout& P = prof_.panic;
-  auto argp = c.intArg();
-  if (!argp) return fault("gorecover: cannot read its argument");
   uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
-  uint64_t type = 0, data = 0;
   bool goexit = p && P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0);
-  if (p && !goexit && !g.u8(p + P.recovered).value_or(0) &&
-      *argp == g.u64(p + P.argp).value_or(0)) {
+  bool may = p && !goexit && !g.u8(p + P.recovered).value_or(0);
+  if (prof_.recover == RecoverRule::Argp) {
+    auto argp = c.intArg(); // gorecover(argp): the caller's FP
+    if (!argp) return fault("gorecover: cannot read its argument");
+    may = may && *argp == g.u64(p + uint64_t(P.argp)).value_or(0);
+  } else if (may) {
+    may = recoverableFromHere(g, c, p);
+  }
+  uint64_t type = 0, data = 0;
+  if (may) {
     g.put8(p + P.recovered, 1);
     type = g.u64(p + P.arg).value_or(0);
     data = g.u64(p + P.arg + 8).value_or(0);
@@ -610,6 +671,29 @@ StubResult Runtime::gorecover(Guest& g, Call& c) {
   c.intResult(type);
   c.intResult(data);
   return returnToCaller(g);
+}
+
+// Go 1.26+ gorecover: walking up from its caller, exactly one non-wrapper frame must come before
+// the gopanic frame of panic p, which Go 1.26 tells by fp == p.gopanicFP and Go 1.27 by
+// sp == p.startSP. (Functions that call recover are never inlined, so physical frames are the
+// logical ones here.)
+bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
+  const PanicLayout& P = prof_.panic;
+  int nonWrapper = 0;
+  for (const Frame& f : unwind(g, c.returnAddress(), c.callerSp())) {
+    if (f.function == "runtime.gopanic") {
+      bool same = prof_.recover == RecoverRule::GopanicFP
+                      ? f.fp == g.u64(p + uint64_t(P.gopanicFP)).value_or(0)
+                      : f.sp == g.u64(p + uint64_t(P.startSP)).value_or(0);
+      return same && nonWrapper > 0;
+    }
+    auto id = img_.symbolAt(f.pc);
+    bool wrapper = id && img_.obj->sym(*id).func &&
+                   img_.obj->sym(*id).func->funcId == prof_.funcIdWrapper;
+    if (wrapper) continue;
+    if (++nonWrapper > 1) return false;
+  }
+  return false;
 }
 
 } // namespace gd::rt

@@ -1,4 +1,5 @@
 // The print/println family of src/runtime/print.go, byte for byte. Output goes to fd 2.
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -63,6 +64,45 @@ std::string formatGoFloat(double v) {
   return std::string(buf, sizeof buf);
 }
 
+std::string formatGoFloatShortest(double v, int bits) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // The shortest round-trip digits and decimal exponent (std::to_chars implements the same
+  // shortest-uniqueness rule as strconv's Ryū path), then ftoa.go's %g choice: %e when the
+  // exponent is < -4 or >= 6 (the precision used for the decision when shortest), else %f.
+  char buf[64];
+  auto r = bits == 32 ? std::to_chars(buf, buf + sizeof buf, float(v), std::chars_format::scientific)
+                      : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);
+  std::string sign;
+  if (sci[0] == '-') {
+    sign = "-";
+    sci.erase(0, 1);
+  }
+  size_t e = sci.find('e');
+  int exp = std::stoi(sci.substr(e + 1));
+  std::string digits = sci.substr(0, 1) + (e > 2 ? sci.substr(2, e - 2) : "");
+  if (v == 0) return sign + "0";
+  if (exp < -4 || exp >= 6) {
+    std::string out = sign + digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    out += exp < 0 ? "e-" : "e+";
+    int a = exp < 0 ? -exp : exp;
+    if (a < 10) out += "0";
+    return out + std::to_string(a);
+  }
+  int dp = exp + 1; // digits before the decimal point
+  if (dp <= 0) return sign + "0." + std::string(size_t(-dp), '0') + digits;
+  if (size_t(dp) >= digits.size()) return sign + digits + std::string(dp - digits.size(), '0');
+  return sign + digits.substr(0, size_t(dp)) + "." + digits.substr(size_t(dp));
+}
+
+std::string formatGoComplexShortest(double re, double im, int bits) {
+  std::string i = formatGoFloatShortest(im, bits / 2);
+  if (i[0] != '+' && i[0] != '-') i = "+" + i;
+  return "(" + formatGoFloatShortest(re, bits / 2) + i + "i)";
+}
+
 std::string formatGoInt(int64_t v) {
   return fmt::format("{}", v);
 }
@@ -107,6 +147,24 @@ StubResult Runtime::printfloat(Guest& g, Call& c) {
   auto v = c.floatArg();
   if (!v) return fault("printfloat: cannot read its argument");
   output(formatGoFloat(*v));
+  return returnToCaller(g);
+}
+
+// Go 1.26+: printfloat64, printfloat32 (X0 holds a float32), printcomplex128, printcomplex64.
+StubResult Runtime::printfloatShortest(Guest& g, Call& c) {
+  bool f32 = c.name() == "runtime.printfloat32";
+  auto v = f32 ? c.float32Arg() : c.floatArg();
+  if (!v) return fault(c.name() + ": cannot read its argument");
+  output(formatGoFloatShortest(*v, f32 ? 32 : 64));
+  return returnToCaller(g);
+}
+
+StubResult Runtime::printcomplexShortest(Guest& g, Call& c) {
+  bool c64 = c.name() == "runtime.printcomplex64";
+  auto re = c64 ? c.float32Arg() : c.floatArg();
+  auto im = c64 ? c.float32Arg() : c.floatArg();
+  if (!re || !im) return fault(c.name() + ": cannot read its argument");
+  output(formatGoComplexShortest(*re, *im, c64 ? 64 : 128));
   return returnToCaller(g);
 }
 

@@ -83,7 +83,13 @@ bool Runtime::setup(Guest& g) {
     g.put64(t + typeoff::Size, facts->size);
     g.put8(t + typeoff::Align, facts->align);
     g.put8(t + typeoff::FieldAlign, facts->align);
-    g.put8(t + typeoff::Kind, facts->kind);
+    bool direct = facts->kind & kind::DirectIface;
+    if (prof_.directIfaceInTFlag) {
+      g.put8(t + typeoff::Kind, facts->kind & ~kind::DirectIface);
+      g.put8(t + typeoff::TFlag, direct ? kTFlagDirectIface : 0);
+    } else {
+      g.put8(t + typeoff::Kind, facts->kind);
+    }
   }
   setupHeapModel(g); // iface.cpp
   return true;
@@ -175,6 +181,10 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.printbool", &Runtime::printbool},
       {"runtime.printfloat", &Runtime::printfloat},
       {"runtime.printcomplex", &Runtime::printcomplex},
+      {"runtime.printfloat64", &Runtime::printfloatShortest},
+      {"runtime.printfloat32", &Runtime::printfloatShortest},
+      {"runtime.printcomplex128", &Runtime::printcomplexShortest},
+      {"runtime.printcomplex64", &Runtime::printcomplexShortest},
       {"runtime.printstring", &Runtime::printstring},
       {"runtime.printpointer", &Runtime::printpointer},
       {"runtime.printuintptr", &Runtime::printhex},
@@ -409,6 +419,26 @@ std::optional<double> Runtime::Call::floatArg() {
   double d;
   std::memcpy(&d, &*bits, 8);
   return d;
+}
+
+std::optional<double> Runtime::Call::float32Arg() {
+  uint32_t bits32;
+  if (rt_.prof_.registerAbi) {
+    auto d = floatArg(); // the low 32 bits of the register hold the float32
+    if (!d) return std::nullopt;
+    uint64_t bits;
+    std::memcpy(&bits, &*d, 8);
+    bits32 = uint32_t(bits);
+  } else {
+    stackOff_ = roundUp(stackOff_, 4);
+    auto v = g_.u32(sp_ + stackOff_);
+    if (!v) return std::nullopt;
+    stackOff_ += 4;
+    bits32 = *v;
+  }
+  float f;
+  std::memcpy(&f, &bits32, 4);
+  return double(f);
 }
 
 bool Runtime::Call::intResult(uint64_t v) {

@@ -113,8 +113,11 @@ public:
     uint64_t callSp = 0;  // SP at which deferred calls are made: p.argp = callSp + 8
     uint64_t d = 0;       // Go 1.15-1.21: the record being run
     bool runningOpen = false;
-    // Go 1.22+: the frame cursor of _panic.nextFrame
-    uint64_t lr = 0, fp = 0, sp = 0, retpc = 0, deferBitsPtr = 0, slotsPtr = 0;
+    // Go 1.22+: the frame _panic.nextFrame found (sp, fp), where its walk goes on from
+    // (cursorPc/cursorSp: p.lr/p.fp, Go 1.27 p.pc/p.sp; cursorPc 0 when the stack is done), and
+    // the open-coded state of the frame
+    uint64_t fp = 0, sp = 0, cursorPc = 0, cursorSp = 0, retpc = 0, deferBitsPtr = 0,
+             slotsPtr = 0;
     // [signal ...] line of a fault
     bool signal = false;
     uint64_t sigAddr = 0, sigPc = 0;
@@ -163,6 +166,8 @@ private:
   StubResult printbool(Guest& g, Call& c);
   StubResult printfloat(Guest& g, Call& c);
   StubResult printcomplex(Guest& g, Call& c);
+  StubResult printfloatShortest(Guest& g, Call& c);   // printfloat64, printfloat32 (Go 1.26+)
+  StubResult printcomplexShortest(Guest& g, Call& c); // printcomplex128, printcomplex64
   StubResult printstring(Guest& g, Call& c);
   StubResult printpointer(Guest& g, Call& c);
   StubResult printslice(Guest& g, Call& c);
@@ -183,6 +188,9 @@ private:
   StubResult recover122(Guest& g, PanicRun& r);
   StubResult fatalPanic(Guest& g);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
+  bool recoverableFromHere(const Guest& g, Call& c, uint64_t p) const;
+  // Whether values of the type at `type` are stored directly in an interface's data word.
+  bool isDirectIface(const Guest& g, uint64_t type) const;
   std::string traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, uint64_t pc) const;
   // opencoded.cpp: the next open-coded defer of a frame (FUNCDATA_OpenCodedDeferInfo at fd,
   // the frame's varp), highest deferBits bit first, with its bit cleared; nullopt when none.
@@ -310,6 +318,7 @@ public:
   std::optional<uint64_t> intArg();
   std::optional<uint32_t> int32Arg(); // ABI0 packs int32 in 4 bytes
   std::optional<double> floatArg();
+  std::optional<double> float32Arg(); // a float32 argument, widened
   // Results, in order, after all arguments were read.
   bool intResult(uint64_t v);
 

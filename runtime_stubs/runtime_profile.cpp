@@ -20,24 +20,46 @@ constexpr DeferLayout kDefer119{72, -1, 0, 1, 2, -1, 8, 16, 24, 32, 40, -1, 48, 
 constexpr DeferLayout kDefer122{48, -1, -1, 0, -1, 1, 8, 16, 24, -1, 32, 40, -1, -1, -1};
 
 // _panic, Go 1.15-1.21: argp, arg eface, link, pc, sp, recovered, aborted, goexit.
-constexpr PanicLayout kPanic115{56, 0, 8, 24, 32, 40, 48, 49, 50, -1, -1, -1, -1};
-// _panic, Go 1.22+: argp, arg, link, startPC, startSP, sp, lr, fp, retpc, deferBitsPtr,
+constexpr PanicLayout kPanic115{56, 0, 8, 24, 32, 40, 48, 49, 50, -1, -1, -1, -1, -1, -1};
+// _panic, Go 1.22-1.24: argp, arg, link, startPC, startSP, sp, lr, fp, retpc, deferBitsPtr,
 // slotsPtr, recovered, goexit, deferreturn.
-constexpr PanicLayout kPanic122{104, 0, 8, 24, -1, 48, 96, -1, 97, 32, 40, 72, 98};
+constexpr PanicLayout kPanic122{104, 0, 8, 24, -1, 48, 96, -1, 97, 32, 40, 72, 98, -1, -1};
+// _panic, Go 1.25: as 1.22 with repanicked after recovered.
+constexpr PanicLayout kPanic125{104, 0, 8, 24, -1, 48, 96, -1, 98, 32, 40, 72, 99, 97, -1};
+// _panic, Go 1.26: argp gone: arg, link, startPC, startSP, sp, lr, fp, retpc, deferBitsPtr,
+// slotsPtr, recovered, repanicked, goexit, deferreturn, gopanicFP.
+constexpr PanicLayout kPanic126{104, -1, 0, 16, -1, 40, 88, -1, 90, 24, 32, 64, 91, 89, 96};
+// _panic, Go 1.27: arg, link, startPC, startSP, pc, sp, fp, retpc, deferBitsPtr, slotsPtr,
+// recovered, repanicked, goexit, deferreturn (lr became pc, gopanicFP gone).
+constexpr PanicLayout kPanic127{96, -1, 0, 16, 40, 48, 88, -1, 90, 24, 32, 64, 91, 89, -1};
 
-const std::array<RuntimeProfile, 6> kProfiles = {{
+// Columns after the layouts: deferprocReturnsFlag, recover, repanic, floats,
+// directIfaceInTFlag, typeHash, panicNilIsRuntimeError, panicCursorAtFrame, funcIdWrapper.
+using enum RecoverRule;
+using enum RepanicRule;
+using enum FloatFormat;
+using enum TypeHashRule;
+constexpr auto kClosures = DeferReturnStyle::ClosureLoop;
+const std::array<RuntimeProfile, 9> kProfiles = {{
     {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928,
-     2048},
-    {"go1.19", 19, true, DeferReturnStyle::ClosureLoop, gLayout(392), kDefer119, kPanic115, 928,
-     2048},
-    {"go1.21", 21, true, DeferReturnStyle::ClosureLoop, gLayout(408), kDefer119, kPanic115, 928,
-     2048},
-    {"go1.22", 22, true, DeferReturnStyle::ClosureLoop, gLayout(424), kDefer122, kPanic122, 928,
-     2048},
-    {"go1.23", 23, true, DeferReturnStyle::ClosureLoop, gLayout(432), kDefer122, kPanic122, 928,
-     2048},
-    {"go1.24", 24, true, DeferReturnStyle::ClosureLoop, gLayout(440), kDefer122, kPanic122, 928,
-     2048},
+     2048, true, Argp, None, Exponent, false, Md5, false, false, 22},
+    {"go1.19", 19, true, kClosures, gLayout(392), kDefer119, kPanic115, 928, 2048, true, Argp,
+     None, Exponent, false, NotSha256, false, false, 21},
+    {"go1.21", 21, true, kClosures, gLayout(408), kDefer119, kPanic115, 928, 2048, true, Argp,
+     None, Exponent, false, NotSha256, false, false, 21},
+    {"go1.22", 22, true, kClosures, gLayout(424), kDefer122, kPanic122, 928, 2048, true, Argp,
+     None, Exponent, false, NotSha256, false, false, 22},
+    {"go1.23", 23, true, kClosures, gLayout(432), kDefer122, kPanic122, 928, 2048, true, Argp,
+     None, Exponent, false, NotSha256, false, false, 22},
+    {"go1.24", 24, true, kClosures, gLayout(440), kDefer122, kPanic122, 928, 2048, true, Argp,
+     None, Exponent, false, Sha256At8, false, false, 22},
+    // Go 1.25: gobuf.ret is gone (g.sched 8 bytes shorter), valgrindStackID added: still 440.
+    {"go1.25", 25, true, kClosures, gLayout(440), kDefer122, kPanic125, 928, 2048, false, Argp,
+     SameValue, Exponent, false, Sha256XorFF, false, false, 23},
+    {"go1.26", 26, true, kClosures, gLayout(456), kDefer122, kPanic126, 928, 2048, false,
+     GopanicFP, SameValueRecovered, Shortest, true, Sha256XorFF, false, false, 23},
+    {"go1.27", 27, true, kClosures, gLayout(456), kDefer122, kPanic127, 928, 2048, false, StartSP,
+     SameValueRecovered, Shortest, true, Sha256XorFF, true, true, 23},
 }};
 
 } // namespace

@@ -15,6 +15,37 @@ enum class DeferReturnStyle : uint8_t {
   ClosureLoop, // Go 1.18+: deferreturn() calls each closure in a loop
 };
 
+// How gorecover decides that it may recover the current panic.
+enum class RecoverRule : uint8_t {
+  Argp,      // Go 1.15-1.25: gorecover(argp) recovers when argp == p.argp, the deferred call's
+             // argument pointer (the compiler passes the caller's FP)
+  GopanicFP, // Go 1.26: gorecover() walks up: exactly one non-wrapper frame between it and the
+             // gopanic frame, whose fp is p.gopanicFP
+  StartSP,   // Go 1.27: the same walk, the gopanic frame identified by sp == p.startSP
+};
+
+// How printpanics marks a panic that was recovered and then panicked again.
+enum class RepanicRule : uint8_t {
+  None,      // Go 1.15-1.24: `panic: v [recovered]` then `\tpanic: v` on the next line
+  SameValue, // Go 1.25: preprintpanics marks p.link.repanicked when p.arg == p.link.arg (same
+             // type and data words); printpanics then prints `v [recovered, repanicked]` once
+  SameValueRecovered, // Go 1.26+: as 1.25, the suffix only when recovered and repanicked
+};
+
+// How print and printpanicval write floats and complex numbers.
+enum class FloatFormat : uint8_t {
+  Exponent, // Go 1.15-1.25 printfloat: +1.500000e+000
+  Shortest, // Go 1.26+ strconv 'g', -1: 1.5, 1e+21
+};
+
+// abi.Type.Hash of a type, as the compiler computes it (types/fmt.go TypeHash).
+enum class TypeHashRule : uint8_t {
+  Md5,          // Go 1.15: md5(t.LongString())[0:4]
+  NotSha256,    // Go 1.19-1.23: ^sha256(t.LinkString())[0:4] (cmd/internal/notsha256)
+  Sha256At8,    // Go 1.24: sha256(t.LinkString())[8:12] (cmd/internal/hash.Sum16)
+  Sha256XorFF,  // Go 1.25+: sha256 with byte 0 ^ 0xff, [0:4] (cmd/internal/hash.Sum32)
+};
+
 struct DeferLayout {
   uint32_t size;             // header size (Go 1.15 adds the argument bytes after it)
   int32_t siz;               // int32 siz (Go 1.15 only), -1 when absent
@@ -31,11 +62,14 @@ struct DeferLayout {
 
 struct PanicLayout {
   uint32_t size;
-  uint32_t argp, arg, link;
-  int32_t pc, sp; // Go 1.15-1.21 recovery target, -1 when absent
+  int32_t argp; // -1 when absent (Go 1.26+)
+  uint32_t arg, link;
+  int32_t pc, sp; // Go 1.15-1.21 recovery target; Go 1.27 nextFrame's cursor; -1 when absent
   uint32_t recovered;
   int32_t aborted, goexit;                      // -1 when absent
   int32_t startPC, startSP, retpc, deferreturn; // Go 1.22+, -1 when absent
+  int32_t repanicked;                           // Go 1.25+, -1 when absent
+  int32_t gopanicFP;                            // Go 1.26 only, -1 when absent
 };
 
 struct GLayout {
@@ -53,6 +87,26 @@ struct RuntimeProfile {
   PanicLayout panic;
   uint32_t stackGuard;   // _StackGuard (928 on linux/amd64 in every supported release)
   uint32_t initialStack; // _StackMin / _FixedStack: a new goroutine's stack
+  // Go 1.15-1.24: deferproc/deferprocStack return 0 (AX) and recovery makes them return 1, so
+  // the caller's TESTL AX, AX jumps to its deferreturn call. Go 1.25+: they return nothing and
+  // recovery resumes at the frame's CALL runtime.deferreturn (the linker's
+  // FuncInfo.deferreturn).
+  bool deferprocReturnsFlag;
+  RecoverRule recover;
+  RepanicRule repanic;
+  FloatFormat floats;
+  // Go 1.26+: the direct-interface bit is TFlagDirectIface (1<<5) in Type.TFlag; before, it is
+  // KindDirectIface (1<<5) in Type.Kind_.
+  bool directIfaceInTFlag;
+  TypeHashRule typeHash;
+  // Go 1.27: runtime.PanicNilError says "runtime error: panic called with nil argument"; before,
+  // "panic called with nil argument".
+  bool panicNilIsRuntimeError;
+  // Go 1.27 _panic.nextFrame keeps the frame it found as its cursor (p.pc, p.sp) and skips
+  // ahead to the next panic's position (issue 77062); Go 1.22-1.26 keep the frame's caller.
+  bool panicCursorAtFrame;
+  // abi.FuncIDWrapper, the FuncID of compiler-generated wrappers (gorecover's walk skips them).
+  uint8_t funcIdWrapper;
 };
 
 // The runtime model for an object of Go release `minor`; nullptr when we do not model it.

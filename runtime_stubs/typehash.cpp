@@ -5,6 +5,7 @@
 //   Go 1.15       md5(t.LongString())[0:4]                 (cmd/compile/internal/gc/subr.go)
 //   Go 1.19-1.23  notsha256 = ^sha256(t.LinkString())[0:4] (types/fmt.go, cmd/internal/notsha256)
 //   Go 1.24       sha256(t.LinkString())[8:12]             (types/fmt.go, cmd/internal/hash.Sum16)
+//   Go 1.25+      sha256(t.LinkString()) with [0] ^= 0xff, [0:4] (cmd/internal/hash.Sum32)
 // all read little-endian. For predeclared types both strings are the type's name.
 #include <array>
 
@@ -29,13 +30,17 @@ uint32_t le32(const uint8_t* p) {
 
 } // namespace
 
-uint32_t goTypeHash(const std::string& typeString, int minor) {
-  if (minor <= 15) return le32(digest<16>(EVP_md5(), typeString).data());
+uint32_t goTypeHash(const std::string& typeString, TypeHashRule rule) {
+  if (rule == TypeHashRule::Md5) return le32(digest<16>(EVP_md5(), typeString).data());
   auto h = digest<32>(EVP_sha256(), typeString);
-  if (minor >= 24) return le32(h.data() + 8);
-  for (auto& b : h)
-    b = uint8_t(~b);
-  return le32(h.data());
+  switch (rule) {
+  case TypeHashRule::Sha256At8: return le32(h.data() + 8);
+  case TypeHashRule::Sha256XorFF: h[0] ^= 0xff; return le32(h.data());
+  default:
+    for (auto& b : h)
+      b = uint8_t(~b);
+    return le32(h.data());
+  }
 }
 
 } // namespace gd::rt

@@ -18,6 +18,9 @@ inline constexpr uint8_t Bool = 1, Int = 2, Int8 = 3, Int16 = 4, Int32 = 5, Int6
 inline constexpr uint8_t Mask = 0x1F, DirectIface = 0x20;
 } // namespace kind
 
+// abi.TFlag bits. TFlagDirectIface is Go 1.26+ (before, the bit is kind::DirectIface).
+inline constexpr uint8_t kTFlagDirectIface = 1 << 5;
+
 namespace typeoff { // field offsets in the type header
 inline constexpr uint64_t Size = 0, PtrData = 8, Hash = 16, TFlag = 20, Align = 21, FieldAlign = 22,
                           Kind = 23, Equal = 24, GCData = 32, Str = 40, PtrToThis = 44;

@@ -60,8 +60,7 @@ RunResult runFunction(const std::string& object, const std::string& fn,
   return r;
 }
 
-const std::vector<std::string> kVersions = {"go1.15", "go1.19", "go1.21",
-                                            "go1.22", "go1.23", "go1.24"};
+const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
 
 } // namespace

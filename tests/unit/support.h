@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #ifndef GODEFER_SOURCE_DIR
 #define GODEFER_SOURCE_DIR "."
@@ -21,6 +22,13 @@ inline std::string root() {
 inline std::string fixture(const std::string& rel) {
   return root() + "/tests/fixtures/" + rel;
 }
+
+// Every Go release with fixtures (tests/fixtures/goX.Y), oldest first.
+inline const std::vector<std::string> kGoVersions = {"go1.15", "go1.19", "go1.21",
+                                                     "go1.22", "go1.23", "go1.24",
+                                                     "go1.25", "go1.26", "go1.27"};
+// The newest of them: fixtures that stand for "today's Go".
+inline const std::string kNewestGo = kGoVersions.back();
 
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
