@@ -92,17 +92,25 @@ Expected<uint64_t> readTextHeader(std::span<const uint8_t> body, ObjectHeader& h
 }
 
 Expected<std::shared_ptr<Object>>
-loadObjectBody(const std::string& path, std::span<const uint8_t> body, uint64_t bodyOffset) {
+loadObjectBody(const std::string& path, std::span<const uint8_t> body, uint64_t bodyOffset,
+               const LoadOptions& opts) {
   auto obj = std::make_shared<Object>();
   obj->path = path;
   auto magicAt = readTextHeader(body, obj->header);
   if (!magicAt) return std::unexpected(magicAt.error());
   if (obj->header.goarch != "amd64")
     return fail("object is for GOARCH {}; only amd64 objects can be run", obj->header.goarch);
-  obj->profile = profileForVersion(obj->header.version);
-  if (!obj->profile)
-    return fail("unsupported Go version {} (supported: go1.15, go1.19, go1.21-go1.24)",
-                obj->header.version);
+  VersionMatch vm = matchVersion(obj->header.version);
+  if (!vm.profile)
+    return fail("unsupported Go version {} (supported: {})", obj->header.version,
+                supportedReleases());
+  if (vm.newer && opts.strictVersion)
+    return failKind(ErrorKind::Unsupported,
+                    "Go version {} is newer than the newest release this build knows ({}); "
+                    "--strict-version refuses to read it as {}",
+                    obj->header.version, vm.profile->name, vm.profile->name);
+  obj->profile = vm.profile;
+  obj->versionAssumed = vm.newer;
   obj->baseOffset = bodyOffset + *magicAt;
   auto r = parseGoObject(*obj, body.subspan(*magicAt));
   if (!r) return std::unexpected(r.error());
@@ -111,7 +119,8 @@ loadObjectBody(const std::string& path, std::span<const uint8_t> body, uint64_t 
 
 } // namespace
 
-Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes) {
+Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes,
+                                            LoadOptions opts) {
   auto withPath = [&](Error e) { return std::unexpected(e.context(path)); };
   std::span<const uint8_t> b(bytes);
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -120,14 +129,14 @@ Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector
     if (!members) return withPath(members.error());
     for (const Member& m : *members) {
       if (m.name == "__.PKGDEF") continue;
-      auto obj = loadObjectBody(path, m.data, m.offset);
+      auto obj = loadObjectBody(path, m.data, m.offset, opts);
       if (!obj) return withPath(obj.error().context("member " + m.name));
       return obj;
     }
     return withPath(Error{ErrorKind::BadInput, "archive holds no Go object member"});
   }
   if (text.starts_with("go object ")) {
-    auto obj = loadObjectBody(path, b, 0);
+    auto obj = loadObjectBody(path, b, 0, opts);
     if (!obj) return withPath(obj.error());
     return obj;
   }
@@ -148,7 +157,7 @@ Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector
                         "not a Go object file, archive or objdump listing (unknown magic)"});
 }
 
-Expected<std::shared_ptr<Object>> loadFile(const std::string& path) {
+Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("{}: cannot open file", path);
   in.seekg(0, std::ios::end);
@@ -159,7 +168,13 @@ Expected<std::shared_ptr<Object>> loadFile(const std::string& path) {
   std::vector<uint8_t> bytes(static_cast<size_t>(size));
   in.read(reinterpret_cast<char*>(bytes.data()), size);
   if (!in) return fail("{}: read error", path);
-  return loadBytes(path, std::move(bytes));
+  return loadBytes(path, std::move(bytes), opts);
+}
+
+std::string versionWarning(const Object& obj) {
+  if (!obj.versionAssumed || !obj.profile) return {};
+  return fmt::format("{} is newer than the newest release this build knows ({}); reading it as {}",
+                     obj.header.version, obj.profile->name, obj.profile->name);
 }
 
 void Object::reindex() {

@@ -105,6 +105,9 @@ public:
   SourceKind source = SourceKind::Object;
   ObjectHeader header;
   const GoProfile* profile = nullptr; // per-version facts, chosen from the header
+  // Set when the header names a release newer than the newest verified one and `profile` is
+  // that newest row (see matchVersion); the front end says so in one warning line.
+  bool versionAssumed = false;
   std::string magic;                  // "go115ld", ...; empty for listings
   uint32_t flags = 0;
   uint64_t baseOffset = 0;   // file offset of the magic (Go 1.15 objdump prints file offsets)
@@ -130,9 +133,20 @@ private:
   std::unordered_map<std::string, SymId> byName_;
 };
 
+struct LoadOptions {
+  // Refuse (ErrorKind::Unsupported) a release newer than the newest verified one instead of
+  // reading it with that release's tables.
+  bool strictVersion = false;
+};
+
 // Loads an object from a file: archive member `_go_.o`, bare object, or a saved listing.
-Expected<std::shared_ptr<Object>> loadFile(const std::string& path);
+Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts = {});
 // Loads from bytes already in memory (path is only used in messages).
-Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes);
+Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes,
+                                            LoadOptions opts = {});
+// The one warning line for an object read with a newer release's assumption, e.g.
+// "go1.28.1 is newer than the newest release this build knows (go1.27); reading it as go1.27";
+// empty when the release is a verified one.
+std::string versionWarning(const Object& obj);
 
 } // namespace gd::loader
