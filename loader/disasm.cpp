@@ -90,15 +90,15 @@ std::unordered_set<std::string_view> wordSet(std::string_view words) {
   return set;
 }
 
-bool knownOp(std::string_view op, int goMinor) {
+bool knownOp(std::string_view op, const X86asmRules& rules) {
   static const auto ops = wordSet(kOpNames);
-  if (op == "UD0" && goMinor < 16) return false;
+  if (op == "UD0") return rules.ud0;
   return ops.contains(op);
 }
 
-bool suffixOp(std::string_view op, int goMinor) {
+bool suffixOp(std::string_view op, const X86asmRules& rules) {
   static const auto ops = wordSet(kSuffixOps);
-  if (op == "POPCNT") return goMinor >= 16;
+  if (op == "POPCNT") return rules.popcntSuffix;
   return ops.contains(op);
 }
 
@@ -538,7 +538,7 @@ bool isVexAllowed(std::string_view op) {
 
 // Builds the x86asm view of one instruction; nullopt where x86asm reports an error.
 std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedInstruction& zi,
-                              const ZydisDecodedOperand* ops, int goMinor) {
+                              const ZydisDecodedOperand* ops, const X86asmRules& rules) {
   PrefixScan ps = scanPrefixes(code);
   if (!ps.ok) return std::nullopt;
 
@@ -547,7 +547,7 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
   in.prefixes = ps.prefixes;
   in.dataSize = (ps.rex & 0x08) ? 64 : ps.dataSize >= 0 ? 16 : 32;
   in.op = opName(zi, ops, ps.dataSize >= 0);
-  if (in.op.empty() || !knownOp(in.op, goMinor) || missingInX86asm(zi)) return std::nullopt;
+  if (in.op.empty() || !knownOp(in.op, rules) || missingInX86asm(zi)) return std::nullopt;
   switch (zi.encoding) {
   case ZYDIS_INSTRUCTION_ENCODING_LEGACY:
     break;
@@ -628,7 +628,7 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
 
 // A VEX prefix on an instruction x86asm has no VEX form for: x86asm decodes the bytes after it
 // as a legacy instruction (without REX), except at the opcodes whose tables test for VEX.
-std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, int goMinor) {
+std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, const X86asmRules& rules) {
   size_t vexLen = code[0] == 0xC5 ? 2 : 3;
   std::span<const uint8_t> rest = code.subspan(std::min(vexLen, code.size()));
   size_t k = 0;
@@ -641,7 +641,7 @@ std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, int goMinor) {
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
   if (!zydisDecode(rest, zi, ops) || zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY)
     return std::nullopt;
-  std::optional<Inst> in = buildInst(rest, zi, ops, goMinor);
+  std::optional<Inst> in = buildInst(rest, zi, ops, rules);
   if (!in) return std::nullopt;
   in->len += int(vexLen);
   in->prefixes.clear(); // GoSyntax stops showing prefixes at the VEX bytes
@@ -649,18 +649,18 @@ std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, int goMinor) {
 }
 
 // The instruction x86asm.Decode finds at the start of `code`; nullopt where it reports an error.
-std::optional<Inst> decodeX86asm(std::span<const uint8_t> code, int goMinor) {
+std::optional<Inst> decodeX86asm(std::span<const uint8_t> code, const X86asmRules& rules) {
   ZydisDecodedInstruction zi;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
   bool decoded = zydisDecode(code, zi, ops);
   if (scanPrefixes(code).vex) {
     if (decoded && zi.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX &&
         isVexAllowed(opName(zi, ops, false)))
-      return buildInst(code, zi, ops, goMinor);
-    return decodeAfterVex(code, goMinor);
+      return buildInst(code, zi, ops, rules);
+    return decodeAfterVex(code, rules);
   }
   if (!decoded) return std::nullopt;
-  return buildInst(code, zi, ops, goMinor);
+  return buildInst(code, zi, ops, rules);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -743,7 +743,8 @@ std::string memToSymbol(const Mem& m, uint64_t pc, int len, const SymbolLookup& 
   return off != 0 ? fmt::format("{}{:+d}(SB)", hit->name, off) : hit->name + "(SB)";
 }
 
-std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, const Arg& a) {
+std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, const Arg& a,
+                     const X86asmRules& rules) {
   switch (a.kind) {
   case Arg::Reg:
     return std::string(plan9Reg(a.reg));
@@ -758,7 +759,9 @@ std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, co
   }
   case Arg::Imm: {
     uint64_t v = uint64_t(a.value);
-    if (lookup) {
+    bool symbolise = !rules.immSymbolsOnlyMovPush32 ||
+                     ((in.op == "MOV" || in.op == "PUSH") && in.dataSize == 32);
+    if (lookup && symbolise) {
       auto hit = lookup(v);
       if (hit && !hit->name.empty()) {
         std::string suffix = v != hit->base ? fmt::format("+{}", v - hit->base) : "";
@@ -805,10 +808,11 @@ std::string_view prefixName(const Prefix& p) {
   }
 }
 
-std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, int goMinor) {
+std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup,
+                     const X86asmRules& rules) {
   std::vector<std::string> args;
   for (size_t i = in.args.size(); i-- > 0;)
-    if (in.args[i].kind != Arg::None) args.push_back(plan9Arg(in, pc, lookup, in.args[i]));
+    if (in.args[i].kind != Arg::None) args.push_back(plan9Arg(in, pc, lookup, in.args[i], rules));
 
   // Only REP/REPN and the last other prefix are shown; 66 and 67 never are.
   std::string rep;
@@ -829,11 +833,11 @@ std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, in
   }
 
   text += in.op;
-  if (suffixOp(in.op, goMinor)) {
+  if (suffixOp(in.op, rules)) {
     int size = in.dataSize;
     if (in.memBytes != 0)
       size = in.memBytes * 8;
-    else if (goMinor >= 16 && in.args[1].kind == Arg::None && in.args[0].kind == Arg::Reg &&
+    else if (rules.oneReg64Suffix && in.args[1].kind == Arg::None && in.args[0].kind == Arg::Reg &&
              isGpr64(in.args[0].reg))
       size = 64;
     switch (size) {
@@ -851,7 +855,7 @@ std::string goSyntax(const Inst& in, uint64_t pc, const SymbolLookup& lookup, in
       break;
     }
   }
-  if (in.op == "CMP" && goMinor >= 21 && args.size() >= 2) std::swap(args[0], args[1]);
+  if (in.op == "CMP" && rules.cmpLeftToRight && args.size() >= 2) std::swap(args[0], args[1]);
   for (size_t i = 0; i < args.size(); i++) {
     text += i == 0 ? " " : ", ";
     text += args[i];
@@ -921,7 +925,7 @@ void classify(Instruction& out, const Inst& in, uint64_t pc) {
 } // namespace
 
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
-                        const SymbolLookup& lookup, int goMinor) {
+                        const SymbolLookup& lookup, const X86asmRules& rules) {
   Instruction out;
   out.text = "?";
   if (code.empty()) return out;
@@ -937,13 +941,18 @@ Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax synta
     return out;
   }
 
-  std::optional<Inst> in = decodeX86asm(code, goMinor);
+  std::optional<Inst> in = decodeX86asm(code, rules);
   if (!in) return out; // x86asm: "?", one byte
   out.ok = true;
   out.length = uint8_t(in->len);
-  out.text = goSyntax(*in, pc, lookup, goMinor);
+  out.text = goSyntax(*in, pc, lookup, rules);
   classify(out, *in, pc);
   return out;
+}
+
+Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
+                        const SymbolLookup& lookup, int goMinor) {
+  return disassemble(code, pc, syntax, lookup, x86asmRulesFor(goMinor));
 }
 
 } // namespace gd::loader

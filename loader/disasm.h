@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include "loader/goversion.h"
+
 namespace gd::loader {
 
 enum class Syntax { Go, Intel };
@@ -30,12 +32,15 @@ struct Instruction {
 };
 
 // The newest Go release whose objdump output we reproduce; the Go syntax differs slightly by
-// release (operand order of CMP from 1.21, size suffixes of PUSH/POP and POPCNT from 1.16).
-inline constexpr int kLatestGoMinor = 24;
+// release (X86asmRules in each release's profile).
+inline constexpr int kLatestGoMinor = 27;
 
 // Decodes one instruction at `code` (whose first byte sits at address `pc`). `code` should end
 // where the enclosing symbol ends: an instruction running past it is undecodable, as in objdump.
-// `goMinor` picks the Go release whose x86asm printer the Go syntax follows.
+// `rules` are those of the Go release whose x86asm the Go syntax follows.
+Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
+                        const SymbolLookup& lookup, const X86asmRules& rules);
+// The same with the rules of Go 1.`goMinor` (x86asmRulesFor).
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
                         const SymbolLookup& lookup = {}, int goMinor = kLatestGoMinor);
 

@@ -40,6 +40,10 @@ constexpr NamedReloc kRelocByName[] = {
     {"R_ADDRCUOFF", RelocKind::AddrCuOff},
     {"R_PEIMAGEOFF", RelocKind::PeImageOff},
     {"R_INITORDER", RelocKind::InitOrder},
+    {"R_DWTXTADDR_U1", RelocKind::DwarfTextAddr},
+    {"R_DWTXTADDR_U2", RelocKind::DwarfTextAddr},
+    {"R_DWTXTADDR_U3", RelocKind::DwarfTextAddr},
+    {"R_DWTXTADDR_U4", RelocKind::DwarfTextAddr},
 };
 
 struct NamedKind {
@@ -70,12 +74,24 @@ constexpr NamedKind kSymKindByName[] = {
     {"SDWARFRANGE", SymKind::DwarfRange},
     {"SDWARFLOC", SymKind::DwarfLoc},
     {"SDWARFLINES", SymKind::DwarfLines},
+    {"SDWARFADDR", SymKind::DwarfAddr},
     {"SABIALIAS", SymKind::AbiAlias},
 };
 
 template <size_t N> constexpr std::span<const std::string_view> sp(const std::string_view (&a)[N]) {
   return {a, N};
 }
+
+// x/arch x86asm as vendored: UD0, POPCNTQ and PUSHQ from 1.16, CMP in source order from 1.21,
+// immediates symbolised only for MOV/PUSH of 32 bits from 1.25, avx.go from 1.27.
+constexpr X86asmRules kX86asm115 = {false, false, false, false, false, false};
+constexpr X86asmRules kX86asm119 = {true, true, true, false, false, false};
+constexpr X86asmRules kX86asm121 = {true, true, true, true, false, false};
+constexpr X86asmRules kX86asm125 = {true, true, true, true, true, false};
+constexpr X86asmRules kX86asm127 = {true, true, true, true, true, true};
+// DWARF 5 forms by default (except darwin/ios/aix) from 1.25: internal/buildcfg/exp.go.
+constexpr DwarfRules kDwarf4 = {false};
+constexpr DwarfRules kDwarf5 = {true};
 
 struct ProfileRow {
   GoProfile profile;
@@ -85,32 +101,44 @@ struct ProfileRow {
 
 // One row per Go generation (docs/go-internals.md §2, §5, Appendix A). Index-space constants
 // come from goobj2/objfile.go (1.15) and goobj/objfile.go (1.16+).
-const std::array<ProfileRow, 6>& rows() {
-  static const std::array<ProfileRow, 6> r = {{
+const std::array<ProfileRow, 9>& rows() {
+  static const std::array<ProfileRow, 9> r = {{
       {{"go1.15", 15, ObjFormat::Go115, Abi::Abi0Only, sp(kBuiltins1_15), 0x7FFFFFFF, 0, 0,
-        0x7FFFFFFE, 0x7FFFFFFD, 5, 0xFF},
+        0x7FFFFFFE, 0x7FFFFFFD, 5, 0xFF, kX86asm115, kDwarf4},
        sp(kRelocNames1_15),
        sp(kSymKindNames1_15)},
       {{"go1.19", 19, ObjFormat::Go118, Abi::RegisterAbi, sp(kBuiltins1_19), 0x7FFFFFFF, 0x7FFFFFFE,
-        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5},
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm119, kDwarf4},
        sp(kRelocNames1_19),
        sp(kSymKindNames1_19)},
       {{"go1.21", 21, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_21), 0x7FFFFFFF, 0x7FFFFFFE,
-        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5},
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf4},
        sp(kRelocNames1_21),
        sp(kSymKindNames1_21)},
       {{"go1.22", 22, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_22), 0x7FFFFFFF, 0x7FFFFFFE,
-        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5},
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf4},
        sp(kRelocNames1_22),
        sp(kSymKindNames1_22)},
       {{"go1.23", 23, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_23), 0x7FFFFFFF, 0x7FFFFFFE,
-        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5},
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf4},
        sp(kRelocNames1_23),
        sp(kSymKindNames1_23)},
       {{"go1.24", 24, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_24), 0x7FFFFFFF, 0x7FFFFFFE,
-        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5},
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf4},
        sp(kRelocNames1_24),
        sp(kSymKindNames1_24)},
+      {{"go1.25", 25, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_25), 0x7FFFFFFF, 0x7FFFFFFE,
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm125, kDwarf5},
+       sp(kRelocNames1_25),
+       sp(kSymKindNames1_25)},
+      {{"go1.26", 26, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_26), 0x7FFFFFFF, 0x7FFFFFFE,
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm125, kDwarf5},
+       sp(kRelocNames1_26),
+       sp(kSymKindNames1_26)},
+      {{"go1.27", 27, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_27), 0x7FFFFFFF, 0x7FFFFFFE,
+        0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm127, kDwarf5},
+       sp(kRelocNames1_27),
+       sp(kSymKindNames1_27)},
   }};
   return r;
 }
@@ -170,17 +198,54 @@ const GoProfile* profileByName(std::string_view name) {
   return nullptr;
 }
 
-const GoProfile* profileForVersion(std::string_view version) {
-  // "go1.21.13" -> minor 21. Releases between our rows share the nearest older row's format
-  // only where Go's sources say the layout is unchanged; others are unsupported.
-  if (!version.starts_with("go1.")) return nullptr;
+VersionMatch matchVersion(std::string_view version) {
+  // "go1.21.13" -> minor 21; "go1.28rc1" and "go1.28" -> 28.
+  if (!version.starts_with("go1.")) return {};
   std::string_view rest = version.substr(4);
   int minor = 0;
   auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), minor);
-  if (ec != std::errc()) return nullptr;
+  if (ec != std::errc()) return {};
   for (const auto& r : rows())
-    if (r.profile.minor == minor) return &r.profile;
-  return nullptr;
+    if (r.profile.minor == minor) return {&r.profile, false};
+  const GoProfile& newest = newestProfile();
+  if (minor > newest.minor) return {&newest, true};
+  return {};
+}
+
+const GoProfile* profileForVersion(std::string_view version) {
+  VersionMatch m = matchVersion(version);
+  return m.newer ? nullptr : m.profile;
+}
+
+const GoProfile& newestProfile() {
+  return rows().back().profile;
+}
+
+std::string supportedReleases() {
+  // Consecutive minors collapse into a range: "go1.15, go1.19, go1.21-go1.27".
+  std::string out;
+  const auto& r = rows();
+  for (size_t i = 0; i < r.size();) {
+    size_t j = i;
+    while (j + 1 < r.size() && r[j + 1].profile.minor == r[j].profile.minor + 1)
+      j++;
+    if (!out.empty()) out += ", ";
+    out += r[i].profile.name;
+    if (j > i) out += "-" + std::string(r[j].profile.name);
+    i = j + 1;
+  }
+  return out;
+}
+
+const X86asmRules& x86asmRulesFor(int minor) {
+  const ProfileRow* best = &rows().front();
+  for (const auto& r : rows())
+    if (r.profile.minor <= minor) best = &r;
+  return best->profile.x86asm;
+}
+
+bool usesDwarf5(const GoProfile& p, std::string_view goos) {
+  return p.dwarf.dwarf5ExceptDarwinIosAix && goos != "darwin" && goos != "ios" && goos != "aix";
 }
 
 RelocKind relocKindFor(const GoProfile& p, uint16_t raw) {

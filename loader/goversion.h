@@ -39,6 +39,7 @@ enum class RelocKind : uint8_t {
   AddrCuOff,
   PeImageOff,
   InitOrder,
+  DwarfTextAddr, // R_DWTXTADDR_U1..U4 (Go 1.25+): a .debug_addr index of a function, as ULEB
 };
 
 // The Go name of a relocation kind, as `go tool objdump` prints it ("R_CALL").
@@ -68,12 +69,36 @@ enum class SymKind : uint8_t {
   DwarfRange,
   DwarfLoc,
   DwarfLines,
+  DwarfAddr, // SDWARFADDR (Go 1.25+): a package's .debug_addr contribution
   AbiAlias,
   Other, // fuzzer counters, coverage, SEH: kept, never mapped as code
 };
 
 enum class ObjFormat : uint8_t { Go115, Go116, Go118, Go120 };
 enum class Abi : uint8_t { Abi0Only, RegisterAbi };
+
+// How the release's vendored golang.org/x/arch/x86/x86asm decodes and prints instructions in
+// Go syntax (decode.go, plan9x.go), which is what its `go tool objdump` shows.
+struct X86asmRules {
+  bool ud0;            // 0F FF is UD0 (x/arch after Go 1.15; "?" before)
+  bool popcntSuffix;   // POPCNT takes an operand-size suffix (POPCNTQ)
+  bool oneReg64Suffix; // a lone 64-bit register operand makes the suffix Q (PUSHQ BP, not PUSHL)
+  bool cmpLeftToRight; // CMP prints its operands in source order (Go 1.21+)
+  // Immediates become $sym+N(SB) only for MOV/PUSH of data size 32 (Go 1.25+, issue 72942);
+  // before, every immediate inside a symbol did.
+  bool immSymbolsOnlyMovPush32;
+  // VEX/EVEX instructions go through avx.go (Go 1.27+). Before, x86asm knew only a few VEX
+  // opcodes and read the bytes after any other VEX prefix as a legacy instruction.
+  bool avxDecoder;
+};
+
+// The DWARF a release's compiler writes into function symbols (cmd/internal/dwarf/dwarf.go,
+// ssa/debug.go).
+struct DwarfRules {
+  // Go 1.25+ writes DWARF 5 forms (addrx low_pc, udata high_pc, loclists, rnglists) for every
+  // GOOS but darwin, ios and aix (internal/buildcfg/exp.go: dwarf5Supported).
+  bool dwarf5ExceptDarwinIosAix;
+};
 
 struct GoProfile {
   std::string_view name; // "go1.15", "go1.19", ...
@@ -84,13 +109,34 @@ struct GoProfile {
   uint32_t pkgIdxNone, pkgIdxHashed64, pkgIdxHashed, pkgIdxBuiltin, pkgIdxSelf;
   uint8_t funcdataOpenCodedDefer; // FUNCDATA index of OpenCodedDeferInfo
   uint8_t funcdataArgInfo;        // FUNCDATA index of ArgInfo (0xFF: none)
+  X86asmRules x86asm;
+  DwarfRules dwarf;
 };
 
-// Picks the profile for a header version string such as "go1.21.13"; nullopt when we have no
-// facts for that release.
+// True when objects of this release and GOOS hold DWARF 5 forms (see DwarfRules).
+bool usesDwarf5(const GoProfile& p, std::string_view goos);
+
+// How a header version string such as "go1.21.13" maps to a profile.
+struct VersionMatch {
+  const GoProfile* profile = nullptr; // nullptr: a release we have no facts for (or not Go)
+  // True when the release is newer than the newest verified one and `profile` is that newest
+  // row, read on the assumption that nothing the tool depends on changed.
+  bool newer = false;
+};
+// Picks the profile for a header version string. Releases between verified rows (1.16-1.18,
+// 1.20) have no profile; releases after the newest verified row get that row, marked `newer`.
+VersionMatch matchVersion(std::string_view version);
+// The profile for exactly this release; nullptr when it is not a verified row.
 const GoProfile* profileForVersion(std::string_view version);
+// The newest verified release ("go1.27") and a human list of all of them ("go1.15, go1.19,
+// go1.21-go1.27") for messages.
+const GoProfile& newestProfile();
+std::string supportedReleases();
 // Picks a profile by its name ("go1.15").
 const GoProfile* profileByName(std::string_view name);
+// The x86asm rules of Go 1.`minor`: those of the newest verified row not newer than it (the
+// oldest row's for older releases).
+const X86asmRules& x86asmRulesFor(int minor);
 // Translates a Go relocation number for this profile.
 RelocKind relocKindFor(const GoProfile& p, uint16_t raw);
 SymKind symKindFor(const GoProfile& p, uint8_t raw);

@@ -405,7 +405,8 @@ bool matches(const std::regex& re, const std::string& name) {
 class Printer {
 public:
   explicit Printer(const Object& obj)
-      : obj_(obj), minor_(obj.profile ? obj.profile->minor : kLatestGoMinor) {
+      : obj_(obj), minor_(obj.profile ? obj.profile->minor : kLatestGoMinor),
+        x86asm_(obj.profile ? obj.profile->x86asm : x86asmRulesFor(kLatestGoMinor)) {
     listSymbols();
     indexLineSpans();
   }
@@ -598,7 +599,7 @@ private:
     size_t nextReloc = 0;
     for (uint64_t off = 0; off < code.size();) {
       uint64_t pc = ls.addr + off;
-      Instruction in = disassemble(code.subspan(off), pc, syntax_, look, minor_);
+      Instruction in = disassemble(code.subspan(off), pc, syntax_, look, x86asm_);
       size_t size = in.length == 0 ? 1 : in.length;
       std::string text = in.text;
       const char* sep = "\t";
@@ -620,6 +621,7 @@ private:
 
   const Object& obj_;
   int minor_;
+  X86asmRules x86asm_;
   Syntax syntax_ = Syntax::Go;
   std::vector<ListedSym> syms_;      // sorted by address
   std::vector<LineSpan> lineSpans_;  // sorted by start

@@ -12,7 +12,9 @@
 namespace {
 
 using gd::loader::disassemble;
+using gd::loader::GoProfile;
 using gd::loader::Instruction;
+using gd::loader::profileByName;
 using gd::loader::SymbolHit;
 using gd::loader::SymbolLookup;
 using gd::loader::Syntax;
@@ -105,7 +107,7 @@ const Case kCommon[] = {
 };
 
 TEST(Disasm, GoSyntaxMatchesX86asm) {
-  for (int minor : {15, 19, 21, 22, 23, 24}) {
+  for (int minor : {15, 19, 21, 22, 23, 24, 25, 26}) {
     for (const Case& c : kCommon) {
       Instruction in = go(c.bytes, minor);
       EXPECT_EQ(in.text, c.text) << "go1." << minor << " " << c.bytes;
@@ -155,6 +157,26 @@ TEST(Disasm, SymbolLookup) {
   EXPECT_EQ(at("488d0500000000"), "LEAQ 0(IP), AX");
   // At pc 0 x86asm prints the raw displacement.
   EXPECT_EQ(go("ebfe", 24, 0).text, "JMP .-2");
+}
+
+TEST(Disasm, ImmediateSymbolsOnlyForMovAndPush32FromGo125) {
+  // golang/go#72942: from Go 1.25 x86asm names a symbol for an immediate only in MOVL/PUSHL.
+  SymbolLookup lookup = [](uint64_t a) -> std::optional<SymbolHit> {
+    if (a >= 0x1000 && a < 0x1100) return SymbolHit{"sym.A", 0x1000};
+    return std::nullopt;
+  };
+  auto at = [&](std::string_view b, int minor) { return go(b, minor, 0x1000, lookup).text; };
+  EXPECT_EQ(at("4881ec10100000", 24), "SUBQ $sym.A+16(SB), SP");
+  EXPECT_EQ(at("4881ec10100000", 25), "SUBQ $0x1010, SP");
+  EXPECT_EQ(at("48c7c008100000", 25), "MOVQ $0x1008, AX");
+  EXPECT_EQ(at("b800100000", 25), "MOVL $sym.A(SB), AX");
+  EXPECT_EQ(at("6808100000", 26), "PUSHL $sym.A+8(SB)");
+  EXPECT_EQ(at("3d08100000", 26), "CMPL AX, $0x1008");
+  // The rules come from the release's profile; the minor number picks the same row.
+  const GoProfile* p = profileByName("go1.25");
+  ASSERT_NE(p, nullptr);
+  auto b = hex("4881ec10100000");
+  EXPECT_EQ(disassemble(b, 0x1000, Syntax::Go, lookup, p->x86asm).text, "SUBQ $0x1010, SP");
 }
 
 TEST(Disasm, BranchClassification) {
