@@ -4,6 +4,7 @@
 // (convT*, iface.go).
 #include <fmt/format.h>
 
+#include "loader/pctab.h"
 #include "runtime_stubs/runtime.h"
 #include "runtime_stubs/types.h"
 
@@ -40,6 +41,20 @@ constexpr BoundsKind kBounds[] = {
      "cannot convert slice with length {} to array or pointer to array with length {}"},
 };
 
+// boundsError.Error(): code is the kind's index in kBounds (abi.BoundsErrorCode order).
+std::string boundsMessage(const BoundsKind& k, uint64_t x, uint64_t y, bool isSigned) {
+  std::string xs = isSigned ? fmt::format("{}", int64_t(x)) : fmt::format("{}", x);
+  std::string ys = fmt::format("{}", int64_t(y));
+  bool neg = isSigned && int64_t(x) < 0 && std::string_view(k.name) != "SliceConvert";
+  return neg ? fmt::vformat(k.negFmt, fmt::make_format_args(xs))
+             : fmt::vformat(k.fmt, fmt::make_format_args(xs, ys));
+}
+
+// Register numbers of abi.BoundsDecode (x86 encoding order: AX CX DX BX SP BP SI DI R8-R15).
+constexpr Reg kBoundsRegs[16] = {Reg::RAX, Reg::RCX, Reg::RDX, Reg::RBX, Reg::RSP, Reg::RBP,
+                                 Reg::RSI, Reg::RDI, Reg::R8,  Reg::R9,  Reg::R10, Reg::R11,
+                                 Reg::R12, Reg::R13, Reg::R14, Reg::R15};
+
 } // namespace
 
 StubResult Runtime::raise(Guest& g, Call& c, const std::string& message) {
@@ -53,17 +68,39 @@ StubResult Runtime::panicBounds(Guest& g, Call& c) {
   std::string n = c.name().substr(std::string("runtime.panic").size());
   bool isUnsigned = n.ends_with("U") && n != "SliceConvert";
   if (isUnsigned) n.pop_back();
-  for (const auto& k : kBounds) {
-    if (n != k.name) continue;
-    uint64_t x = g.reg(k.x), y = g.reg(k.y);
-    std::string xs = isUnsigned ? fmt::format("{}", x) : fmt::format("{}", int64_t(x));
-    std::string ys = fmt::format("{}", int64_t(y));
-    bool neg = !isUnsigned && int64_t(x) < 0 && n != "SliceConvert";
-    return raise(g, c,
-                 neg ? fmt::vformat(k.negFmt, fmt::make_format_args(xs))
-                     : fmt::vformat(k.fmt, fmt::make_format_args(xs, ys)));
-  }
+  for (const auto& k : kBounds)
+    if (n == k.name) return raise(g, c, boundsMessage(k, g.reg(k.x), g.reg(k.y), !isUnsigned));
   return unsupported(g, c.name());
+}
+
+// Go 1.26+ runtime.panicBounds (asm_amd64.s) and panicBounds64: no arguments; the failed check
+// is described by PCDATA_PanicBounds at the call (abi.BoundsDecode): the code, and for x and y
+// either a register number or a constant 0..31.
+StubResult Runtime::panicBoundsPcdata(Guest& g, Call& c) {
+  uint64_t pc = c.returnAddress();
+  auto id = img_.symbolAt(pc - 1);
+  constexpr size_t kPcdataPanicBounds = 4;
+  if (!id || !img_.obj->sym(*id).func || img_.obj->sym(*id).func->pcdata.size() <= kPcdataPanicBounds)
+    return fault(fmt::format("panicBounds: no PCDATA_PanicBounds table for the call at {:#x}",
+                             c.callSite()));
+  auto v = loader::PcTable::decode(img_.obj->sym(*id).func->pcdata[kPcdataPanicBounds])
+               .lookup(uint32_t(pc - 1 - img_.address(*id)));
+  if (!v || *v < 0)
+    return fault(fmt::format("panicBounds: PCDATA_PanicBounds has no value at {:#x}", pc - 1));
+  int64_t code = *v % int64_t(std::size(kBounds)), rest = *v / int64_t(std::size(kBounds));
+  bool xIsReg = rest & 1, yIsReg = (rest >> 1) & 1, isSigned = false;
+  rest >>= 2;
+  uint64_t x, y;
+  if (xIsReg) {
+    isSigned = rest & 1;
+    x = g.reg(kBoundsRegs[(rest >> 1) & 0xf]);
+    rest >>= 5;
+  } else {
+    x = uint64_t(rest & 0x1f);
+    rest >>= 5;
+  }
+  y = yIsReg ? g.reg(kBoundsRegs[rest & 0xf]) : uint64_t(rest & 0x1f);
+  return raise(g, c, boundsMessage(kBounds[code], x, y, isSigned));
 }
 
 StubResult Runtime::panicdivide(Guest& g, Call& c) {

@@ -80,6 +80,9 @@ bool Runtime::setup(Guest& g) {
     auto facts = builtinTypeFacts(typeStringOfSymbol(s.name));
     if (!facts) continue;
     uint64_t t = img_.address(id);
+    // A reference the layout merged with the object's own descriptor (`<unlinkable>.T` and
+    // `main.T`) is that descriptor: the compiler wrote it.
+    if (auto owner = img_.symbolAt(t); owner && img_.obj->sym(*owner).defined()) continue;
     g.put64(t + typeoff::Size, facts->size);
     g.put8(t + typeoff::Align, facts->align);
     g.put8(t + typeoff::FieldAlign, facts->align);
@@ -195,6 +198,22 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.printsp", &Runtime::printsp},
       {"runtime.newobject", &Runtime::newobject},
       {"runtime.mallocgc", &Runtime::mallocgc},
+      // Go 1.27 size-specialised mallocgc (malloc_generated.go), mallocgc's signature
+      {"runtime.mallocgcTinySC2", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC1", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC2", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC3", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC4", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC5", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC6", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallScanNoHeaderSC7", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC2", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC3", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC4", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC5", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC6", &Runtime::mallocgc},
+      {"runtime.mallocgcSmallNoScanSC7", &Runtime::mallocgc},
+      {"runtime.panicBounds", &Runtime::panicBoundsPcdata},
       {"runtime.makeslice", &Runtime::makeslice},
       {"runtime.gopanic", &Runtime::gopanic},
       {"runtime.gorecover", &Runtime::gorecover},
@@ -242,6 +261,13 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.c128equal", &Runtime::memequal},
       // slices.cpp
       {"runtime.growslice", &Runtime::growslice},
+      {"runtime.growsliceNoAlias", &Runtime::growslice},
+      {"runtime.growsliceBuf", &Runtime::growsliceBuf},
+      {"runtime.growsliceBufNoAlias", &Runtime::growsliceBuf},
+      {"runtime.moveSlice", &Runtime::moveSlice},
+      {"runtime.moveSliceNoScan", &Runtime::moveSlice},
+      {"runtime.moveSliceNoCap", &Runtime::moveSlice},
+      {"runtime.moveSliceNoCapNoScan", &Runtime::moveSlice},
       {"runtime.memmove", &Runtime::memmove},
       {"runtime.typedmemmove", &Runtime::typedmemmove},
       {"runtime.slicecopy", &Runtime::slicecopy},

@@ -215,6 +215,7 @@ private:
   bool openDeferInfo(const Guest& g, uint64_t pc, uint64_t& fd) const;
   // errors.cpp
   StubResult panicBounds(Guest& g, Call& c);
+  StubResult panicBoundsPcdata(Guest& g, Call& c); // Go 1.26+ runtime.panicBounds
   StubResult panicdivide(Guest& g, Call& c);
   StubResult panicshift(Guest& g, Call& c);
   StubResult panicoverflow(Guest& g, Call& c);
@@ -239,7 +240,11 @@ private:
   StubResult countrunes(Guest& g, Call& c);
   StubResult memequal(Guest& g, Call& c); // memequal*, strequal, f32/f64/c64/c128equal
   // slices.cpp (slice.go, mbarrier.go, memmove/memclr)
-  StubResult growslice(Guest& g, Call& c);
+  StubResult growslice(Guest& g, Call& c); // and growsliceNoAlias
+  StubResult growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int64_t oldLen,
+                    int64_t oldCap, int64_t newLen);
+  StubResult growsliceBuf(Guest& g, Call& c); // and growsliceBufNoAlias
+  StubResult moveSlice(Guest& g, Call& c);    // moveSlice, moveSliceNoScan, NoCap, NoCapNoScan
   StubResult memmove(Guest& g, Call& c);
   StubResult typedmemmove(Guest& g, Call& c);
   StubResult slicecopy(Guest& g, Call& c); // slicecopy, typedslicecopy, slicestringcopy

@@ -114,6 +114,8 @@ std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen,
 
 // Go 1.15/1.19: growslice(et *_type, old slice, cap int) slice, returning old.len as the length.
 // Go 1.21+:     growslice(oldPtr, newLen, oldCap, num int, et *_type) slice, returning newLen.
+// Go 1.26+:     growsliceNoAlias, the same (it frees the old array only under
+//               GOEXPERIMENT=runtimefreegc, off by default).
 StubResult Runtime::growslice(Guest& g, Call& c) {
   uint64_t et, oldPtr;
   int64_t oldLen, oldCap, newLen;
@@ -127,6 +129,11 @@ StubResult Runtime::growslice(Guest& g, Call& c) {
     if (!t || !p || !l || !oc || !cap) return fault("growslice: cannot read its arguments");
     et = *t, oldPtr = *p, oldLen = int64_t(*l), oldCap = int64_t(*oc), newLen = int64_t(*cap);
   }
+  return growTo(g, c, et, oldPtr, oldLen, oldCap, newLen);
+}
+
+StubResult Runtime::growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int64_t oldLen,
+                           int64_t oldCap, int64_t newLen) {
   auto size = g.u64(et + typeoff::Size), ptrdata = g.u64(et + typeoff::PtrData);
   if (!size || !ptrdata) return fault(fmt::format("growslice: cannot read the type at {:#x}", et));
   auto plan = growPlan(oldLen, oldCap, newLen, *size, *ptrdata != 0, prof_.minor);
@@ -158,6 +165,74 @@ StubResult Runtime::growslice(Guest& g, Call& c) {
   c.intResult(p);
   c.intResult(uint64_t(resultLen));
   c.intResult(uint64_t(plan->newcap));
+  return returnToCaller(g);
+}
+
+// Go 1.26+ growsliceBuf(oldPtr, newLen, oldCap, num, et, bufPtr, bufLen) slice and
+// growsliceBufNoAlias: an append that may still fit the caller's stack buffer. Past bufLen it is
+// growslice; otherwise the elements move to the buffer's start and the capacity becomes what
+// newLen's size class holds, the tail zeroed.
+StubResult Runtime::growsliceBuf(Guest& g, Call& c) {
+  auto p = c.intArg(), nl = c.intArg(), oc = c.intArg(), num = c.intArg(), t = c.intArg();
+  auto buf = c.intArg(), bufLen = c.intArg();
+  if (!p || !nl || !oc || !num || !t || !buf || !bufLen)
+    return fault(c.name() + ": cannot read its arguments");
+  int64_t newLen = int64_t(*nl), oldLen = newLen - int64_t(*num);
+  if (newLen > int64_t(*bufLen)) return growTo(g, c, *t, *p, oldLen, int64_t(*oc), newLen);
+  auto size = g.u64(*t + typeoff::Size), ptrdata = g.u64(*t + typeoff::PtrData);
+  if (!size || !ptrdata || !*size)
+    return fault(fmt::format("{}: cannot read the type at {:#x}", c.name(), *t));
+  if (*p != *buf && oldLen != 0 && !g.copy(*buf, *p, uint64_t(oldLen) * *size))
+    return fault(fmt::format("{}: cannot move the elements to {:#x}", c.name(), *buf));
+  int64_t newCap =
+      int64_t(roundupsize(uint64_t(newLen) * *size, *ptrdata == 0, prof_.minor) / *size);
+  if (newLen < newCap) {
+    std::vector<uint8_t> zero(uint64_t(newCap - newLen) * *size, 0);
+    g.write(*buf + uint64_t(newLen) * *size, zero.data(), zero.size());
+  }
+  c.intResult(*buf);
+  c.intResult(uint64_t(newLen));
+  c.intResult(uint64_t(newCap));
+  return returnToCaller(g);
+}
+
+// Go 1.26+ moveSlice(et, old, len, cap), moveSliceNoScan(elemSize, old, len, cap),
+// moveSliceNoCap(et, old, len), moveSliceNoCapNoScan(elemSize, old, len): a slice built in a
+// stack buffer moves to the heap where it escapes. Without a capacity the new one is what the
+// length's size class holds.
+StubResult Runtime::moveSlice(Guest& g, Call& c) {
+  bool noScan = c.name().ends_with("NoScan"), noCap = c.name().find("NoCap") != std::string::npos;
+  auto first = c.intArg(), old = c.intArg(), len = c.intArg();
+  std::optional<uint64_t> cap = noCap ? std::optional<uint64_t>(0) : c.intArg();
+  if (!first || !old || !len || !cap) return fault(c.name() + ": cannot read its arguments");
+  uint64_t elemSize = *first;
+  if (!noScan) {
+    auto s = g.u64(*first + typeoff::Size);
+    if (!s) return fault(fmt::format("{}: cannot read the type at {:#x}", c.name(), *first));
+    elemSize = *s;
+  }
+  int64_t n = int64_t(noCap ? *len : *cap);
+  if (n == 0) {
+    c.intResult(*old ? kZeroBase : 0);
+    c.intResult(0);
+    c.intResult(0);
+    return returnToCaller(g);
+  }
+  uint64_t lenmem = uint64_t(*len) * elemSize, capmem = uint64_t(n) * elemSize;
+  if (noCap) capmem = roundupsize(lenmem, noScan, prof_.minor);
+  if (noCap && !noScan) capmem = capmem / elemSize * elemSize;
+  auto a = alloc(g, capmem);
+  if (!a) return fault(c.name() + ": heap exhausted");
+  if (!g.copy(*a, *old, noCap ? lenmem : capmem))
+    return fault(fmt::format("{}: cannot copy from {:#x}", c.name(), *old));
+  RuntimeEvent e{RuntimeEventKind::Alloc, c.name()};
+  e.pc = c.callSite();
+  e.record = *a;
+  e.newSize = capmem;
+  emit(std::move(e));
+  c.intResult(*a);
+  c.intResult(*len);
+  c.intResult(noCap ? capmem / elemSize : uint64_t(n));
   return returnToCaller(g);
 }
 

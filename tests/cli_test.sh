@@ -56,6 +56,21 @@ trunc=$(mktemp)
 head -c 3000 "$fx/go1.22/nl/deferr.o" > "$trunc"
 check_err truncated 3 "^godefer-emu: $trunc: " "$bin" -q "$trunc" c
 check_err truncated-objdump 3 "^godefer-emu: $trunc: " "$bin" objdump "$trunc"
-rm -f "$trunc" /tmp/godefer-cli-err.$$
+# Today's Go: every release's deferr.o returns 2 from c.
+for v in go1.25 go1.26 go1.27; do
+  check "quiet-$v" 0 '^2$' "$bin" -q "$fx/$v/nl/deferr.o" c
+done
+# A release newer than the newest one this build knows: read as that one with one warning line,
+# or refused with --strict-version. The version string is rewritten in place (same length).
+newer=$(mktemp)
+LC_ALL=C sed 's/go1\.27\.3/go1.28.0/g' "$fx/go1.27/nl/deferr.o" > "$newer"
+check newer-release 0 '^2$' "$bin" -q "$newer" c
+check_err newer-release-warning 0 "^warning: $newer: go1\.28\.0 is newer than the newest release this build knows \(go1\.27\); reading it as go1\.27$" "$bin" -q "$newer" c
+check_err newer-release-strict 3 "^godefer-emu: $newer: Go version go1\.28\.0 is newer than the newest release this build knows \(go1\.27\); --strict-version refuses" "$bin" -q --strict-version "$newer" c
+check_err newer-release-objdump-strict 3 'go1\.28\.0 is newer' "$bin" objdump --strict-version "$newer"
+older=$(mktemp)
+LC_ALL=C sed 's/go1\.19\.8/go1.18.9/g' "$fx/go1.19/nl/deferr.o" > "$older"
+check_err older-gap 3 'unsupported Go version go1\.18\.9 \(supported: go1\.15, go1\.19, go1\.21-go1\.27\)' "$bin" -q "$older" c
+rm -f "$trunc" "$newer" "$older" /tmp/godefer-cli-err.$$
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -143,6 +143,36 @@ TEST(BadInput, UnsupportedVersionIsNamed) {
       << obj.error().message;
 }
 
+// A release newer than the newest verified one (go1.27) is read with go1.27's tables and says so;
+// with strictVersion it is refused. An older release between verified rows stays unsupported.
+TEST(BadInput, NewerReleaseReadAsNewestOrRefused) {
+  auto bytes = readAll(fixturesDir() + "/go1.27/nl/deferr.o");
+  std::string s(bytes.begin(), bytes.end());
+  size_t replaced = 0;
+  for (size_t at; (at = s.find("go1.27.3")) != std::string::npos; replaced++)
+    s.replace(at, 8, "go1.28.0");
+  ASSERT_EQ(replaced, 2u);
+  std::vector<uint8_t> newer(s.begin(), s.end());
+  auto obj = loader::loadBytes("x.o", newer);
+  ASSERT_TRUE(obj) << obj.error().message;
+  EXPECT_TRUE((*obj)->versionAssumed);
+  ASSERT_NE((*obj)->profile, nullptr);
+  EXPECT_EQ((*obj)->profile->name, "go1.27");
+  EXPECT_EQ(loader::versionWarning(**obj),
+            "go1.28.0 is newer than the newest release this build knows (go1.27); reading it as "
+            "go1.27");
+  auto strict = loader::loadBytes("x.o", newer, {.strictVersion = true});
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().kind, ErrorKind::Unsupported);
+  EXPECT_NE(strict.error().message.find("go1.28.0 is newer"), std::string::npos)
+      << strict.error().message;
+  // A verified release carries no warning.
+  auto exact = loader::loadBytes("y.o", bytes);
+  ASSERT_TRUE(exact);
+  EXPECT_FALSE((*exact)->versionAssumed);
+  EXPECT_EQ(loader::versionWarning(**exact), "");
+}
+
 TEST(BadInput, WrongMagicIsNamed) {
   auto bytes = readAll(fixturesDir() + "/go1.19/nl/deferr.o");
   std::string s(bytes.begin(), bytes.end());
