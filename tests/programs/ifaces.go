@@ -37,6 +37,11 @@ func (n *Num) Inc() int { *n++; return int(*n) }
 //go:noinline
 func newCounter() Counter { return new(Num) }
 
+// The same for a value in a Stringer (Go 1.26 folds it even with -N -l).
+//
+//go:noinline
+func asStringer(c Color) Stringer { return c }
+
 type MyErr struct {
 	code int
 	msg  string
@@ -266,9 +271,9 @@ func main() {
 	println(mustEq(Holder{[]int{1}}, Holder{[]int{1}}))
 	println(mustEq(Holder{1}, Holder{1}))
 
-	var str Stringer = Color(0)
+	str := asStringer(Color(0))
 	println(str.String(), Color(1).String(), Color(9).String())
 	f := str.String
-	str = Color(1)
+	str = asStringer(Color(1))
 	println("method value", f(), str.String())
 }

@@ -212,7 +212,7 @@ INSTANTIATE_TEST_SUITE_P(
                                          "closures", "methods", "recursion", "prints", "panics",
                                          "panicexit", "divzero", "nilderef", "bounds", "opendefer",
                                          "spin", "initorder", "strings", "ifaces", "errpanic",
-                                         "slices", "maps")),
+                                         "slices", "maps", "repanic", "panicfloat")),
     [](const auto& info) {
       auto v = std::get<0>(info.param);
       v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
