@@ -498,9 +498,89 @@ constexpr Abbrev kGo124[] = {
     /* 46 */ {"PARAM", Tag::FormalParameter, false, kParam},
 };
 
+// Go 1.25: DW_FORM_lo_pc_pseudo/DW_FORM_hi_pc_pseudo where 1.24 had addr/addr.
+constexpr AttrForm kFunction25[] = {
+    {At::Name, Form::String},      {At::LowPc, Form::LoPcPseudo}, {At::HighPc, Form::HiPcPseudo},
+    {At::FrameBase, Form::Block1}, {At::DeclFile, Form::Data4},   {At::DeclLine, Form::Udata},
+    {At::External, Form::Flag},
+};
+constexpr AttrForm kWrapper25[] = {
+    {At::Name, Form::String},      {At::LowPc, Form::LoPcPseudo}, {At::HighPc, Form::HiPcPseudo},
+    {At::FrameBase, Form::Block1}, {At::Trampoline, Form::Flag},
+};
+constexpr AttrForm kFunctionConcrete25[] = {
+    {At::AbstractOrigin, Form::RefAddr},
+    {At::LowPc, Form::LoPcPseudo},
+    {At::HighPc, Form::HiPcPseudo},
+    {At::FrameBase, Form::Block1},
+};
+constexpr AttrForm kWrapperConcrete25[] = {
+    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::LoPcPseudo},
+    {At::HighPc, Form::HiPcPseudo},      {At::FrameBase, Form::Block1},
+    {At::Trampoline, Form::Flag},
+};
+constexpr AttrForm kInlinedSubroutine25[] = {
+    {At::AbstractOrigin, Form::RefAddr}, {At::LowPc, Form::LoPcPseudo},
+    {At::HighPc, Form::HiPcPseudo},      {At::CallFile, Form::Data4},
+    {At::CallLine, Form::UdataPseudo},
+};
+
+// go1.25 (also 1.26, 1.27): go1.24's codes; low_pc/high_pc of functions and inlined calls are
+// the lo/hi pseudo-forms (addrx/udata under DWARF 5, addr/addr under DWARF 4).
+constexpr Abbrev kGo125[] = {
+    /*  0 */ {"NULL", Tag::Null, false, kNull},
+    /*  1 */ {"COMPUNIT", Tag::CompileUnit, true, kCompunit},
+    /*  2 */ {"COMPUNIT_TEXTLESS", Tag::CompileUnit, true, kCompunitTextless},
+    /*  3 */ {"FUNCTION", Tag::Subprogram, true, kFunction25},
+    /*  4 */ {"WRAPPER", Tag::Subprogram, true, kWrapper25},
+    /*  5 */ {"FUNCTION_ABSTRACT", Tag::Subprogram, true, kFunctionAbstract21},
+    /*  6 */ {"FUNCTION_CONCRETE", Tag::Subprogram, true, kFunctionConcrete25},
+    /*  7 */ {"WRAPPER_CONCRETE", Tag::Subprogram, true, kWrapperConcrete25},
+    /*  8 */ {"INLINED_SUBROUTINE", Tag::InlinedSubroutine, true, kInlinedSubroutine25},
+    /*  9 */ {"INLINED_SUBROUTINE_RANGES", Tag::InlinedSubroutine, true, kInlinedSubroutineRanges},
+    /* 10 */ {"VARIABLE", Tag::Variable, false, kVariable},
+    /* 11 */ {"INT_CONSTANT", Tag::Constant, false, kIntConstant},
+    /* 12 */ {"LEXICAL_BLOCK_RANGES", Tag::LexicalBlock, true, kLexicalBlockRanges},
+    /* 13 */ {"LEXICAL_BLOCK_SIMPLE", Tag::LexicalBlock, true, kLexicalBlockSimple},
+    /* 14 */ {"STRUCTFIELD", Tag::Member, false, kStructfield},
+    /* 15 */ {"FUNCTYPEPARAM", Tag::FormalParameter, false, kFunctypeparam},
+    /* 16 */ {"FUNCTYPEOUTPARAM", Tag::FormalParameter, false, kFunctypeoutparam},
+    /* 17 */ {"DOTDOTDOT", Tag::UnspecifiedParameters, false, kDotdotdot},
+    /* 18 */ {"ARRAYRANGE", Tag::SubrangeType, false, kArrayrange},
+    /* 19 */ {"NULLTYPE", Tag::UnspecifiedType, false, kNulltype},
+    /* 20 */ {"BASETYPE", Tag::BaseType, false, kBasetype},
+    /* 21 */ {"ARRAYTYPE", Tag::ArrayType, true, kArraytype},
+    /* 22 */ {"CHANTYPE", Tag::Typedef, false, kChantype},
+    /* 23 */ {"FUNCTYPE", Tag::SubroutineType, true, kFunctype},
+    /* 24 */ {"IFACETYPE", Tag::Typedef, true, kIfacetype},
+    /* 25 */ {"MAPTYPE", Tag::Typedef, false, kMaptype},
+    /* 26 */ {"PTRTYPE", Tag::PointerType, false, kPtrtype},
+    /* 27 */ {"BARE_PTRTYPE", Tag::PointerType, false, kBarePtrtype23},
+    /* 28 */ {"SLICETYPE", Tag::StructureType, true, kSlicetype},
+    /* 29 */ {"STRINGTYPE", Tag::StructureType, true, kStringtype},
+    /* 30 */ {"STRUCTTYPE", Tag::StructureType, true, kStructtype},
+    /* 31 */ {"TYPEDECL", Tag::Typedef, false, kTypedecl},
+    /* 32 */ {"DICT_INDEX", Tag::Typedef, false, kDictIndex},
+    /* 33 */ {"AUTO_ABSTRACT", Tag::Variable, false, kAutoAbstract},
+    /* 34 */ {"PARAM_ABSTRACT", Tag::FormalParameter, false, kParamAbstract},
+    /* 35 */ {"AUTO_CONCRETE_LOCLIST", Tag::Variable, false, kAutoConcreteLoclist},
+    /* 36 */ {"AUTO_CONCRETE", Tag::Variable, false, kAutoConcrete},
+    /* 37 */ {"AUTO_CLOSURE_LOCLIST", Tag::Variable, false, kAutoClosureLoclist},
+    /* 38 */ {"AUTO_CLOSURE", Tag::Variable, false, kAutoClosure},
+    /* 39 */ {"AUTO_LOCLIST", Tag::Variable, false, kAutoLoclist},
+    /* 40 */ {"AUTO", Tag::Variable, false, kAuto},
+    /* 41 */ {"PARAM_CONCRETE_LOCLIST", Tag::FormalParameter, false, kParamConcreteLoclist},
+    /* 42 */ {"PARAM_CONCRETE", Tag::FormalParameter, false, kParamConcrete},
+    /* 43 */ {"PARAM_CLOSURE_LOCLIST", Tag::FormalParameter, false, kParamClosureLoclist},
+    /* 44 */ {"PARAM_CLOSURE", Tag::FormalParameter, false, kParamClosure},
+    /* 45 */ {"PARAM_LOCLIST", Tag::FormalParameter, false, kParamLoclist},
+    /* 46 */ {"PARAM", Tag::FormalParameter, false, kParam},
+};
+
 constexpr AbbrevTable kTables[] = {
     {"go1.15", 15, kGo115}, {"go1.19", 19, kGo119}, {"go1.21", 21, kGo121},
     {"go1.22", 22, kGo122}, {"go1.23", 23, kGo123}, {"go1.24", 24, kGo124},
+    {"go1.25", 25, kGo125}, {"go1.26", 26, kGo125}, {"go1.27", 27, kGo125},
 };
 
 } // namespace
@@ -515,9 +595,17 @@ std::span<const AbbrevTable> abbrevTables() {
   return kTables;
 }
 
-Form expandForm(Form f, std::string_view goos) {
-  if (f != Form::UdataPseudo) return f;
-  return (goos == "darwin" || goos == "ios") ? Form::Data4 : Form::Udata;
+Form expandForm(Form f, std::string_view goos, bool dwarf5) {
+  switch (f) {
+  case Form::UdataPseudo:
+    return (goos == "darwin" || goos == "ios") ? Form::Data4 : Form::Udata;
+  case Form::LoPcPseudo:
+    return dwarf5 ? Form::Addrx : Form::Addr;
+  case Form::HiPcPseudo:
+    return dwarf5 ? Form::Udata : Form::Addr;
+  default:
+    return f;
+  }
 }
 
 unsigned fixedFormSize(Form f) {
@@ -597,8 +685,14 @@ std::string_view formName(Form f) {
     return "exprloc";
   case Form::FlagPresent:
     return "flag_present";
+  case Form::Addrx:
+    return "addrx";
   case Form::UdataPseudo:
     return "udata_pseudo";
+  case Form::LoPcPseudo:
+    return "lo_pc_pseudo";
+  case Form::HiPcPseudo:
+    return "hi_pc_pseudo";
   }
   return "?";
 }

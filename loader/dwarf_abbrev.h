@@ -71,7 +71,8 @@ enum class At : uint16_t {
 };
 
 // DWARF form numbers. UdataPseudo is Go's DW_FORM_udata_pseudo (0x99): udata everywhere except
-// darwin/ios, where the linker turns it into data4 (dwarf.go expandPseudoForm).
+// darwin/ios, where the linker turns it into data4 (dwarf.go expandPseudoForm). From Go 1.25
+// LoPcPseudo/HiPcPseudo (0x9a/0x9b) are addrx/udata under DWARF 5 and addr/addr under DWARF 4.
 enum class Form : uint8_t {
   Addr = 0x01,
   Block2 = 0x03,
@@ -97,7 +98,10 @@ enum class Form : uint8_t {
   SecOffset = 0x17,
   Exprloc = 0x18,
   FlagPresent = 0x19,
+  Addrx = 0x1b, // DWARF 5: a ULEB .debug_addr index (in objects: R_DWTXTADDR_Ux, x bytes)
   UdataPseudo = 0x99,
+  LoPcPseudo = 0x9a,
+  HiPcPseudo = 0x9b,
 };
 
 struct AttrForm {
@@ -119,13 +123,14 @@ struct AbbrevTable {
 };
 
 // The table the toolchain of Go 1.`minor` uses; nullptr when we have none for it.
-// Known: 15, 19, 21, 22, 23, 24.
+// Known: 15, 19, 21-27. Under DWARF 5 (Go 1.25+, not darwin/ios/aix) the linker also gives
+// COMPUNIT a DW_AT_addr_base; objects hold no compile-unit DIE, so the tables leave it out.
 const AbbrevTable* abbrevTableFor(int minor);
 // All known tables, oldest first (for tests and diagnostics).
 std::span<const AbbrevTable> abbrevTables();
 
-// The concrete form written for `f` on `goos` (only UdataPseudo depends on it).
-Form expandForm(Form f, std::string_view goos);
+// The concrete form written for `f` on `goos`, with DWARF 5 forms or not (usesDwarf5).
+Form expandForm(Form f, std::string_view goos, bool dwarf5);
 
 // Encoded size of a form when it is fixed (addresses 8 bytes, amd64); 0 for variable sizes.
 unsigned fixedFormSize(Form f);

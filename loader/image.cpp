@@ -296,6 +296,7 @@ Expected<Image> layout(std::shared_ptr<Object> objPtr, const LayoutOptions& opts
       case RelocKind::TlsIe:
         return fail("{}: objects built with -shared or -dynlink are not supported", where());
       case RelocKind::DwarfSecRef:
+      case RelocKind::DwarfTextAddr:
       case RelocKind::AddrCuOff:
       case RelocKind::PeImageOff:
       case RelocKind::GotOff:

@@ -134,8 +134,8 @@ uint32_t clampPc(uint64_t v) {
 // Everything the DIE walk needs about one function.
 class DwarfReader {
 public:
-  DwarfReader(const Object& obj, SymId fn, const dwarf::AbbrevTable& table)
-      : obj_(obj), fn_(fn), table_(table) {}
+  DwarfReader(const Object& obj, SymId fn, const dwarf::AbbrevTable& table, bool dwarf5)
+      : obj_(obj), fn_(fn), table_(table), dwarf5_(dwarf5) {}
 
   Expected<FuncVars> run(SymId info) {
     const Symbol& s = obj_.sym(info);
@@ -227,7 +227,7 @@ private:
     for (const auto& af : d.abbrev->attrs) {
       AttrVal v;
       v.at = af.at;
-      v.form = dwarf::expandForm(af.form, obj_.header.goos);
+      v.form = dwarf::expandForm(af.form, obj_.header.goos, dwarf5_);
       v.off = uint32_t(cur.off());
       switch (v.form) {
       case Form::Addr:
@@ -278,8 +278,20 @@ private:
       case Form::Exprloc:
         v.block = cur.bytes(cur.uleb());
         break;
+      case Form::Addrx: {
+        auto width = addrxWidth(sym, v.off);
+        if (!width) return std::unexpected(width.error());
+        if (*width) {
+          cur.bytes(*width); // zeros the linker turns into the .debug_addr index
+        } else {
+          v.u = cur.uleb();
+        }
+        break;
+      }
       case Form::Indirect:
       case Form::UdataPseudo:
+      case Form::LoPcPseudo:
+      case Form::HiPcPseudo:
         return failAt(sym, v.off, "form {} is not supported", dwarf::formName(v.form));
       }
       if (!cur.ok())
@@ -318,6 +330,30 @@ private:
       }
       if (auto r = walk(sym, cur, depth + 1, inner, innerCollect, out); !r) return r;
     }
+  }
+
+  // The width of an addrx slot: the compiler writes R_DWTXTADDR_Ux with x zero bytes (Go 1.25+
+  // obj.LSym.WriteDwTxtAddrx; x from the package's function count), which a ULEB reader would
+  // take for one byte. 0 when no relocation sits there (a real ULEB index).
+  Expected<unsigned> addrxWidth(SymId sym, uint32_t off) const {
+    const Reloc* r = relocAt(obj_.sym(sym), off);
+    if (!r) return 0u;
+    if (r->kind != RelocKind::DwarfTextAddr || r->size < 1 || r->size > 4)
+      return failAt(sym, off, "addrx slot has relocation {} of size {}, not R_DWTXTADDR_U1..U4",
+                    relocName(r->kind), r->size);
+    return unsigned(r->size);
+  }
+
+  // The pc offset from the function entry that an addrx slot names: its R_DWTXTADDR_Ux must
+  // point at this function (lists and DIEs are relative to it).
+  Expected<uint64_t> addrxPc(SymId sym, uint32_t off) const {
+    const Reloc* r = relocAt(obj_.sym(sym), off);
+    if (!r || r->kind != RelocKind::DwarfTextAddr)
+      return failAt(sym, off, "addrx without an R_DWTXTADDR relocation");
+    if (r->sym != fn_)
+      return failAt(sym, off, "addrx names {}, not the function",
+                    r->sym < obj_.symbols.size() ? obj_.displayName(r->sym) : "no symbol");
+    return uint64_t(r->add);
   }
 
   const Reloc* relocAt(const Symbol& s, uint32_t off) const {
@@ -498,21 +534,66 @@ private:
     return failAt(listSym, off, "list has more than {} entries", kMaxListEntries);
   }
 
+  // A DWARF 5 .debug_loclists/.debug_rnglists list as Go writes them (ssa/debug.go
+  // PutLocationListDwarf5, dwarf.go PutRngListRanges): a base_addressx entry whose addrx slot
+  // is an R_DWTXTADDR_Ux to the function, offset_pair entries (ULEB start and end from it; a
+  // location list adds a ULEB length and the expression), and end_of_list. The LLE and RLE
+  // codes Go uses are the same numbers (0 end, 1 base_addressx, 4 offset_pair).
+  template <class OnEntry>
+  Expected<void> list5(SymId listSym, uint64_t off, bool withExpr, OnEntry&& onEntry) const {
+    constexpr uint8_t kEnd = 0x00, kBaseAddressx = 0x01, kOffsetPair = 0x04;
+    if (listSym == kNoSym || listSym >= obj_.symbols.size())
+      return failAt(obj_.sym(fn_).func->dwarfInfo, 0, "list reference without a target");
+    const Symbol& s = obj_.sym(listSym);
+    Cursor cur(s.data, off);
+    if (!cur.ok())
+      return failAt(listSym, off, "list offset past the end ({:#x} bytes)", s.data.size());
+    std::optional<uint64_t> base;
+    for (size_t n = 0; n < kMaxListEntries; ++n) {
+      uint32_t at = uint32_t(cur.off());
+      uint8_t kind = uint8_t(cur.fixed(1));
+      if (!cur.ok()) return failAt(listSym, at, "list ends without end_of_list");
+      if (kind == kEnd) return {};
+      if (kind == kBaseAddressx) {
+        uint32_t slot = uint32_t(cur.off());
+        auto width = addrxWidth(listSym, slot);
+        if (!width) return std::unexpected(width.error());
+        if (*width == 0) return failAt(listSym, slot, "base_addressx without a relocation");
+        cur.bytes(*width);
+        auto pc = addrxPc(listSym, slot);
+        if (!pc) return std::unexpected(pc.error());
+        base = *pc;
+      } else if (kind == kOffsetPair) {
+        uint64_t start = cur.uleb(), end = cur.uleb();
+        std::span<const uint8_t> e;
+        if (withExpr) e = cur.bytes(cur.uleb());
+        if (!cur.ok()) return failAt(listSym, at, "truncated offset_pair entry");
+        if (!base) return failAt(listSym, at, "offset_pair before any base_addressx");
+        if (auto r = onEntry(clampPc(*base + start), clampPc(*base + end), e, at); !r) return r;
+      } else {
+        return failAt(listSym, at, "list entry kind {:#x} is not one Go writes", kind);
+      }
+      if (!cur.ok()) return failAt(listSym, at, "truncated list entry");
+    }
+    return failAt(listSym, off, "list has more than {} entries", kMaxListEntries);
+  }
+
   Expected<std::vector<VarLocation>> locList(SymId sym, const AttrVal& a) const {
     const auto& fi = obj_.sym(fn_).func;
     auto [listSym, off] = secTarget(sym, a, fi ? fi->dwarfLoc : kNoSym);
     std::vector<VarLocation> out;
-    auto r = addressList(
-        listSym, off, true,
-        [&](uint32_t lo, uint32_t hi, std::span<const uint8_t> e, uint32_t at) -> Expected<void> {
-          auto l = expr(listSym, at, e);
-          if (!l) return std::unexpected(l.error());
-          if (*l && lo < hi) {
-            (*l)->lo = lo, (*l)->hi = hi;
-            out.push_back(std::move(**l));
-          }
-          return {};
-        });
+    auto onEntry = [&](uint32_t lo, uint32_t hi, std::span<const uint8_t> e,
+                       uint32_t at) -> Expected<void> {
+      auto l = expr(listSym, at, e);
+      if (!l) return std::unexpected(l.error());
+      if (*l && lo < hi) {
+        (*l)->lo = lo, (*l)->hi = hi;
+        out.push_back(std::move(**l));
+      }
+      return {};
+    };
+    auto r =
+        dwarf5_ ? list5(listSym, off, true, onEntry) : addressList(listSym, off, true, onEntry);
     if (!r) return std::unexpected(r.error());
     return out;
   }
@@ -529,18 +610,27 @@ private:
     const AttrVal* lo = d.get(At::LowPc);
     const AttrVal* hi = d.get(At::HighPc);
     if (lo && hi) {
-      out.emplace_back(clampPc(pc(lo)), clampPc(pc(hi)));
+      uint64_t l = pc(lo);
+      if (lo->form == Form::Addrx) {
+        auto a = addrxPc(sym, lo->off);
+        if (!a) return std::unexpected(a.error());
+        l = *a;
+      }
+      // DWARF 5 high_pc is udata: the length from low_pc.
+      uint64_t h = hi->form == Form::Udata ? l + hi->u : pc(hi);
+      out.emplace_back(clampPc(l), clampPc(h));
       return out;
     }
     if (const AttrVal* rg = d.get(At::Ranges)) {
       const auto& fi = obj_.sym(fn_).func;
       auto [listSym, off] = secTarget(sym, *rg, fi ? fi->dwarfRanges : kNoSym);
-      auto r = addressList(
-          listSym, off, false,
-          [&](uint32_t l, uint32_t h, std::span<const uint8_t>, uint32_t) -> Expected<void> {
-            out.emplace_back(l, h);
-            return {};
-          });
+      auto onPair = [&](uint32_t l, uint32_t h, std::span<const uint8_t>,
+                        uint32_t) -> Expected<void> {
+        out.emplace_back(l, h);
+        return {};
+      };
+      auto r =
+          dwarf5_ ? list5(listSym, off, false, onPair) : addressList(listSym, off, false, onPair);
       if (!r) return std::unexpected(r.error());
     }
     return out;
@@ -549,6 +639,7 @@ private:
   const Object& obj_;
   SymId fn_;
   const dwarf::AbbrevTable& table_;
+  bool dwarf5_; // DWARF 5 forms and lists (usesDwarf5): addrx, loclists, rnglists
 };
 
 // How the compiler names parameters and results the source leaves unnamed or blank
@@ -594,7 +685,7 @@ Expected<FuncVars> readDwarfVars(const Object& obj, SymId fn) {
   if (!table)
     return failKind(ErrorKind::Unsupported, "{}: {}: no DWARF abbrev table for {}", obj.path,
                     obj.displayName(fn), obj.profile->name);
-  return DwarfReader(obj, fn, *table).run(fi->dwarfInfo);
+  return DwarfReader(obj, fn, *table, usesDwarf5(*obj.profile, obj.header.goos)).run(fi->dwarfInfo);
 }
 
 Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string& goFile) {

@@ -2,10 +2,13 @@
 // hand-built DWARF for the cases the fixtures do not reach, and malformed input.
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include "support.h"
 
 #include "loader/dwarf_abbrev.h"
 #include "loader/gosource.h"
@@ -17,12 +20,10 @@ using namespace gd::loader;
 
 namespace {
 
-std::string fixture(const std::string& rel) {
-  return std::string(GODEFER_SOURCE_DIR) + "/tests/fixtures/" + rel;
-}
+using gd::test::fixture;
+using gd::test::kGoVersions;
 const std::vector<std::string> kSourceDirs = {std::string(GODEFER_SOURCE_DIR) + "/tests/programs"};
-const std::vector<std::string> kVersions = {"go1.15", "go1.19", "go1.21",
-                                            "go1.22", "go1.23", "go1.24"};
+const std::vector<std::string>& kVersions = kGoVersions;
 
 std::shared_ptr<Object> load(const std::string& rel) {
   auto o = loadFile(fixture(rel));
@@ -66,6 +67,8 @@ TEST(DwarfAbbrev, CodesMatchTheToolchains) {
       {15, 3, 0, 20, 21, 10, 11, 15, 16, 6}, {19, 3, 4, 22, 23, 12, 13, 17, 18, 8},
       {21, 3, 4, 22, 23, 12, 13, 17, 18, 8}, {22, 3, 4, 22, 23, 12, 13, 17, 18, 8},
       {23, 3, 4, 12, 13, 39, 38, 45, 44, 8}, {24, 3, 4, 12, 13, 40, 39, 46, 45, 8},
+      {25, 3, 4, 12, 13, 40, 39, 46, 45, 8}, {26, 3, 4, 12, 13, 40, 39, 46, 45, 8},
+      {27, 3, 4, 12, 13, 40, 39, 46, 45, 8},
   };
   for (const Row& r : rows) {
     const auto* t = dwarf::abbrevTableFor(r.minor);
@@ -111,8 +114,20 @@ TEST(DwarfAbbrev, AttributeListsFollowTheSources) {
     for (size_t code = 1; code < t.byCode.size(); ++code)
       for (const auto& a : t.byCode[code].attrs)
         EXPECT_NE(dwarf::formName(a.form), "?") << t.name << " code " << code;
-  EXPECT_EQ(dwarf::expandForm(dwarf::Form::UdataPseudo, "linux"), dwarf::Form::Udata);
-  EXPECT_EQ(dwarf::expandForm(dwarf::Form::UdataPseudo, "darwin"), dwarf::Form::Data4);
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::UdataPseudo, "linux", false), dwarf::Form::Udata);
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::UdataPseudo, "darwin", false), dwarf::Form::Data4);
+  // Go 1.25 turned the pcs of functions and inlined calls into lo/hi pseudo-forms.
+  for (int minor : {25, 26, 27})
+    for (uint64_t code : {3, 4, 6, 7, 8}) {
+      bool lo = false, hi = false;
+      for (const auto& a : attrs(minor, code)) {
+        lo |= a.at == dwarf::At::LowPc && a.form == dwarf::Form::LoPcPseudo;
+        hi |= a.at == dwarf::At::HighPc && a.form == dwarf::Form::HiPcPseudo;
+      }
+      EXPECT_TRUE(lo && hi) << "go1." << minor << " code " << code;
+    }
+  EXPECT_EQ(attrs(24, 3)[1].form, dwarf::Form::Addr);
+  EXPECT_EQ(attrs(25, 13)[0].form, dwarf::Form::Addr); // LEXICAL_BLOCK_SIMPLE: unused in DWARF 5
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,13 +516,30 @@ public:
     d.insert(d.end(), e.begin(), e.end());
   }
 
+  // DWARF 5 forms (Go 1.25+ off darwin/ios/aix): low_pc addrx, high_pc udata, LLE/RLE lists.
+  bool dwarf5() const { return usesDwarf5(*obj_.profile, obj_.header.goos); }
+  // An addrx slot naming `target`: `addrxWidth` zero bytes under R_DWTXTADDR_U<width>.
+  void addrx(SymId in, SymId target = 0) {
+    reloc(in, addrxWidth, RelocKind::DwarfTextAddr, target, 0);
+  }
+  // low_pc/high_pc of [lo, hi) from the function entry in the release's forms.
+  void pcRange(uint64_t lo, uint64_t hi) {
+    if (dwarf5()) {
+      ASSERT_EQ(lo, 0u) << "Go's DWARF 5 DIEs start at a function's entry";
+      addrx(1);
+      uleb(info(), hi - lo);
+      return;
+    }
+    reloc(1, 8, RelocKind::Addr, 0, int64_t(lo));
+    reloc(1, 8, RelocKind::Addr, 0, int64_t(hi));
+  }
+
   // FUNCTION: name, low_pc, high_pc, frame_base, decl_file, [decl_line], external.
   void function(int line = 5) {
     auto& d = info();
     code(d, "FUNCTION");
     str(d, "main.f");
-    reloc(1, 8, RelocKind::Addr, 0, 0);
-    reloc(1, 8, RelocKind::Addr, 0, 0x100);
+    pcRange(0, 0x100);
     block1(1, {0x9c});
     fixed(d, 1, 4);
     if (obj_.profile->minor >= 21) uleb(d, uint64_t(line));
@@ -531,6 +563,8 @@ public:
 
   Object& obj() { return obj_; }
   gd::Expected<FuncVars> read() { return readDwarfVars(obj_, 0); }
+
+  int addrxWidth = 1; // R_DWTXTADDR_U1..U4: from the package's function count
 
 private:
   Object obj_;
@@ -790,6 +824,233 @@ TEST(VarsSynthetic, StructuralErrors) {
         << r.error().message;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// DWARF 5 (Go 1.25+ on linux): addrx/udata pcs, .debug_loclists and .debug_rnglists entries.
+
+TEST(VarsSynthetic, Dwarf5ListsAndAddrxSlotsOfEveryWidth) {
+  for (int width : {1, 2, 3, 4}) {
+    SCOPED_TRACE("R_DWTXTADDR_U" + std::to_string(width));
+    DwarfBuilder b("go1.25");
+    ASSERT_TRUE(b.dwarf5());
+    b.addrxWidth = width;
+    b.function();
+    b.var(true, "n", "go:info.int", 5, std::nullopt, 0);
+    b.code(b.info(), "LEXICAL_BLOCK_RANGES");
+    b.reloc(1, 4, RelocKind::DwarfSecRef, 3, 0);
+    b.var(false, "m", "go:info.int", 8, DwarfBuilder::expr({0x9c}));
+    b.end();
+    // An inlined call (addrx + udata high_pc; call_line udata): skipped, but read through.
+    b.code(b.info(), "INLINED_SUBROUTINE");
+    b.reloc(1, 4, RelocKind::DwarfSecRef, b.sym("go:info.main.g$abstract"), 0);
+    b.pcRange(0, 0x60);
+    DwarfBuilder::fixed(b.info(), 1, 4);
+    DwarfBuilder::uleb(b.info(), 300);
+    b.var(false, "calleeLocal", "go:info.int", 30, DwarfBuilder::expr({0x9c}));
+    b.end();
+    b.var(false, "after", "go:info.int", 9, DwarfBuilder::expr({0x91, 0x68}));
+    b.end();
+
+    // loclist: base_addressx f, offset_pair [0,0x10) RAX, [0x10,0x100) cfa (ULEB lengths).
+    auto& loc = b.loc();
+    loc.push_back(0x01);
+    b.addrx(2);
+    for (auto [lo, hi, op] : {std::tuple{0x0, 0x10, 0x50}, {0x10, 0x100, 0x9c}}) {
+      loc.push_back(0x04);
+      DwarfBuilder::uleb(loc, uint64_t(lo));
+      DwarfBuilder::uleb(loc, uint64_t(hi));
+      DwarfBuilder::uleb(loc, 1);
+      loc.push_back(uint8_t(op));
+    }
+    loc.push_back(0x00);
+    // rnglist: base_addressx f, [0x70,0x78), [0x90,0xa0) (two-byte ULEBs), end_of_list.
+    auto& rg = b.ranges();
+    rg.push_back(0x01);
+    b.addrx(3);
+    for (auto [lo, hi] : {std::pair{0x70, 0x78}, {0x90, 0xa0}}) {
+      rg.push_back(0x04);
+      DwarfBuilder::uleb(rg, uint64_t(lo));
+      DwarfBuilder::uleb(rg, uint64_t(hi));
+    }
+    rg.push_back(0x00);
+
+    auto fv = b.read();
+    ASSERT_TRUE(fv) << fv.error().message;
+    ASSERT_EQ(fv->vars.size(), 3u) << describe(*fv);
+    const VarInfo& n = fv->vars[0];
+    ASSERT_EQ(n.locations.size(), 2u);
+    EXPECT_EQ(n.locations[0].lo, 0u);
+    EXPECT_EQ(n.locations[0].hi, 0x10u);
+    EXPECT_EQ(n.locations[0].kind, VarLocation::Kind::Register);
+    EXPECT_EQ(n.locations[1].lo, 0x10u);
+    EXPECT_EQ(n.locations[1].hi, 0x100u);
+    EXPECT_EQ(n.locations[1].kind, VarLocation::Kind::CfaOffset);
+    const VarInfo& m = fv->vars[1];
+    EXPECT_EQ(m.name, "m");
+    ASSERT_EQ(m.locations.size(), 2u);
+    EXPECT_EQ(m.locations[0].lo, 0x70u);
+    EXPECT_EQ(m.locations[0].hi, 0x78u);
+    EXPECT_EQ(m.locations[1].lo, 0x90u);
+    EXPECT_EQ(m.locations[1].hi, 0xa0u);
+    EXPECT_EQ(fv->vars[2].name, "after");
+    ASSERT_EQ(fv->vars[2].locations.size(), 1u);
+    EXPECT_EQ(fv->vars[2].locations[0].offset, -24);
+  }
+}
+
+TEST(VarsSynthetic, Dwarf5IsOffOnDarwin) {
+  // internal/buildcfg: dwarf5Supported excludes darwin, ios and aix; the DWARF 4 forms stay.
+  DwarfBuilder b("go1.25", "darwin");
+  EXPECT_FALSE(b.dwarf5());
+  EXPECT_TRUE(usesDwarf5(*profileByName("go1.27"), "linux"));
+  EXPECT_FALSE(usesDwarf5(*profileByName("go1.27"), "aix"));
+  EXPECT_FALSE(usesDwarf5(*profileByName("go1.24"), "linux"));
+  b.function();
+  b.var(true, "a", "go:info.int", 5, DwarfBuilder::expr({0x9c}));
+  b.end();
+  auto fv = b.read();
+  ASSERT_TRUE(fv) << fv.error().message;
+  ASSERT_EQ(fv->vars.size(), 1u);
+  EXPECT_EQ(fv->vars[0].name, "a");
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::LoPcPseudo, "linux", true), dwarf::Form::Addrx);
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::HiPcPseudo, "linux", true), dwarf::Form::Udata);
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::LoPcPseudo, "darwin", false), dwarf::Form::Addr);
+  EXPECT_EQ(dwarf::expandForm(dwarf::Form::HiPcPseudo, "darwin", false), dwarf::Form::Addr);
+}
+
+TEST(VarsSynthetic, Dwarf5MalformedListsAreErrors) {
+  auto withLoc = [](auto fill) {
+    DwarfBuilder b("go1.26");
+    b.function();
+    b.var(true, "n", "go:info.int", 5, std::nullopt, 0);
+    b.end();
+    fill(b);
+    return b.read();
+  };
+  auto expectError = [](const gd::Expected<FuncVars>& r, std::string_view what) {
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find(what), std::string::npos) << r.error().message;
+  };
+  // No end_of_list.
+  expectError(withLoc([](DwarfBuilder& b) {
+                b.loc().push_back(0x01);
+                b.addrx(2);
+              }),
+              "end_of_list");
+  // An offset pair before any base address.
+  expectError(withLoc([](DwarfBuilder& b) {
+                for (int v : {0x04, 0x00, 0x10, 0x01, 0x50, 0x00})
+                  b.loc().push_back(uint8_t(v));
+              }),
+              "before any base_addressx");
+  // A base address naming another function.
+  expectError(withLoc([](DwarfBuilder& b) {
+                b.loc().push_back(0x01);
+                b.addrx(2, b.sym("main.other"));
+                b.loc().push_back(0x00);
+              }),
+              "not the function");
+  // An addrx slot under a relocation that is not R_DWTXTADDR_Ux.
+  expectError(withLoc([](DwarfBuilder& b) {
+                b.loc().push_back(0x01);
+                b.reloc(2, 4, RelocKind::DwarfSecRef, 0, 0);
+                b.loc().push_back(0x00);
+              }),
+              "not R_DWTXTADDR");
+  // An entry kind Go does not write (DW_LLE_startx_length).
+  expectError(withLoc([](DwarfBuilder& b) { b.loc().push_back(0x03); }), "kind 0x3");
+  // A truncated expression length.
+  expectError(withLoc([](DwarfBuilder& b) {
+                b.loc().push_back(0x01);
+                b.addrx(2);
+                for (int v : {0x04, 0x00, 0x10, 0x05, 0x50})
+                  b.loc().push_back(uint8_t(v));
+              }),
+              "truncated");
+}
+
+// Optimised code keeps parameters in registers, then spills them: DWARF 5 location lists.
+class VarsDwarf5Fixtures : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(VarsDwarf5Fixtures, OptimisedFunctionReadsItsLoclists) {
+  auto o = load(GetParam() + "/opt/strings.o");
+  ASSERT_TRUE(o);
+  ASSERT_TRUE(usesDwarf5(*o->profile, o->header.goos));
+  auto f = o->findFunction("main.repeat");
+  ASSERT_TRUE(f);
+  const auto& fi = o->sym(*f).func;
+  ASSERT_TRUE(fi && fi->dwarfLoc != kNoSym);
+  // The list symbol is in .debug_loclists form: DW_LLE_base_addressx + R_DWTXTADDR_Ux slot.
+  const Symbol& loc = o->sym(fi->dwarfLoc);
+  ASSERT_FALSE(loc.data.empty());
+  EXPECT_EQ(loc.data[0], 0x01);
+  ASSERT_FALSE(loc.relocs.empty());
+  EXPECT_EQ(loc.relocs[0].kind, RelocKind::DwarfTextAddr);
+  EXPECT_EQ(loc.relocs[0].off, 1);
+  EXPECT_EQ(loc.relocs[0].sym, *f);
+
+  auto fv = readDwarfVars(*o, *f);
+  ASSERT_TRUE(fv) << fv.error().message;
+  ASSERT_EQ(fv->source, VarSource::Dwarf);
+  auto byName = [&](const std::string& n) -> const VarInfo* {
+    for (const auto& v : fv->vars)
+      if (v.name == n) return &v;
+    return nullptr;
+  };
+  // func repeat(s string, n int) string: s arrives in RAX (+RBX), n in RCX (DWARF reg 2),
+  // s is spilled to its argument slot at CFA+0 later.
+  const VarInfo* s = byName("s");
+  const VarInfo* n = byName("n");
+  ASSERT_TRUE(s && n) << describe(*fv);
+  EXPECT_EQ(s->role, VarRole::Param);
+  EXPECT_EQ(s->type, "string");
+  EXPECT_EQ(n->type, "int");
+  ASSERT_GE(s->locations.size(), 2u) << describe(*fv);
+  EXPECT_EQ(s->locations[0].lo, 0u);
+  EXPECT_EQ(s->locations[0].kind, VarLocation::Kind::Register);
+  EXPECT_EQ(s->locations[0].reg, 0);
+  EXPECT_EQ(s->locations.back().kind, VarLocation::Kind::CfaOffset);
+  EXPECT_EQ(s->locations.back().offset, 0);
+  ASSERT_FALSE(n->locations.empty());
+  EXPECT_EQ(n->locations[0].lo, 0u);
+  EXPECT_EQ(n->locations[0].reg, 2);
+  uint64_t size = o->sym(*f).size;
+  for (const auto& v : fv->vars) {
+    uint32_t prev = 0;
+    for (const auto& l : v.locations) {
+      EXPECT_LT(l.lo, l.hi) << v.name;
+      EXPECT_LE(l.hi, size) << v.name;
+      EXPECT_GE(l.lo, prev) << v.name;
+      prev = l.lo;
+    }
+  }
+}
+
+TEST_P(VarsDwarf5Fixtures, LexicalBlocksReadTheirRnglists) {
+  // -N -l: `i` of growInts' loop lives in a lexical block whose pcs are a DWARF 5 range list.
+  auto o = load(GetParam() + "/nl/slices.o");
+  ASSERT_TRUE(o);
+  auto f = o->findFunction("main.growInts");
+  ASSERT_TRUE(f);
+  const auto& fi = o->sym(*f).func;
+  ASSERT_TRUE(fi && fi->dwarfRanges != kNoSym);
+  ASSERT_FALSE(o->sym(fi->dwarfRanges).data.empty());
+  EXPECT_EQ(o->sym(fi->dwarfRanges).data[0], 0x01); // DW_RLE_base_addressx
+  auto fv = readDwarfVars(*o, *f);
+  ASSERT_TRUE(fv) << fv.error().message;
+  const VarInfo* i = nullptr;
+  for (const auto& v : fv->vars)
+    if (v.name == "i") i = &v;
+  ASSERT_TRUE(i) << describe(*fv);
+  ASSERT_EQ(i->locations.size(), 1u);
+  EXPECT_GT(i->locations[0].lo, 0u);
+  EXPECT_LT(i->locations[0].lo, i->locations[0].hi);
+  EXPECT_LE(i->locations[0].hi, o->sym(*f).size);
+  EXPECT_EQ(i->locations[0].kind, VarLocation::Kind::CfaOffset);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, VarsDwarf5Fixtures,
+                         ::testing::Values("go1.25", "go1.26", "go1.27"));
 
 TEST(VarsSynthetic, NoDwarfIsNotAnError) {
   DwarfBuilder b("go1.15");
