@@ -547,12 +547,13 @@ std::optional<Inst> buildInst(std::span<const uint8_t> code, const ZydisDecodedI
   in.prefixes = ps.prefixes;
   in.dataSize = (ps.rex & 0x08) ? 64 : ps.dataSize >= 0 ? 16 : 32;
   in.op = opName(zi, ops, ps.dataSize >= 0);
-  if (in.op.empty() || !knownOp(in.op, rules) || missingInX86asm(zi)) return std::nullopt;
+  bool avx = zi.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX && rules.avxDecoder;
+  if (in.op.empty() || (!avx && !knownOp(in.op, rules)) || missingInX86asm(zi)) return std::nullopt;
   switch (zi.encoding) {
   case ZYDIS_INSTRUCTION_ENCODING_LEGACY:
     break;
   case ZYDIS_INSTRUCTION_ENCODING_VEX:
-    if (!isVexAllowed(in.op)) return std::nullopt;
+    if (!avx && !isVexAllowed(in.op)) return std::nullopt;
     break;
   default:
     return std::nullopt;
@@ -649,10 +650,25 @@ std::optional<Inst> decodeAfterVex(std::span<const uint8_t> code, const X86asmRu
 }
 
 // The instruction x86asm.Decode finds at the start of `code`; nullopt where it reports an error.
+// VEX instructions outside avx.go's tables (generated from XED's AVX, AVX2, FMA, F16C, AVX-512
+// iforms): BMI1/BMI2 ops such as ANDN, SHLX and RORX are ErrUnrecognized in x86asm (Go 1.27+).
+bool outsideAvxTables(const ZydisDecodedInstruction& zi) {
+  return zi.meta.isa_ext == ZYDIS_ISA_EXT_BMI1 || zi.meta.isa_ext == ZYDIS_ISA_EXT_BMI2;
+}
+
 std::optional<Inst> decodeX86asm(std::span<const uint8_t> code, const X86asmRules& rules) {
   ZydisDecodedInstruction zi;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
   bool decoded = zydisDecode(code, zi, ops);
+  if (rules.avxDecoder &&
+      (scanPrefixes(code).vex || (!code.empty() && code[0] == 0x62 && decoded &&
+                                  zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY))) {
+    // avx.go decodes every VEX/EVEX instruction itself; what it does not know is one "?" byte.
+    // EVEX (masks, broadcast, rounding suffixes) is not modelled here and prints as "?".
+    if (!decoded || zi.encoding != ZYDIS_INSTRUCTION_ENCODING_VEX || outsideAvxTables(zi))
+      return std::nullopt;
+    return buildInst(code, zi, ops, rules);
+  }
   if (scanPrefixes(code).vex) {
     if (decoded && zi.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX &&
         isVexAllowed(opName(zi, ops, false)))
@@ -747,6 +763,9 @@ std::string plan9Arg(const Inst& in, uint64_t pc, const SymbolLookup& lookup, co
                      const X86asmRules& rules) {
   switch (a.kind) {
   case Arg::Reg:
+    // avx.go's register set has Y0-Y15 (and Z, K); older x86asm printed a YMM as its XMM.
+    if (rules.avxDecoder && a.reg >= ZYDIS_REGISTER_YMM0 && a.reg <= ZYDIS_REGISTER_YMM15)
+      return fmt::format("Y{}", int(a.reg - ZYDIS_REGISTER_YMM0));
     return std::string(plan9Reg(a.reg));
   case Arg::Rel: {
     if (pc == 0) return fmt::format(".{:+d}", int32_t(a.value));

@@ -159,6 +159,33 @@ TEST(Disasm, SymbolLookup) {
   EXPECT_EQ(go("ebfe", 24, 0).text, "JMP .-2");
 }
 
+TEST(Disasm, Go127DecodesVexItself) {
+  // Go 1.27's x86asm (avx.go) decodes VEX instructions from XED's tables; what the tables lack
+  // (BMI: ANDN, SHLX, ...) is one undecodable byte. Before, VPXOR read as an OUTL after the VEX.
+  struct VexCase {
+    const char* bytes;
+    int length;
+    const char* text;
+  };
+  const VexCase cases[] = {
+      {"c5fd6f00", 4, "VMOVDQA 0(AX), Y0"},
+      {"c5fe6f00", 4, "VMOVDQU 0(AX), Y0"},
+      {"c5f9efc0", 4, "VPXOR X0, X0, X0"},
+      {"c4e2f9b9c8", 5, "VFMADD231SD X0, X0, X1"},
+      {"c5f877", 3, "VZEROUPPER"},
+      {"c5fdd7c1", 4, "VPMOVMSKB Y1, AX"},
+      {"c4e278f2c1", 1, "?"}, // ANDN
+      {"c4e27d5ac0", 1, "?"}, // VBROADCASTI128 from a register: no such form
+  };
+  for (const VexCase& c : cases) {
+    Instruction in = go(c.bytes, 27);
+    EXPECT_EQ(in.text, c.text) << c.bytes;
+    EXPECT_EQ(in.length, c.length) << c.bytes;
+  }
+  EXPECT_EQ(go("c5f9efc0", 26).text, "OUTL AX, DX");
+  EXPECT_EQ(go("c5fd6f00", 26).text, "VMOVDQA 0(AX), X0");
+}
+
 TEST(Disasm, ImmediateSymbolsOnlyForMovAndPush32FromGo125) {
   // golang/go#72942: from Go 1.25 x86asm names a symbol for an immediate only in MOVL/PUSHL.
   SymbolLookup lookup = [](uint64_t a) -> std::optional<SymbolHit> {
