@@ -99,9 +99,6 @@ struct RuntimeProfile {
   // KindDirectIface (1<<5) in Type.Kind_.
   bool directIfaceInTFlag;
   TypeHashRule typeHash;
-  // Go 1.27: runtime.PanicNilError says "runtime error: panic called with nil argument"; before,
-  // "panic called with nil argument".
-  bool panicNilIsRuntimeError;
   // Go 1.27 _panic.nextFrame keeps the frame it found as its cursor (p.pc, p.sp) and skips
   // ahead to the next panic's position (issue 77062); Go 1.22-1.26 keep the frame's caller.
   bool panicCursorAtFrame;
