@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support.h"
+
 #include "loader/object.h"
 #include "loader/pctab.h"
 
@@ -12,12 +14,10 @@ using namespace gd::loader;
 
 namespace {
 
-std::string fixture(const std::string& rel) {
-  return std::string(GODEFER_SOURCE_DIR) + "/tests/fixtures/" + rel;
-}
+using gd::test::fixture;
+using gd::test::kGoVersions;
 
-const std::vector<std::string> kVersions = {"go1.15", "go1.19", "go1.21",
-                                            "go1.22", "go1.23", "go1.24"};
+const std::vector<std::string>& kVersions = kGoVersions;
 
 } // namespace
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support.h"
+
 #include "loader/objdump.h"
 
 #ifndef GODEFER_SOURCE_DIR
@@ -106,6 +108,19 @@ TEST(ObjdumpGolden, EveryFixtureMatchesGoToolObjdump) {
             << " lines compared, " << totalMismatches << " mismatching lines, " << failed
             << " fixtures failing\n";
   EXPECT_EQ(totalMismatches, 0u);
+}
+
+TEST(ObjdumpGolden, EveryReleaseHasListingsForBothBuilds) {
+  // The sweep above walks whatever is on disk; a release whose fixtures went missing must fail.
+  auto fixtures = goldenFixtures();
+  for (const std::string& v : gd::test::kGoVersions) {
+    for (const char* build : {"nl", "opt"}) {
+      fs::path dir = fs::path(GODEFER_SOURCE_DIR) / "tests" / "fixtures" / v / build;
+      size_t n = std::count_if(fixtures.begin(), fixtures.end(),
+                               [&](const fs::path& p) { return p.parent_path() == dir; });
+      EXPECT_GE(n, 10u) << v << "/" << build << ": " << n << " objects with listings";
+    }
+  }
 }
 
 TEST(ObjdumpGolden, SymbolFilterSelectsMatchingFunctions) {
