@@ -375,13 +375,14 @@ TEST(VarsMalformed, TruncatedLocationListIsAnError) {
 }
 
 TEST(VarsMalformed, CorruptBytesNeverCrash) {
-  for (const char* file : {"go1.15/nl/deferr.o", "go1.22/opt/closures.o", "go1.24/nl/methods.o"}) {
+  for (const char* file : {"go1.15/nl/deferr.o", "go1.22/opt/closures.o", "go1.24/nl/methods.o",
+                           "go1.25/opt/strings.o", "go1.27/nl/slices.o"}) {
     auto o = load(file);
     ASSERT_TRUE(o);
     for (SymId id = 0; id < o->symbols.size(); ++id) {
       const Symbol& s = o->symbols[id];
       if (!s.isText() || !s.func || s.func->dwarfInfo == kNoSym) continue;
-      for (SymId target : {s.func->dwarfInfo, s.func->dwarfLoc}) {
+      for (SymId target : {s.func->dwarfInfo, s.func->dwarfLoc, s.func->dwarfRanges}) {
         if (target == kNoSym) continue;
         size_t size = o->sym(target).data.size();
         for (size_t at = 0; at < size; ++at) {
