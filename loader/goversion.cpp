@@ -244,8 +244,18 @@ const X86asmRules& x86asmRulesFor(int minor) {
   return best->profile.x86asm;
 }
 
-bool usesDwarf5(const GoProfile& p, std::string_view goos) {
-  return p.dwarf.dwarf5ExceptDarwinIosAix && goos != "darwin" && goos != "ios" && goos != "aix";
+bool usesDwarf5(const GoProfile& p, std::string_view goos, std::string_view experiments) {
+  if (!p.dwarf.dwarf5ExceptDarwinIosAix) return false; // the release has no DWARF 5 writer
+  if (!experiments.empty()) {
+    for (size_t pos = 0; pos <= experiments.size();) {
+      size_t comma = experiments.find(',', pos);
+      if (comma == std::string_view::npos) comma = experiments.size();
+      if (experiments.substr(pos, comma - pos) == "dwarf5") return true;
+      pos = comma + 1;
+    }
+    return false;
+  }
+  return goos != "darwin" && goos != "ios" && goos != "aix";
 }
 
 RelocKind relocKindFor(const GoProfile& p, uint16_t raw) {

@@ -113,8 +113,10 @@ struct GoProfile {
   DwarfRules dwarf;
 };
 
-// True when objects of this release and GOOS hold DWARF 5 forms (see DwarfRules).
-bool usesDwarf5(const GoProfile& p, std::string_view goos);
+// True when objects of this release and GOOS hold DWARF 5 forms (see DwarfRules). When the
+// object's header lists its experiments (`X:regabiwrappers,...,dwarf5`), that list decides, so
+// GOEXPERIMENT=nodwarf5 objects are read as DWARF 4.
+bool usesDwarf5(const GoProfile& p, std::string_view goos, std::string_view experiments = {});
 
 // How a header version string such as "go1.21.13" maps to a profile.
 struct VersionMatch {

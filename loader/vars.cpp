@@ -685,7 +685,9 @@ Expected<FuncVars> readDwarfVars(const Object& obj, SymId fn) {
   if (!table)
     return failKind(ErrorKind::Unsupported, "{}: {}: no DWARF abbrev table for {}", obj.path,
                     obj.displayName(fn), obj.profile->name);
-  return DwarfReader(obj, fn, *table, usesDwarf5(*obj.profile, obj.header.goos)).run(fi->dwarfInfo);
+  return DwarfReader(obj, fn, *table,
+                     usesDwarf5(*obj.profile, obj.header.goos, obj.header.experiments))
+      .run(fi->dwarfInfo);
 }
 
 Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string& goFile) {

@@ -10,8 +10,9 @@
 #   tests/fixtures/goV/M/P.exit     its exit status, a number and a newline
 # nl = -N -l (no optimisation, no inlining); opt = the default optimisation.
 # Plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
-# seed's environment; nothing is run), checked against the seed listing, and a copy of the
-# seed in tests/fixtures/seed/.
+# seed's environment; nothing is run), checked against the seed listing,
+# tests/fixtures/go1.25-nodwarf5/nl/deferr.{o,objdump} (GOEXPERIMENT=nodwarf5), and a copy of
+# the seed in tests/fixtures/seed/.
 #
 # Environment:
 #   GO_TOOLCHAINS  folder holding goV/usr/lib/go-V (default: <project>/.toolchains; if a
@@ -133,6 +134,20 @@ case " $versions " in *" 1.15 "*)
         exit 1
       fi
     fi
+  ;; esac
+;; esac
+
+# Go 1.25 with GOEXPERIMENT=nodwarf5: DWARF 4 forms on linux, told apart by the header's
+# experiment list (nothing is run: the code is that of go1.25/nl/deferr.o).
+case " $versions " in *" 1.25 "*)
+  case " $PROGRAMS " in *" deferr "*)
+    out=$fixdir/go1.25-nodwarf5/nl
+    mkdir -p "$out"
+    rm -f "$out"/deferr.*
+    echo "go1.25-nodwarf5 nl deferr" >&2
+    gorun 1.25 env GOEXPERIMENT=nodwarf5 go tool compile -N -l -trimpath "$PWD" -o "$out/deferr.o" deferr.go
+    gorun 1.25 go tool objdump "$out/deferr.o" > "$out/deferr.objdump"
+    check_paths "$out"/deferr.*
   ;; esac
 ;; esac
 

@@ -68,6 +68,7 @@ const std::vector<std::string> kModes = {"nl", "opt"};
 // c returns 2 for every version and mode, the darwin seed object and the seed listing.
 TEST(RunDeferr, CReturnsTwoEverywhere) {
   std::vector<std::string> objects = {fixture("go1.15-darwin/nl/deferr.o"),
+                                      fixture("go1.25-nodwarf5/nl/deferr.o"),
                                       fixture("seed/deferr-objdump.txt")};
   for (const auto& v : kVersions)
     for (const auto& m : kModes)

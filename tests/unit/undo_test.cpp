@@ -115,8 +115,9 @@ std::unique_ptr<Debugger> openDebugger(const std::string& object, const std::str
 
 TEST(Undo, DeferrToTheEndAndBackEqualsAFreshStart) {
   auto fixtures = deferrFixtures();
-  // nl and opt of every release, the darwin seed object and the seed listing.
-  EXPECT_EQ(fixtures.size(), 2 * kGoVersions.size() + 2);
+  // nl and opt of every release, the darwin seed object, Go 1.25 without DWARF 5 and the seed
+  // listing.
+  EXPECT_EQ(fixtures.size(), 2 * kGoVersions.size() + 3);
   for (const auto& f : fixtures) {
     SCOPED_TRACE(f);
     auto fresh = openDebugger(f, "c");

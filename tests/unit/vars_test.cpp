@@ -162,6 +162,37 @@ TEST_P(VarsEveryVersion, DeferrResultI) {
   }
 }
 
+// GOEXPERIMENT=nodwarf5 on Go 1.25 writes DWARF 4 forms on linux; the header's experiment list
+// says so, and both encodings of the same code give the same variables.
+TEST(VarsFixtures, Go125WithoutDwarf5ReadsAsDwarf4) {
+  auto d4 = load("go1.25-nodwarf5/nl/deferr.o"), d5 = load("go1.25/nl/deferr.o");
+  ASSERT_TRUE(d4 && d5);
+  EXPECT_FALSE(usesDwarf5(*d4->profile, d4->header.goos, d4->header.experiments));
+  EXPECT_TRUE(usesDwarf5(*d5->profile, d5->header.goos, d5->header.experiments));
+  for (const char* fn : {"c", "main.c.func1"}) {
+    SCOPED_TRACE(fn);
+    auto f4 = d4->findFunction(fn), f5 = d5->findFunction(fn);
+    ASSERT_TRUE(f4 && f5);
+    auto v4 = readDwarfVars(*d4, *f4), v5 = readDwarfVars(*d5, *f5);
+    ASSERT_TRUE(v4) << v4.error().message;
+    ASSERT_TRUE(v5) << v5.error().message;
+    EXPECT_EQ(v4->source, VarSource::Dwarf);
+    ASSERT_EQ(v4->vars.size(), v5->vars.size()) << describe(*v4);
+    ASSERT_FALSE(v4->vars.empty());
+    for (size_t k = 0; k < v4->vars.size(); k++) {
+      EXPECT_EQ(v4->vars[k].name, v5->vars[k].name);
+      EXPECT_EQ(v4->vars[k].type, v5->vars[k].type);
+      EXPECT_EQ(v4->vars[k].declLine, v5->vars[k].declLine);
+      ASSERT_EQ(v4->vars[k].locations.size(), v5->vars[k].locations.size());
+      for (size_t j = 0; j < v4->vars[k].locations.size(); j++) {
+        EXPECT_EQ(v4->vars[k].locations[j].offset, v5->vars[k].locations[j].offset);
+        EXPECT_EQ(v4->vars[k].locations[j].lo, v5->vars[k].locations[j].lo);
+        EXPECT_EQ(v4->vars[k].locations[j].hi, v5->vars[k].locations[j].hi);
+      }
+    }
+  }
+}
+
 TEST_P(VarsEveryVersion, DeferrClosureCapturesI) {
   auto o = load(GetParam() + "/nl/deferr.o");
   ASSERT_TRUE(o);
@@ -518,7 +549,9 @@ public:
   }
 
   // DWARF 5 forms (Go 1.25+ off darwin/ios/aix): low_pc addrx, high_pc udata, LLE/RLE lists.
-  bool dwarf5() const { return usesDwarf5(*obj_.profile, obj_.header.goos); }
+  bool dwarf5() const {
+    return usesDwarf5(*obj_.profile, obj_.header.goos, obj_.header.experiments);
+  }
   // An addrx slot naming `target`: `addrxWidth` zero bytes under R_DWTXTADDR_U<width>.
   void addrx(SymId in, SymId target = 0) {
     reloc(in, addrxWidth, RelocKind::DwarfTextAddr, target, 0);
@@ -906,6 +939,13 @@ TEST(VarsSynthetic, Dwarf5IsOffOnDarwin) {
   EXPECT_TRUE(usesDwarf5(*profileByName("go1.27"), "linux"));
   EXPECT_FALSE(usesDwarf5(*profileByName("go1.27"), "aix"));
   EXPECT_FALSE(usesDwarf5(*profileByName("go1.24"), "linux"));
+  // The object header's experiment list decides when there is one (GOEXPERIMENT=nodwarf5).
+  EXPECT_TRUE(
+      usesDwarf5(*profileByName("go1.25"), "linux",
+                 "regabiwrappers,regabiargs,aliastypeparams,swissmap,synchashtriemap,dwarf5"));
+  EXPECT_FALSE(usesDwarf5(*profileByName("go1.25"), "linux",
+                          "regabiwrappers,regabiargs,aliastypeparams,swissmap,synchashtriemap"));
+  EXPECT_FALSE(usesDwarf5(*profileByName("go1.24"), "linux", "dwarf5"));
   b.function();
   b.var(true, "a", "go:info.int", 5, DwarfBuilder::expr({0x9c}));
   b.end();
