@@ -91,9 +91,9 @@ Expected<uint64_t> readTextHeader(std::span<const uint8_t> body, ObjectHeader& h
   }
 }
 
-Expected<std::shared_ptr<Object>>
-loadObjectBody(const std::string& path, std::span<const uint8_t> body, uint64_t bodyOffset,
-               const LoadOptions& opts) {
+Expected<std::shared_ptr<Object>> loadObjectBody(const std::string& path,
+                                                 std::span<const uint8_t> body, uint64_t bodyOffset,
+                                                 const LoadOptions& opts) {
   auto obj = std::make_shared<Object>();
   obj->path = path;
   auto magicAt = readTextHeader(body, obj->header);

@@ -108,7 +108,7 @@ public:
   // Set when the header names a release newer than the newest verified one and `profile` is
   // that newest row (see matchVersion); the front end says so in one warning line.
   bool versionAssumed = false;
-  std::string magic;                  // "go115ld", ...; empty for listings
+  std::string magic; // "go115ld", ...; empty for listings
   uint32_t flags = 0;
   uint64_t baseOffset = 0;   // file offset of the magic (Go 1.15 objdump prints file offsets)
   uint32_t refNameCount = 0; // RefName records (tools' names of other packages' symbols)

@@ -80,7 +80,8 @@ StubResult Runtime::panicBoundsPcdata(Guest& g, Call& c) {
   uint64_t pc = c.returnAddress();
   auto id = img_.symbolAt(pc - 1);
   constexpr size_t kPcdataPanicBounds = 4;
-  if (!id || !img_.obj->sym(*id).func || img_.obj->sym(*id).func->pcdata.size() <= kPcdataPanicBounds)
+  if (!id || !img_.obj->sym(*id).func ||
+      img_.obj->sym(*id).func->pcdata.size() <= kPcdataPanicBounds)
     return fault(fmt::format("panicBounds: no PCDATA_PanicBounds table for the call at {:#x}",
                              c.callSite()));
   auto v = loader::PcTable::decode(img_.obj->sym(*id).func->pcdata[kPcdataPanicBounds])

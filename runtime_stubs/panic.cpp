@@ -597,7 +597,9 @@ StubResult Runtime::fatalPanic(Guest& g) {
     chain.push_back(p);
   // printpanics, oldest first: a panic whose older neighbour was marked repanicked (Go 1.25+,
   // by preprintpanics) is not printed; the older one says so instead.
-  auto flag = [&](uint64_t p, int32_t off) { return off >= 0 && g.u8(p + uint64_t(off)).value_or(0); };
+  auto flag = [&](uint64_t p, int32_t off) {
+    return off >= 0 && g.u8(p + uint64_t(off)).value_or(0);
+  };
   std::string text;
   for (size_t k = chain.size(); k-- > 0;) {
     uint64_t p = chain[k];
@@ -688,8 +690,8 @@ bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
       return same && nonWrapper > 0;
     }
     auto id = img_.symbolAt(f.pc);
-    bool wrapper = id && img_.obj->sym(*id).func &&
-                   img_.obj->sym(*id).func->funcId == prof_.funcIdWrapper;
+    bool wrapper =
+        id && img_.obj->sym(*id).func && img_.obj->sym(*id).func->funcId == prof_.funcIdWrapper;
     if (wrapper) continue;
     if (++nonWrapper > 1) return false;
   }

@@ -71,8 +71,9 @@ std::string formatGoFloatShortest(double v, int bits) {
   // shortest-uniqueness rule as strconv's Ryū path), then ftoa.go's %g choice: %e when the
   // exponent is < -4 or >= 6 (the precision used for the decision when shortest), else %f.
   char buf[64];
-  auto r = bits == 32 ? std::to_chars(buf, buf + sizeof buf, float(v), std::chars_format::scientific)
-                      : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  auto r = bits == 32
+               ? std::to_chars(buf, buf + sizeof buf, float(v), std::chars_format::scientific)
+               : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string sci(buf, r.ptr);
   std::string sign;
   if (sci[0] == '-') {

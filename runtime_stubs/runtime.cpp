@@ -12,14 +12,16 @@ constexpr Reg kIntArgRegs[] = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDI, Reg::RSI,
                                Reg::R8,  Reg::R9,  Reg::R10, Reg::R11};
 constexpr uint64_t kInitialMapping = 64 * 1024; // first stack mapping; Go's stack is 2 KiB in it
 
-uint64_t roundUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t roundUp(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
 
 } // namespace
 
 const char* regName(Reg r) {
-  static const char* const names[] = {"AX", "BX", "CX",  "DX",  "SI",  "DI",  "BP",     "SP",
-                                      "R8", "R9", "R10", "R11", "R12", "R13", "R14",    "R15",
-                                      "PC", "FS", "GS"};
+  static const char* const names[] = {"AX",  "BX",  "CX", "DX",  "SI",  "DI",  "BP",
+                                      "SP",  "R8",  "R9", "R10", "R11", "R12", "R13",
+                                      "R14", "R15", "PC", "FS",  "GS"};
   return names[size_t(r)];
 }
 
@@ -32,8 +34,8 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
   if (auto code = runtimeCode(s.name, prof)) return {false, 0, std::move(*code)};
   // Runtime variables that compiled code reads or writes directly.
   static const std::map<std::string, uint32_t, std::less<>> kData = {
-      {"runtime.writeBarrier", 16},           // {enabled bool; pad; needed; cgo; alignme}
-      {"runtime.emptyTypeAssertCache", 24},   // Go 1.22+
+      {"runtime.writeBarrier", 16},         // {enabled bool; pad; needed; cgo; alignme}
+      {"runtime.emptyTypeAssertCache", 24}, // Go 1.22+
       {"runtime.emptyInterfaceSwitchCache", 32},
       {"runtime.x86HasPOPCNT", 1},
       {"runtime.x86HasSSE41", 1},
@@ -154,8 +156,8 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {stackLo_, mappedLo_, heapNext_, heapMapped_, calls_, panics_, deferreturnResume_,
-          errorType_};
+  return {stackLo_, mappedLo_, heapNext_,          heapMapped_,
+          calls_,   panics_,   deferreturnResume_, errorType_};
 }
 
 void Runtime::restore(const State& s) {
@@ -341,8 +343,8 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
 }
 
 bool isBoundsPanic(const std::string& name) {
-  static const char* const kinds[] = {"Index", "SliceAlen", "SliceAcap", "SliceB",
-                                      "Slice3Alen", "Slice3Acap", "Slice3B", "Slice3C"};
+  static const char* const kinds[] = {"Index",      "SliceAlen",  "SliceAcap", "SliceB",
+                                      "Slice3Alen", "Slice3Acap", "Slice3B",   "Slice3C"};
   if (name == "runtime.panicSliceConvert") return true;
   for (const char* k : kinds) {
     std::string base = std::string("runtime.panic") + k;
@@ -357,7 +359,8 @@ bool Runtime::isModelled(const std::string& name) {
 
 StubResult Runtime::onExtern(Guest& g, uint64_t pc) {
   if (pc >= img_.runtimeSlot(loader::Image::kRuntimeSlots - 1) && pc < img_.sentinel()) {
-    if (pc >= img_.runtimeSlot(0)) return panicContinue(g); // a deferred call run by gopanic returned
+    if (pc >= img_.runtimeSlot(0))
+      return panicContinue(g); // a deferred call run by gopanic returned
     return runtimeSlotCall(g, int((img_.runtimeSlot(0) + loader::Image::kExternSlot - 1 - pc) /
                                   loader::Image::kExternSlot)); // iface.cpp
   }

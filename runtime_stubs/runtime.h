@@ -116,8 +116,7 @@ public:
     // Go 1.22+: the frame _panic.nextFrame found (sp, fp), where its walk goes on from
     // (cursorPc/cursorSp: p.lr/p.fp, Go 1.27 p.pc/p.sp; cursorPc 0 when the stack is done), and
     // the open-coded state of the frame
-    uint64_t fp = 0, sp = 0, cursorPc = 0, cursorSp = 0, retpc = 0, deferBitsPtr = 0,
-             slotsPtr = 0;
+    uint64_t fp = 0, sp = 0, cursorPc = 0, cursorSp = 0, retpc = 0, deferBitsPtr = 0, slotsPtr = 0;
     // [signal ...] line of a fault
     bool signal = false;
     uint64_t sigAddr = 0, sigPc = 0;
@@ -241,8 +240,8 @@ private:
   StubResult memequal(Guest& g, Call& c); // memequal*, strequal, f32/f64/c64/c128equal
   // slices.cpp (slice.go, mbarrier.go, memmove/memclr)
   StubResult growslice(Guest& g, Call& c); // and growsliceNoAlias
-  StubResult growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int64_t oldLen,
-                    int64_t oldCap, int64_t newLen);
+  StubResult growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int64_t oldLen, int64_t oldCap,
+                    int64_t newLen);
   StubResult growsliceBuf(Guest& g, Call& c); // and growsliceBufNoAlias
   StubResult moveSlice(Guest& g, Call& c);    // moveSlice, moveSliceNoScan, NoCap, NoCapNoScan
   StubResult memmove(Guest& g, Call& c);

@@ -40,10 +40,10 @@ enum class FloatFormat : uint8_t {
 
 // abi.Type.Hash of a type, as the compiler computes it (types/fmt.go TypeHash).
 enum class TypeHashRule : uint8_t {
-  Md5,          // Go 1.15: md5(t.LongString())[0:4]
-  NotSha256,    // Go 1.19-1.23: ^sha256(t.LinkString())[0:4] (cmd/internal/notsha256)
-  Sha256At8,    // Go 1.24: sha256(t.LinkString())[8:12] (cmd/internal/hash.Sum16)
-  Sha256XorFF,  // Go 1.25+: sha256 with byte 0 ^ 0xff, [0:4] (cmd/internal/hash.Sum32)
+  Md5,         // Go 1.15: md5(t.LongString())[0:4]
+  NotSha256,   // Go 1.19-1.23: ^sha256(t.LinkString())[0:4] (cmd/internal/notsha256)
+  Sha256At8,   // Go 1.24: sha256(t.LinkString())[8:12] (cmd/internal/hash.Sum16)
+  Sha256XorFF, // Go 1.25+: sha256 with byte 0 ^ 0xff, [0:4] (cmd/internal/hash.Sum32)
 };
 
 struct DeferLayout {

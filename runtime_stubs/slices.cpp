@@ -20,16 +20,16 @@ constexpr uint64_t kMallocHeaderSize = 8, kMinSizeForMallocHeader = 512; // Go 1
 
 // class_to_size of sizeclasses.go: Go 1.15 has no 24-byte class (added in Go 1.16).
 constexpr uint16_t kClasses115[] = {
-    0,    8,    16,   32,    48,    64,    80,    96,    112,   128,   144,   160,   176,   192,
-    208,  224,  240,  256,   288,   320,   352,   384,   416,   448,   480,   512,   576,   640,
-    704,  768,  896,  1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304,  2688,  3072,  3200,
-    3456, 4096, 4864, 5376,  6144,  6528,  6784,  6912,  8192,  9472,  9728,  10240, 10880, 12288,
+    0,     8,     16,    32,    48,    64,    80,    96,    112,   128,   144,  160,   176,   192,
+    208,   224,   240,   256,   288,   320,   352,   384,   416,   448,   480,  512,   576,   640,
+    704,   768,   896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304, 2688,  3072,  3200,
+    3456,  4096,  4864,  5376,  6144,  6528,  6784,  6912,  8192,  9472,  9728, 10240, 10880, 12288,
     13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768};
 constexpr uint16_t kClasses119[] = {
-    0,    8,    16,   24,    32,    48,    64,    80,    96,    112,   128,   144,   160,   176,
-    192,  208,  224,  240,   256,   288,   320,   352,   384,   416,   448,   480,   512,   576,
-    640,  704,  768,  896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304,  2688,  3072,
-    3200, 3456, 4096, 4864,  5376,  6144,  6528,  6784,  6912,  8192,  9472,  9728,  10240, 10880,
+    0,     8,     16,    24,    32,    48,    64,    80,    96,    112,   128,   144,  160,   176,
+    192,   208,   224,   240,   256,   288,   320,   352,   384,   416,   448,   480,  512,   576,
+    640,   704,   768,   896,   1024,  1152,  1280,  1408,  1536,  1792,  2048,  2304, 2688,  3072,
+    3200,  3456,  4096,  4864,  5376,  6144,  6528,  6784,  6912,  8192,  9472,  9728, 10240, 10880,
     12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768};
 
 // class_to_size[size_to_class8/128[...]]: the smallest size class holding `size` bytes (the
@@ -43,7 +43,9 @@ uint64_t sizeClass(uint64_t size, int minor) {
   return minor <= 15 ? pick(kClasses115) : pick(kClasses119);
 }
 
-bool isPowerOfTwo(uint64_t x) { return x && !(x & (x - 1)); }
+bool isPowerOfTwo(uint64_t x) {
+  return x && !(x & (x - 1));
+}
 
 } // namespace
 
@@ -76,7 +78,8 @@ std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen,
     if (oldLen < 1024) {
       newcap = doublecap;
     } else {
-      while (0 < newcap && newcap < newLen) newcap += newcap / 4;
+      while (0 < newcap && newcap < newLen)
+        newcap += newcap / 4;
       if (newcap <= 0) newcap = newLen;
     }
   } else { // Go 1.18+: double below a capacity of 256, then a smooth transition to 1.25x
@@ -84,7 +87,8 @@ std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen,
     if (oldCap < threshold) {
       newcap = doublecap;
     } else {
-      while (0 < newcap && newcap < newLen) newcap += (newcap + 3 * threshold) >> 2;
+      while (0 < newcap && newcap < newLen)
+        newcap += (newcap + 3 * threshold) >> 2;
       if (newcap <= 0) newcap = newLen;
     }
   }
@@ -138,8 +142,8 @@ StubResult Runtime::growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int6
   if (!size || !ptrdata) return fault(fmt::format("growslice: cannot read the type at {:#x}", et));
   auto plan = growPlan(oldLen, oldCap, newLen, *size, *ptrdata != 0, prof_.minor);
   if (!plan)
-    return raise(g, c, prof_.minor >= 20 ? "growslice: len out of range"
-                                         : "growslice: cap out of range");
+    return raise(g, c,
+                 prof_.minor >= 20 ? "growslice: len out of range" : "growslice: cap out of range");
   int64_t resultLen = prof_.minor >= 21 ? newLen : oldLen;
   uint64_t p = kZeroBase;
   if (*size) {

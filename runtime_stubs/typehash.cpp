@@ -34,8 +34,11 @@ uint32_t goTypeHash(const std::string& typeString, TypeHashRule rule) {
   if (rule == TypeHashRule::Md5) return le32(digest<16>(EVP_md5(), typeString).data());
   auto h = digest<32>(EVP_sha256(), typeString);
   switch (rule) {
-  case TypeHashRule::Sha256At8: return le32(h.data() + 8);
-  case TypeHashRule::Sha256XorFF: h[0] ^= 0xff; return le32(h.data());
+  case TypeHashRule::Sha256At8:
+    return le32(h.data() + 8);
+  case TypeHashRule::Sha256XorFF:
+    h[0] ^= 0xff;
+    return le32(h.data());
   default:
     for (auto& b : h)
       b = uint8_t(~b);

@@ -22,9 +22,9 @@ TEST(SizeClasses, Go115HasNo24ByteClass) {
 TEST(SizeClasses, Go122MallocHeaderForPointerfulObjectsAbove512Bytes) {
   // msize_allocheaders.go: an 8-byte header inside the size class, not in the result.
   EXPECT_EQ(roundupsize(512, false, 22), 512u);
-  EXPECT_EQ(roundupsize(640, false, 22), 696u);  // 648 -> class 704, minus the header
-  EXPECT_EQ(roundupsize(640, true, 22), 640u);   // no pointers: no header
-  EXPECT_EQ(roundupsize(640, false, 21), 640u);  // before Go 1.22: no header
+  EXPECT_EQ(roundupsize(640, false, 22), 696u); // 648 -> class 704, minus the header
+  EXPECT_EQ(roundupsize(640, true, 22), 640u);  // no pointers: no header
+  EXPECT_EQ(roundupsize(640, false, 21), 640u); // before Go 1.22: no header
   EXPECT_EQ(roundupsize(1024, false, 24), 1144u);
   EXPECT_EQ(roundupsize(32760, false, 23), 32760u);
   EXPECT_EQ(roundupsize(32761, false, 23), 32768u); // a large object: whole pages
@@ -52,14 +52,14 @@ TEST(GrowSlice, DoublingThresholdPerRelease) {
 }
 
 TEST(GrowSlice, SizeClassesDecideOddCapacities) {
-  EXPECT_EQ(grow(0, 0, 1, 1, false, 15), 8);       // bytes: the 8-byte class
-  EXPECT_EQ(grow(5, 5, 6, 4, false, 19), 12);      // 10 int32 = 40 bytes -> class 48
-  EXPECT_EQ(grow(1, 1, 11, 8, false, 19), 12);     // more than double: exactly 11, class 96
+  EXPECT_EQ(grow(0, 0, 1, 1, false, 15), 8);   // bytes: the 8-byte class
+  EXPECT_EQ(grow(5, 5, 6, 4, false, 19), 12);  // 10 int32 = 40 bytes -> class 48
+  EXPECT_EQ(grow(1, 1, 11, 8, false, 19), 12); // more than double: exactly 11, class 96
   EXPECT_EQ(grow(2, 2, 3, 2, false, 19), 4);
-  EXPECT_EQ(grow(32, 32, 33, 40, true, 15), 67);   // 64 x 40 = 2560 -> 2688
-  EXPECT_EQ(grow(8, 8, 9, 40, true, 22), 17);      // 640 + header -> 704 - 8 = 696
+  EXPECT_EQ(grow(32, 32, 33, 40, true, 15), 67); // 64 x 40 = 2560 -> 2688
+  EXPECT_EQ(grow(8, 8, 9, 40, true, 22), 17);    // 640 + header -> 704 - 8 = 696
   EXPECT_EQ(grow(8, 8, 9, 40, true, 21), 16);
-  EXPECT_EQ(grow(32, 32, 33, 16, true, 22), 71);   // []string: 1024 + 8 -> 1152 - 8
+  EXPECT_EQ(grow(32, 32, 33, 16, true, 22), 71); // []string: 1024 + 8 -> 1152 - 8
   EXPECT_EQ(grow(32, 32, 33, 16, true, 21), 64);
   EXPECT_EQ(grow(2000, 2000, 2001, 1, false, 15), 2688);
   EXPECT_EQ(grow(2000, 2000, 2001, 1, false, 19), 3072);
@@ -70,8 +70,8 @@ TEST(GrowSlice, ZeroSizeAndImpossibleLengths) {
   ASSERT_TRUE(z);
   EXPECT_EQ(z->newcap, 2);
   EXPECT_EQ(z->capmem, 0u);
-  EXPECT_FALSE(growPlan(0, 0, -1, 8, false, 22));            // "growslice: len out of range"
-  EXPECT_FALSE(growPlan(0, 10, 5, 8, false, 19));            // "growslice: cap out of range"
+  EXPECT_FALSE(growPlan(0, 0, -1, 8, false, 22));               // "growslice: len out of range"
+  EXPECT_FALSE(growPlan(0, 10, 5, 8, false, 19));               // "growslice: cap out of range"
   EXPECT_FALSE(growPlan(0, 0, int64_t(1) << 60, 8, false, 24)); // past maxAlloc
 }
 
@@ -126,15 +126,12 @@ TEST(TypeHash, PredeclaredTypesAsEachCompiler) {
     int minor;
     uint32_t intHash, stringHash, boolHash;
   };
-  for (const Want& w : {Want{15, 0xf75371fa, 0xe0ff5cb4, 0x13ff06c5},
-                        Want{19, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
-                        Want{21, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
-                        Want{22, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
-                        Want{23, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
-                        Want{24, 0x66db77f9, 0x9097a863, 0x71b4a374},
-                        Want{25, 0x348ca892, 0xf88732b8, 0x4ff46048},
-                        Want{26, 0x348ca892, 0xf88732b8, 0x4ff46048},
-                        Want{27, 0x348ca892, 0xf88732b8, 0x4ff46048}}) {
+  for (const Want& w :
+       {Want{15, 0xf75371fa, 0xe0ff5cb4, 0x13ff06c5}, Want{19, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
+        Want{21, 0xcb735792, 0x0778cdb8, 0xb00b9f48}, Want{22, 0xcb735792, 0x0778cdb8, 0xb00b9f48},
+        Want{23, 0xcb735792, 0x0778cdb8, 0xb00b9f48}, Want{24, 0x66db77f9, 0x9097a863, 0x71b4a374},
+        Want{25, 0x348ca892, 0xf88732b8, 0x4ff46048}, Want{26, 0x348ca892, 0xf88732b8, 0x4ff46048},
+        Want{27, 0x348ca892, 0xf88732b8, 0x4ff46048}}) {
     SCOPED_TRACE(w.minor);
     const RuntimeProfile* p = runtimeProfileFor(w.minor);
     ASSERT_NE(p, nullptr);
