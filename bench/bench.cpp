@@ -1,5 +1,8 @@
 // Emulator throughput and start-up, on fixtures made by the real Go toolchains:
-//   BM_SpinUntraced  spin(n) with SessionOptions{trace=false} (what -q does)
+//   BM_SpinBare      main.spin of go1.24/opt/spin.o (a loop with an open-coded defer: no
+//                    runtime call) in a bare Unicorn engine with no hooks at all: the ceiling
+//   BM_SpinUntracedOpt the same bytes at the same addresses under godefer-emu -q's settings
+//   BM_SpinUntraced  spin(n) with SessionOptions{trace=false} (what -q does), -N -l
 //   BM_SpinText      spin(n) traced, the text trace written to a stream that discards it
 //   BM_SpinJson      spin(n) traced, JSON lines to the same kind of stream
 //   BM_StartupDeferr Session::open + start + run of deferr.o `c` (the seed, go1.15-darwin)
@@ -13,8 +16,12 @@
 #include <streambuf>
 #include <string>
 
+#include <unicorn/unicorn.h>
+
 #include "emulator/session.h"
 #include "emulator/sinks.h"
+#include "loader/image.h"
+#include "loader/object.h"
 
 namespace {
 
@@ -45,16 +52,28 @@ struct NullStream : std::ostream {
 
 enum class Sink { Quiet, Text, Json };
 
-void runSpin(benchmark::State& state, bool trace, Sink kind) {
+// Instructions of one spin(n) call, from a run before the timed ones.
+uint64_t spinInstructions(const std::string& path, int64_t n) {
+  SessionOptions so;
+  so.trace = false;
+  auto s = Session::open(path, so);
+  if (!s || !(*s)->start("spin", {n})) return 0;
+  return (*s)->run().kind == StopKind::Returned ? (*s)->instructions() : 0;
+}
+
+void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& path) {
   const int64_t n = state.range(0);
-  const std::string path = spinObject();
   NullStream out, err;
+  uint64_t perRun = spinInstructions(path, n);
+  if (!perRun) {
+    state.SkipWithError("spin did not run to its return");
+    return;
+  }
   uint64_t insns = 0, runs = 0;
   for (auto _ : state) {
     state.PauseTiming();
     SessionOptions so;
     so.trace = trace;
-    so.maxInstructions = 2'000'000'000;
     auto s = Session::open(path, so);
     if (!s) {
       state.SkipWithError(("open: " + s.error().message).c_str());
@@ -84,7 +103,7 @@ void runSpin(benchmark::State& state, bool trace, Sink kind) {
       break;
     }
     benchmark::DoNotOptimize((*s)->results());
-    insns += (*s)->instructions();
+    insns += perRun;
     runs++;
   }
   state.counters["insns/s"] = benchmark::Counter(double(insns), benchmark::Counter::kIsRate);
@@ -92,13 +111,73 @@ void runSpin(benchmark::State& state, bool trace, Sink kind) {
 }
 
 void BM_SpinUntraced(benchmark::State& state) {
-  runSpin(state, false, Sink::Quiet);
+  runSpin(state, false, Sink::Quiet, spinObject());
+}
+void BM_SpinUntracedOpt(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/spin.o"));
 }
 void BM_SpinText(benchmark::State& state) {
-  runSpin(state, true, Sink::Text);
+  runSpin(state, true, Sink::Text, spinObject());
 }
 void BM_SpinJson(benchmark::State& state) {
-  runSpin(state, true, Sink::Json);
+  runSpin(state, true, Sink::Json, spinObject());
+}
+
+// The engine alone: the image godefer-emu lays out (same bytes, same addresses), mapped into a
+// Unicorn engine with no hook of any kind; main.spin called with RAX = n, R14 = a g whose
+// stack guard never trips, and a return address nothing is mapped at, where the run ends.
+void BM_SpinBare(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  const std::string path = fixture("go1.24/opt/spin.o");
+  auto obj = gd::loader::loadFile(path);
+  if (!obj) return state.SkipWithError(obj.error().message.c_str());
+  auto img = gd::loader::layout(*obj);
+  auto fn = (*obj)->findFunction("main.spin");
+  if (!img || !fn) return state.SkipWithError("cannot lay out main.spin");
+  uc_engine* uc = nullptr;
+  uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
+  for (const auto& seg : img->segments) {
+    uc_mem_map(uc, seg.addr, seg.size, UC_PROT_ALL);
+    if (!seg.bytes.empty()) uc_mem_write(uc, seg.addr, seg.bytes.data(), seg.bytes.size());
+  }
+  constexpr uint64_t kStack = 0x7f0000000000, kStackSize = 1 << 20, kG = kStack - 0x1000;
+  constexpr uint64_t kReturn = 0x10; // unmapped: the run ends there
+  uc_mem_map(uc, kG, 0x1000 + kStackSize, UC_PROT_READ | UC_PROT_WRITE);
+  uint64_t entry = img->address(*fn);
+  auto call = [&] {
+    uint64_t sp = kStack + kStackSize - 64, g = kG, rax = uint64_t(n);
+    uc_mem_write(uc, sp, &kReturn, 8);
+    uc_reg_write(uc, UC_X86_REG_RSP, &sp);
+    uc_reg_write(uc, UC_X86_REG_R14, &g);
+    uc_reg_write(uc, UC_X86_REG_RAX, &rax);
+    uc_emu_start(uc, entry, 0, 0, 0);
+    uint64_t pc = 0;
+    uc_reg_read(uc, UC_X86_REG_RIP, &pc);
+    return pc;
+  };
+  // Calibration (untimed): the instructions of one call, counted by a code hook.
+  uint64_t perRun = 0;
+  uc_hook h = 0;
+  uc_hook_add(uc, &h, UC_HOOK_CODE,
+              (void*)+[](uc_engine*, uint64_t, uint32_t, void* c) { ++*static_cast<uint64_t*>(c); },
+              &perRun, 1, 0);
+  call();
+  uc_hook_del(uc, h);
+  uint64_t runs = 0;
+  for (auto _ : state) {
+    if (call() != kReturn) {
+      state.SkipWithError("main.spin did not return");
+      break;
+    }
+    runs++;
+  }
+  uint64_t result = 0;
+  uc_reg_read(uc, UC_X86_REG_RAX, &result);
+  benchmark::DoNotOptimize(result);
+  uc_close(uc);
+  state.counters["insns/s"] =
+      benchmark::Counter(double(perRun * runs), benchmark::Counter::kIsRate);
+  state.counters["insns/run"] = double(perRun);
 }
 
 // What `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` does, minus process start:
@@ -131,6 +210,8 @@ void BM_StartupDeferr(benchmark::State& state) {
 
 } // namespace
 
+BENCHMARK(BM_SpinBare)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SpinUntracedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinUntraced)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinText)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinJson)->Arg(10'000)->Unit(benchmark::kMillisecond);

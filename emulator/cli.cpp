@@ -71,7 +71,8 @@ struct RunOptions {
   std::vector<std::string> args;
   bool quiet = false, json = false, noColor = false, verbose = false;
   std::string expect;
-  uint64_t maxInsns = 50'000'000;
+  uint64_t maxInsns = 0;
+  double timeLimit = 10;
   uint64_t stackSize = 1'000'000'000;
   std::string syntax = "go";
   std::vector<std::string> sourceDirs;
@@ -106,7 +107,13 @@ int runMain(int argc, char** argv) {
   app.add_option("--expect", o.expect,
                  "compare the results (comma-separated, as -q prints them); exit 1 on a "
                  "difference");
-  app.add_option("--max-insns", o.maxInsns, "stop with exit status 3 after N instructions")
+  app.add_option("--max-insns", o.maxInsns,
+                 "stop with exit status 3 after N instructions (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--time-limit", o.timeLimit,
+                 "stop with exit status 3 when the run has taken SECONDS of wall-clock time (0: "
+                 "no limit); ignored with -i")
+      ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
   app.add_option("--stack-size", o.stackSize,
                  "the goroutine's maximum stack in bytes (runtime.maxstacksize)")
@@ -158,6 +165,7 @@ int runMain(int argc, char** argv) {
   spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
   SessionOptions so;
   so.maxInstructions = o.maxInsns;
+  so.timeLimit = std::chrono::milliseconds(int64_t(o.timeLimit * 1000));
   so.maxStack = o.stackSize;
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
@@ -165,6 +173,7 @@ int runMain(int argc, char** argv) {
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());
   if (o.interactive) {
+    so.timeLimit = {}; // the user stops a runaway `continue` with Ctrl-C
     Debugger::Options d;
     d.object = o.object;
     d.load.strictVersion = o.strictVersion;

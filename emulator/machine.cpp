@@ -39,7 +39,11 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
         uc_mem_write(m->uc_, seg.addr, seg.bytes.data(), seg.bytes.size()) != UC_ERR_OK)
       return fail("cannot load {} at {:#x}", seg.name, seg.addr);
   }
-  uc_hook_add(m->uc_, &m->countHook_, UC_HOOK_CODE, (void*)&Machine::onCode, m.get(), 1, 0);
+  // Every instruction is counted, in every mode. (An engine with no code hook runs several
+  // times faster, but Unicorn 2.0.1 then reports the start of the translated block, not the
+  // faulting instruction, as RIP after a fault on unmapped memory, and a nil dereference must
+  // become sigpanic at the exact instruction.)
+  uc_hook_add(m->uc_, &m->codeHook_, UC_HOOK_CODE, (void*)&Machine::onCode, m.get(), 1, 0);
   uc_hook_add(m->uc_, &m->unmappedHook_,
               UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED |
                   UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
@@ -48,6 +52,14 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
 }
 
 Machine::~Machine() {
+  if (watchThread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(watchMutex_);
+      quit_ = true;
+    }
+    watchCv_.notify_all();
+    watchThread_.join();
+  }
   if (uc_) uc_close(uc_);
 }
 
@@ -153,6 +165,38 @@ std::vector<std::pair<uint64_t, uint64_t>> Machine::regions() const {
 
 void Machine::setInstructionHook(bool on) { insnHookOn_ = on; }
 
+void Machine::setDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  {
+    std::lock_guard<std::mutex> lock(watchMutex_);
+    deadline_ = deadline;
+    fired_ = false;
+  }
+  if (deadline && !watchThread_.joinable()) watchThread_ = std::thread([this] { watchdog(); });
+  watchCv_.notify_all();
+}
+
+// Stops the engine once the deadline has passed while it runs. uc_emu_stop from another thread
+// is how Unicorn's own timeout works; a stop that lands between two runs is repeated.
+void Machine::watchdog() {
+  std::unique_lock<std::mutex> lock(watchMutex_);
+  while (!quit_) {
+    if (!deadline_) {
+      watchCv_.wait(lock);
+      continue;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now < *deadline_) {
+      watchCv_.wait_until(lock, *deadline_);
+      continue;
+    }
+    if (running_) {
+      fired_ = true;
+      uc_emu_stop(uc_);
+    }
+    watchCv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
 void Machine::setWriteHook(bool on) {
   writeHookWanted_ = on;
   updateWriteHook();
@@ -219,7 +263,18 @@ Halt Machine::runEngine(uint64_t count) {
   pending_.reset();
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;
+  if (deadline_) {
+    std::lock_guard<std::mutex> lock(watchMutex_);
+    if (fired_ || std::chrono::steady_clock::now() >= *deadline_)
+      return Halt{HaltKind::TimeLimit, start};
+    running_ = true;
+  }
   uc_err e = uc_emu_start(uc_, start, 0, 0, count);
+  if (deadline_) {
+    std::lock_guard<std::mutex> lock(watchMutex_);
+    running_ = false;
+    if (fired_ && !pending_) pending_ = Halt{HaltKind::TimeLimit};
+  }
   Halt h = pending_.value_or(Halt{});
   h.pc = reg(rt::Reg::RIP);
   if (pending_) {

@@ -3,8 +3,12 @@
 // record what happened and stop the engine; run() returns it as a value.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +29,7 @@ enum class HaltKind : uint8_t {
   WriteProtected, // a store into read-only memory (text, rodata)
   InvalidInsn,    // an instruction Unicorn cannot execute
   Stopped,        // a hook asked to stop (breakpoint, watch)
+  TimeLimit,      // the wall-clock deadline passed (setDeadline)
   Error,          // any other engine error
 };
 
@@ -76,8 +81,11 @@ public:
   bool write(uint64_t addr, const void* src, size_t n) override;
   bool mapRW(uint64_t addr, uint64_t size) override;
 
-  // Runs from the current RIP for at most `count` instructions.
+  // Runs from the current RIP for at most `count` instructions (0: no limit).
   Halt run(uint64_t count);
+  // A wall-clock deadline for run(): a watchdog thread stops the engine when it passes, and run()
+  // returns HaltKind::TimeLimit. nullopt: none.
+  void setDeadline(std::optional<std::chrono::steady_clock::time_point> deadline);
   // Asks a running engine to stop after the current instruction (from an observer).
   void requestStop();
 
@@ -112,6 +120,7 @@ private:
   Machine() = default;
   Halt runEngine(uint64_t count);
   void updateWriteHook();
+  void watchdog();
   static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
   static bool onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
@@ -119,13 +128,19 @@ private:
                       void* self);
 
   uc_engine* uc_ = nullptr;
-  uc_hook countHook_ = 0, insnHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
+  uc_hook codeHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
   MachineObserver* observer_ = nullptr;
   MachineRecorder* recorder_ = nullptr;
   bool insnHookOn_ = false;
   bool writeHookWanted_ = false;
   uint64_t executed_ = 0;
   std::optional<Halt> pending_; // what a hook recorded before stopping the engine
+  // The watchdog: running_ and fired_ are shared with its thread under watchMutex_.
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  std::thread watchThread_;
+  std::mutex watchMutex_;
+  std::condition_variable watchCv_;
+  bool running_ = false, fired_ = false, quit_ = false;
 };
 
 } // namespace gd::emu

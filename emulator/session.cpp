@@ -203,6 +203,8 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   machine_->setInstructionHook(opts_.trace);
   machine_->setWriteHook(opts_.trace);
   finished_ = false;
+  deadlineSet_ = false;
+  machine_->setDeadline(std::nullopt);
   // A whole program: the package's initialisation runs first, as runtime.main does (doInit of
   // the package's inittask), then main.main.
   initQueue_.clear();
@@ -267,6 +269,11 @@ StopReason Session::advance(uint64_t budget) {
   if (finished_) return {StopKind::Returned};
   uint64_t startCount = machine_->instructionsExecuted();
   uint64_t target = budget > UINT64_MAX - startCount ? UINT64_MAX : startCount + budget;
+  bool limited = opts_.maxInstructions != 0;
+  if (opts_.timeLimit.count() > 0 && !deadlineSet_) {
+    machine_->setDeadline(std::chrono::steady_clock::now() + opts_.timeLimit);
+    deadlineSet_ = true;
+  }
   uint64_t modelCallsInARow = 0;
   while (true) {
     uint64_t done = machine_->instructionsExecuted();
@@ -285,7 +292,7 @@ StopReason Session::advance(uint64_t budget) {
       continue;
     }
     modelCallsInARow = 0;
-    if (done >= opts_.maxInstructions) {
+    if (limited && done >= opts_.maxInstructions) {
       flushInstruction();
       finished_ = true;
       std::string msg =
@@ -297,8 +304,8 @@ StopReason Session::advance(uint64_t budget) {
       flushInstruction();
       return {StopKind::Stepped, 0, "", pc};
     }
-    uint64_t count = std::min(target - done, opts_.maxInstructions - done);
-    Halt h = machine_->run(count);
+    uint64_t count = std::min(target - done, limited ? opts_.maxInstructions - done : UINT64_MAX);
+    Halt h = machine_->run(count == UINT64_MAX ? 0 : count);
     flushInstruction();
     if (h.kind == HaltKind::CountDone) {
       // The engine returned without running anything (HLT, a privileged instruction): the
@@ -358,6 +365,9 @@ StopReason Session::handleHalt(const Halt& h) {
     return die(3, fmt::format("invalid instruction at {}", where(h.pc)));
   case HaltKind::Stopped:
     return {StopKind::Breakpoint, 0, "", h.pc};
+  case HaltKind::TimeLimit:
+    return die(3, fmt::format("time limit ({} s) reached at {}",
+                              double(opts_.timeLimit.count()) / 1000, where(h.pc)));
   case HaltKind::Error:
   case HaltKind::CountDone:
     break;

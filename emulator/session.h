@@ -4,6 +4,7 @@
 // Stepping returns a plain stop reason (as rr's Session::step does) instead of printing.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,11 @@
 namespace gd::emu {
 
 struct SessionOptions {
-  uint64_t maxInstructions = 50'000'000;
+  // Stop with exit status 3 after this many instructions (0: no limit).
+  uint64_t maxInstructions = 0;
+  // Stop with exit status 3 when a run (start to finish) has taken this long (0: no limit): what
+  // stops a runaway guest without cutting a long real program short.
+  std::chrono::milliseconds timeLimit{0};
   uint64_t maxStack = 1'000'000'000; // runtime.maxstacksize
   loader::Syntax syntax = loader::Syntax::Go;
   std::vector<std::string> sourceDirs;
@@ -139,6 +144,7 @@ private:
   std::vector<loader::SymId> initQueue_; // init functions still to run before main.main
   bool pendingMain_ = false;
   bool finished_ = false;
+  bool deadlineSet_ = false; // timeLimit counts from the first run after start()
 
   // The instruction being traced: events are complete only once it has run.
   struct Pending {
