@@ -158,9 +158,10 @@ void BM_SpinBare(benchmark::State& state) {
   // Calibration (untimed): the instructions of one call, counted by a code hook.
   uint64_t perRun = 0;
   uc_hook h = 0;
-  uc_hook_add(uc, &h, UC_HOOK_CODE,
-              (void*)+[](uc_engine*, uint64_t, uint32_t, void* c) { ++*static_cast<uint64_t*>(c); },
-              &perRun, 1, 0);
+  uc_hook_add(
+      uc, &h, UC_HOOK_CODE,
+      (void*)+[](uc_engine*, uint64_t, uint32_t, void* c) { ++*static_cast<uint64_t*>(c); },
+      &perRun, 1, 0);
   call();
   uc_hook_del(uc, h);
   uint64_t runs = 0;

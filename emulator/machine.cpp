@@ -9,11 +9,11 @@ namespace gd::emu {
 namespace {
 
 int ucReg(rt::Reg r) {
-  static const int map[] = {
-      UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
-      UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,
-      UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
-      UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE};
+  static const int map[] = {UC_X86_REG_RAX, UC_X86_REG_RBX,     UC_X86_REG_RCX,    UC_X86_REG_RDX,
+                            UC_X86_REG_RSI, UC_X86_REG_RDI,     UC_X86_REG_RBP,    UC_X86_REG_RSP,
+                            UC_X86_REG_R8,  UC_X86_REG_R9,      UC_X86_REG_R10,    UC_X86_REG_R11,
+                            UC_X86_REG_R12, UC_X86_REG_R13,     UC_X86_REG_R14,    UC_X86_REG_R15,
+                            UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE};
   return map[size_t(r)];
 }
 
@@ -45,8 +45,8 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
   // become sigpanic at the exact instruction.)
   uc_hook_add(m->uc_, &m->codeHook_, UC_HOOK_CODE, (void*)&Machine::onCode, m.get(), 1, 0);
   uc_hook_add(m->uc_, &m->unmappedHook_,
-              UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED |
-                  UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
+              UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED |
+                  UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
               (void*)&Machine::onUnmapped, m.get(), 1, 0);
   return m;
 }
@@ -69,7 +69,9 @@ uint64_t Machine::reg(rt::Reg r) const {
   return v;
 }
 
-void Machine::setReg(rt::Reg r, uint64_t v) { uc_reg_write(uc_, ucReg(r), &v); }
+void Machine::setReg(rt::Reg r, uint64_t v) {
+  uc_reg_write(uc_, ucReg(r), &v);
+}
 
 void Machine::readXmm(int n, uint8_t out[16]) const {
   uc_reg_read(uc_, UC_X86_REG_XMM0 + n, out);
@@ -104,7 +106,9 @@ uint64_t Machine::eflags() const {
   return v;
 }
 
-void Machine::setEflags(uint64_t v) { uc_reg_write(uc_, UC_X86_REG_EFLAGS, &v); }
+void Machine::setEflags(uint64_t v) {
+  uc_reg_write(uc_, UC_X86_REG_EFLAGS, &v);
+}
 
 bool Machine::read(uint64_t addr, void* dst, size_t n) const {
   return uc_mem_read(uc_, addr, dst, n) == UC_ERR_OK;
@@ -128,7 +132,8 @@ bool Machine::unmap(uint64_t addr, uint64_t size) {
 void Machine::readRegFile(uint64_t out[kRegFile]) const {
   static const std::array<int, kRegFile> ids = [] {
     std::array<int, kRegFile> a{};
-    for (size_t i = 0; i < size_t(rt::Reg::Count); i++) a[i] = ucReg(rt::Reg(i));
+    for (size_t i = 0; i < size_t(rt::Reg::Count); i++)
+      a[i] = ucReg(rt::Reg(i));
     a[kRegFile - 1] = UC_X86_REG_EFLAGS;
     return a;
   }();
@@ -141,8 +146,10 @@ void Machine::readRegFile(uint64_t out[kRegFile]) const {
 }
 
 void Machine::writeRegFileEntry(size_t index, uint64_t v) {
-  if (index + 1 == kRegFile) setEflags(v);
-  else setReg(rt::Reg(index), v);
+  if (index + 1 == kRegFile)
+    setEflags(v);
+  else
+    setReg(rt::Reg(index), v);
 }
 
 bool Machine::readEngineReg(int ucRegId, void* out) const {
@@ -158,12 +165,15 @@ std::vector<std::pair<uint64_t, uint64_t>> Machine::regions() const {
   uint32_t n = 0;
   std::vector<std::pair<uint64_t, uint64_t>> out;
   if (uc_mem_regions(uc_, &r, &n) != UC_ERR_OK) return out;
-  for (uint32_t i = 0; i < n; i++) out.push_back({r[i].begin, r[i].end + 1});
+  for (uint32_t i = 0; i < n; i++)
+    out.push_back({r[i].begin, r[i].end + 1});
   uc_free(r);
   return out;
 }
 
-void Machine::setInstructionHook(bool on) { insnHookOn_ = on; }
+void Machine::setInstructionHook(bool on) {
+  insnHookOn_ = on;
+}
 
 void Machine::setDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
   {
@@ -243,11 +253,20 @@ bool Machine::onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64
   HaltKind k = HaltKind::Error;
   switch (type) {
   case UC_MEM_FETCH_UNMAPPED:
-  case UC_MEM_FETCH_PROT: k = HaltKind::FetchUnmapped; break;
-  case UC_MEM_READ_UNMAPPED: k = HaltKind::ReadUnmapped; break;
-  case UC_MEM_WRITE_UNMAPPED: k = HaltKind::WriteUnmapped; break;
-  case UC_MEM_WRITE_PROT: k = HaltKind::WriteProtected; break;
-  default: break;
+  case UC_MEM_FETCH_PROT:
+    k = HaltKind::FetchUnmapped;
+    break;
+  case UC_MEM_READ_UNMAPPED:
+    k = HaltKind::ReadUnmapped;
+    break;
+  case UC_MEM_WRITE_UNMAPPED:
+    k = HaltKind::WriteUnmapped;
+    break;
+  case UC_MEM_WRITE_PROT:
+    k = HaltKind::WriteProtected;
+    break;
+  default:
+    break;
   }
   m->pending_ = Halt{k, 0, addr};
   return false; // stop: the session decides what the fault means

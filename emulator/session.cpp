@@ -366,7 +366,7 @@ StopReason Session::handleHalt(const Halt& h) {
   case HaltKind::Stopped:
     return {StopKind::Breakpoint, 0, "", h.pc};
   case HaltKind::TimeLimit:
-    return die(3, fmt::format("time limit ({} s) reached at {}",
+    return die(3, fmt::format("time limit ({} s) reached at {} (--time-limit sets it)",
                               double(opts_.timeLimit.count()) / 1000, where(h.pc)));
   case HaltKind::Error:
   case HaltKind::CountDone:

@@ -21,8 +21,12 @@ uint64_t littleEndian(const std::vector<uint8_t>& b) {
   return v;
 }
 
-std::string chainText(const std::vector<std::string>& chain) {
-  return fmt::format("[{}]", fmt::join(chain, ", "));
+// g._defer in bounded space: the first names, then how many records follow.
+std::string chainText(const rt::RuntimeEvent& e) {
+  std::string more;
+  if (e.chainLength > e.chain.size())
+    more = fmt::format("{}… {} more", e.chain.empty() ? "" : " ", e.chainLength - e.chain.size());
+  return fmt::format("[{}{}]", fmt::join(e.chain, ", "), more);
 }
 
 std::string shown(const Value& v) {
@@ -64,20 +68,19 @@ std::string describeRuntimeEvent(const rt::RuntimeEvent& e) {
     return fmt::format("{}(d={:#x}): defer {} for frame sp={:#x}{}{}; g._defer: {}", e.stub,
                        e.record, e.fnName, e.sp,
                        e.argBytes ? fmt::format(", {} bytes of arguments saved", e.argBytes) : "",
-                       e.heap ? " (heap record)" : "", chainText(e.chain));
+                       e.heap ? " (heap record)" : "", chainText(e));
   case K::DeferJmp:
     return fmt::format("{}: frame sp={:#x} has {}; {} bytes of args copied to {:#x}; jmpdefer: {} "
                        "will return to {:#x} (the CALL {}); g._defer: {}",
                        e.stub, e.sp, e.fnName, e.argBytes, e.sp, e.fnName, e.returnTo, e.stub,
-                       chainText(e.chain));
+                       chainText(e));
   case K::DeferRun:
     return fmt::format("{}: frame sp={:#x} has {}{}: unlinked and called with DX={:#x}; it returns "
                        "into deferreturn; g._defer: {}",
-                       e.stub, e.sp, e.fnName, e.heap ? " (heap record)" : "", e.fn,
-                       chainText(e.chain));
+                       e.stub, e.sp, e.fnName, e.heap ? " (heap record)" : "", e.fn, chainText(e));
   case K::DeferReturnDone:
     return fmt::format("{}: no defers left for frame sp={:#x}; returning; g._defer: {}", e.stub,
-                       e.sp, chainText(e.chain));
+                       e.sp, chainText(e));
   case K::StackGrown:
     return fmt::format("{}: stack grows from {} to {} bytes, now [{:#x}, {:#x}); {} runs its "
                        "prologue again",
@@ -263,6 +266,7 @@ void JsonTrace::onEvent(const Event& ev) {
       j["new_size"] = r->newSize;
     }
     j["defer_chain"] = r->chain;
+    j["defer_chain_length"] = r->chainLength;
   } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
     err_ << o->bytes;
     err_.flush();

@@ -48,7 +48,7 @@ StubResult Runtime::deferprocStack(Guest& g, Call& c) {
 StubResult Runtime::pushDefer(Guest& g, Call& c, uint64_t d, bool heap, uint64_t argBytes) {
   savePrologueBp(g, c);
   g.put64(d + prof_.defer.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
-  g.put64(kGAddr + prof_.g.defer, d);
+  linkDefer(g, kGAddr + prof_.g.defer, d, +1);
   RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRegistered, c.name(), c.callSite(), d,
                               c.callerSp(), g.u64(d + prof_.defer.fn).value_or(0));
   e.heap = heap;
@@ -116,7 +116,7 @@ StubResult Runtime::deferreturn(Guest& g, Call& c) {
 // Go 1.15-1.21 record standing for the frame (unlinked when done), 0 for Go 1.22+.
 StubResult Runtime::deferreturnOpen(Guest& g, Call& c, uint64_t d) {
   if (auto called = runOpenSlot(g, c, d)) return *called;
-  g.put64(kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0));
+  linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0), -1);
   return deferreturnDone(g, c);
 }
 
@@ -172,7 +172,7 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
       return fault("deferreturn: cannot copy the deferred call's arguments");
   }
   uint64_t fn = g.u64(d + L.fn).value_or(0);
-  g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
   auto code = g.u64(fn);
   if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
   RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferJmp, c.name(), c.callSite(), d, argp, fn);
@@ -204,7 +204,7 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   uint64_t fn = g.u64(d + L.fn).value_or(0);
   auto code = g.u64(fn);
   if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
-  g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
   uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
   RuntimeEvent e =
       deferEvent(g, RuntimeEventKind::DeferRun, c.name(), c.callSite(), d, callerSp, fn);

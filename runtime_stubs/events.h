@@ -21,6 +21,9 @@ enum class RuntimeEventKind : uint8_t {
   Call,    // any other modelled runtime call (prints, conversions)
 };
 
+// How many of g._defer's records an event names: events describe a chain in bounded space.
+inline constexpr size_t kChainShown = 8;
+
 struct RuntimeEvent {
   RuntimeEventKind kind;
   std::string stub;      // "runtime.deferprocStack"
@@ -34,8 +37,11 @@ struct RuntimeEvent {
   uint64_t argBytes = 0; // Go 1.15: bytes of arguments copied
   uint64_t returnTo = 0; // where the deferred call will return (jmpdefer: the CALL)
   uint64_t oldSize = 0, newSize = 0, stackLo = 0, stackHi = 0; // stack growth
-  std::vector<std::string> chain; // g._defer after the event, newest first (function names)
-  std::string detail;             // e.g. the panic value as Go prints it
+  // g._defer after the event, newest first: the names of its first records (at most
+  // kChainShown) and the length of the whole chain.
+  std::vector<std::string> chain;
+  uint64_t chainLength = 0;
+  std::string detail; // e.g. the panic value as Go prints it
 };
 
 // Output the guest writes (print/println go to fd 2, as in Go).

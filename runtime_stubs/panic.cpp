@@ -122,7 +122,7 @@ uint64_t Runtime::addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint6
     g.put64(*d1 + L.sp, f.sp);
     g.put64(*d1 + L.link, d);
     if (L.siz >= 0) g.put32(*d1 + uint64_t(L.siz), uint32_t(maxargsize));
-    g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, *d1);
+    linkDefer(g, prev ? prev + L.link : kGAddr + prof_.g.defer, *d1, +1);
     return *d1;
   }
   return 0;
@@ -341,7 +341,7 @@ StubResult Runtime::panicContinue(Guest& g) {
   uint64_t pc = g.u64(d + L.pc).value_or(0), sp = g.u64(d + L.sp).value_or(0);
   if (r.runningOpen && done && !recovered)
     addOneOpenDeferFrame(g, g.u64(d + uint64_t(L.framepc)).value_or(0), sp, sp);
-  if (done) g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+  if (done) linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
   r.d = 0;
   r.runningOpen = false;
   if (recovered) {
@@ -353,7 +353,7 @@ StubResult Runtime::panicContinue(Guest& g) {
         bool started = g.u8(x + uint64_t(L.started)).value_or(0);
         if (open && started) break;
         if (open)
-          g.put64(prev ? prev + L.link : kGAddr + prof_.g.defer, next);
+          linkDefer(g, prev ? prev + L.link : kGAddr + prof_.g.defer, next, -1);
         else
           prev = x;
         x = next;
@@ -380,7 +380,7 @@ StubResult Runtime::panicLoop115(Guest& g) {
         g.put64(d + uint64_t(L.panic), 0);
         if (!open) {
           g.put64(d + L.fn, 0);
-          g.put64(kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0));
+          linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
           continue;
         }
       }
@@ -500,7 +500,7 @@ StubResult Runtime::panicLoop122(Guest& g) {
       uint64_t fn = g.u64(d + prof_.defer.fn).value_or(0);
       r.retpc = g.u64(d + prof_.defer.pc).value_or(0);
       r.d = d;
-      g.put64(kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0));
+      linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0), -1);
       return callDeferred(g, r, fn, 0, 0);
     }
     if (!nextFrame122(g, r)) return fatalPanic(g);

@@ -140,14 +140,22 @@ std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
 
 std::vector<std::string> Runtime::chainNames(const Guest& g) const {
   std::vector<std::string> names;
-  for (uint64_t d : deferChain(g)) {
-    auto fn = g.u64(d + prof_.defer.fn);
+  auto d = g.u64(kGAddr + prof_.g.defer);
+  for (uint64_t x = d.value_or(0); x && names.size() < kChainShown;
+       x = g.u64(x + prof_.defer.link).value_or(0)) {
+    auto fn = g.u64(x + prof_.defer.fn);
     names.push_back(fn && *fn ? funcvalName(g, *fn) : "<open-coded>");
   }
   return names;
 }
 
+void Runtime::linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta) {
+  g.put64(slot, value);
+  deferDepth_ = uint64_t(int64_t(deferDepth_) + delta);
+}
+
 void Runtime::emit(RuntimeEvent e) {
+  e.chainLength = deferDepth_;
   if (listener_) listener_->runtimeEvent(e);
 }
 
@@ -156,8 +164,8 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {stackLo_, mappedLo_, heapNext_,          heapMapped_,
-          calls_,   panics_,   deferreturnResume_, errorType_};
+  return {stackLo_, mappedLo_,          heapNext_,  heapMapped_, calls_,
+          panics_,  deferreturnResume_, errorType_, deferDepth_};
 }
 
 void Runtime::restore(const State& s) {
@@ -169,6 +177,7 @@ void Runtime::restore(const State& s) {
   panics_ = s.panics;
   deferreturnResume_ = s.deferreturnResume;
   errorType_ = s.errorType;
+  deferDepth_ = s.deferDepth;
 }
 
 const std::map<std::string, Runtime::Model>& Runtime::registry() {

@@ -130,6 +130,7 @@ public:
     std::vector<PanicRun> panics;
     std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
     uint64_t errorType = 0; // allocated on first use: undone with the heap
+    uint64_t deferDepth = 0;
     bool operator==(const State&) const = default;
   };
   State state() const;
@@ -143,7 +144,12 @@ private:
   friend class Call;
   void emit(RuntimeEvent e);
   void output(const std::string& bytes);
+  // The first kChainShown names of g._defer (the event's chain; its length is deferDepth_).
   std::vector<std::string> chainNames(const Guest& g) const;
+  // Every change to g._defer's chain goes through here: `slot` is g._defer or a record's link,
+  // `delta` the records that adds (+1) or removes (-1), so the chain's length is known without
+  // walking it (a walk per event is quadratic in deep recursion).
+  void linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta);
 
   // defer.cpp
   StubResult deferprocStack(Guest& g, Call& c);
@@ -299,7 +305,8 @@ private:
   // Go 1.15 open-coded calls with stack arguments made by deferreturn: (SP after the callee
   // returns, deferreturn's own SP) to restore.
   std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume_;
-  uint64_t errorType_ = 0; // our descriptor for runtime error values (runtime.Error)
+  uint64_t errorType_ = 0;  // our descriptor for runtime error values (runtime.Error)
+  uint64_t deferDepth_ = 0; // records on g._defer
   // iface.cpp: facts of the image, found once (not state: they never change)
   mutable std::optional<std::vector<uint64_t>> staticItabs_; // go:itab.* / go.itab.* symbols
   uint64_t staticUint64s_ = 0;                               // runtime.staticuint64s

@@ -220,6 +220,55 @@ INSTANTIATE_TEST_SUITE_P(
       return v + "_" + std::get<1>(info.param) + "_" + std::get<2>(info.param);
     });
 
+// Every runtime event describes g._defer in bounded space (its first names and its length); the
+// length the model tracks equals a walk of the chain in guest memory at every event, and the
+// names are the walk's first ones, for every program of every release and build.
+struct ChainCheck : EventSink {
+  Session* s = nullptr;
+  uint64_t events = 0, named = 0, longest = 0;
+  void onEvent(const Event& e) override {
+    auto* r = std::get_if<rt::RuntimeEvent>(&e);
+    if (!r) return;
+    std::vector<uint64_t> walk = s->runtime().deferChain(s->machine());
+    events++;
+    longest = std::max<uint64_t>(longest, walk.size());
+    ASSERT_EQ(r->chainLength, walk.size()) << r->stub << " at " << std::hex << r->pc;
+    if (r->chain.empty()) return; // an event that names no records (prints, stack growth, ...)
+    named++;
+    ASSERT_EQ(r->chain.size(), std::min(walk.size(), rt::kChainShown)) << r->stub;
+    for (size_t k = 0; k < r->chain.size(); k++) {
+      uint64_t fn = s->machine().u64(walk[k] + s->runtime().profile().defer.fn).value_or(0);
+      EXPECT_EQ(r->chain[k], fn ? s->runtime().funcvalName(s->machine(), fn) : "<open-coded>");
+    }
+  }
+};
+
+TEST(RunDeferr, EventsDescribeTheChainInBoundedSpace) {
+  uint64_t events = 0, named = 0, longest = 0;
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes)
+      for (const char* p : {"deferloop", "multidefer", "panics", "opendefer", "recursion",
+                            "repanic", "errpanic", "deferargs", "nilderef"}) {
+        std::string obj = fixture(v + "/" + m + "/" + p + ".o");
+        SCOPED_TRACE(obj);
+        SessionOptions so;
+        so.trace = false;
+        auto s = Session::open(obj, so);
+        ASSERT_TRUE(s) << s.error().message;
+        ChainCheck check;
+        check.s = s->get();
+        (*s)->addSink(&check);
+        ASSERT_TRUE((*s)->start("main.main", {}));
+        (*s)->run();
+        events += check.events;
+        named += check.named;
+        longest = std::max(longest, check.longest);
+      }
+  EXPECT_GT(events, 1000u);
+  EXPECT_GT(named, 1000u);
+  EXPECT_GT(longest, rt::kChainShown); // some chains are longer than what an event names
+}
+
 // Recursion deep enough to grow the stack several times: morestack runs, the result is the
 // native one (recursion.go prints deep(300) = 100501).
 TEST(RunStack, DeepRecursionGrowsTheStackAndMatchesNative) {
