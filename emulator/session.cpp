@@ -473,6 +473,7 @@ void Session::beforeInstruction(uint64_t pc) {
   flushInstruction();
   pending_.active = true;
   pending_.pc = pc;
+  pending_.index = machine_->instructionsExecuted();
   machine_->readRegFile(pending_.regs);
   pending_.writes.clear();
 }
@@ -492,7 +493,7 @@ void Session::flushInstruction() {
   if (!pending_.active) return;
   pending_.active = false;
   InsnEvent ie;
-  ie.index = machine_->instructionsExecuted();
+  ie.index = pending_.index;
   ie.pc = pending_.pc;
   uint8_t code[16] = {};
   size_t avail = 16;

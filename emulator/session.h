@@ -150,6 +150,7 @@ private:
   struct Pending {
     bool active = false;
     uint64_t pc = 0;
+    uint64_t index = 0; // 1-based: the machine counts an instruction before it runs
     uint64_t regs[Machine::kRegFile] = {}; // one batch read per instruction
     std::vector<MemEvent> writes;
   } pending_;

@@ -138,7 +138,9 @@ void TextTrace::onEvent(const Event& ev) {
   } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
     flushLine();
     std::string where = i->file.empty() ? "?" : fmt::format("{}:{}", i->file, i->line);
-    line_ = fmt::format("  {:<14}{:#x}  {}  {:<30}", where, i->pc,
+    // file:line in a 13-column field and always one space after it, so a long file name
+    // never runs into the address.
+    line_ = fmt::format("  {:<13} {:#x}  {}  {:<30}", where, i->pc,
                         paint("2", fmt::format("{:<20}", hexBytes(i->bytes))), i->text);
     haveLine_ = true;
     linePc_ = i->pc;

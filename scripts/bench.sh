@@ -68,7 +68,12 @@ summary=$(awk -F, '
 
 echo
 echo "== summary ($(nproc) cores, $(uname -m))"
-echo "$summary" | sed -e 's/^BM_SpinUntraced /untraced (-q):        /' \
+echo "$summary" | sed -e 's/^BM_SpinBare /bare Unicorn, no hooks, spin opt:     /' \
+  -e 's/^BM_SpinUntracedOpt /untraced (-q), the same bytes:        /' \
+  -e 's/^BM_SpinUntraced /untraced (-q), spin -N -l:  /' \
   -e 's/^BM_SpinText /traced, text trace:   /' -e 's/^BM_SpinJson /traced, JSON trace:   /' \
   -e 's/^BM_StartupDeferr /start-up in-process:  /'
 echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs: $startup"
+# The tool against its engine on the same bytes, from the same run.
+echo "$summary" | awk '/^BM_SpinBare /{b = $2} /^BM_SpinUntracedOpt /{t = $2}
+  END { if (b && t) printf "untraced / bare Unicorn: %.2fx\n", t / b }' 

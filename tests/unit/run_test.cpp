@@ -243,6 +243,60 @@ struct ChainCheck : EventSink {
   }
 };
 
+// The text trace keeps a space between file:line and the address however long the file name.
+TEST(RunDeferr, TextTraceSeparatesLongFileNames) {
+  InsnEvent e;
+  e.pc = 0x400e40;
+  e.file = "defer_playground_example.go";
+  e.line = 30;
+  e.text = "NOPL";
+  std::ostringstream out, err;
+  TextTrace t(out, err, TextTraceOptions{});
+  t.onEvent(e);
+  e.file = "deferr.go";
+  e.line = 7;
+  t.onEvent(e);
+  t.finish();
+  EXPECT_NE(out.str().find("defer_playground_example.go:30 0x400e40"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("  deferr.go:7   0x400e40"), std::string::npos) << out.str();
+}
+
+// Instruction events are numbered 1, 2, 3, ... in execution order, across runtime calls, and
+// the last number is the count the return reports. An instruction that faults (a nil
+// dereference) does not complete and is not counted: it shares its number with the next one.
+TEST(RunDeferr, InstructionEventsAreNumberedFromOne) {
+  for (const char* obj : {"go1.15-darwin/nl/deferr.o", "go1.24/nl/deferargs.o",
+                          "go1.27/opt/panics.o", "go1.22/nl/nilderef.o"}) {
+    SCOPED_TRACE(obj);
+    auto s = Session::open(fixture(obj), {});
+    ASSERT_TRUE(s);
+    Collect c;
+    (*s)->addSink(&c);
+    bool isDeferr = std::string(obj).find("deferr") != std::string::npos;
+    ASSERT_TRUE((*s)->start(isDeferr ? "c" : "main.main", {}));
+    (*s)->run();
+    auto insns = c.all<InsnEvent>();
+    ASSERT_FALSE(insns.empty());
+    EXPECT_EQ(insns[0].index, 1u);
+    size_t repeats = 0, faults = 0;
+    for (size_t k = 1; k < insns.size(); k++) {
+      if (insns[k].index == insns[k - 1].index) {
+        repeats++;
+        continue;
+      }
+      ASSERT_EQ(insns[k].index, insns[k - 1].index + 1) << "event " << k;
+    }
+    for (const auto& e : c.all<rt::RuntimeEvent>())
+      if (e.kind == rt::RuntimeEventKind::PanicStarted &&
+          e.detail.find("nil pointer") != std::string::npos)
+        faults++;
+    EXPECT_EQ(repeats, faults);
+    if (std::string(obj).find("nilderef") != std::string::npos) EXPECT_GT(faults, 0u);
+    if (!faults) EXPECT_EQ(insns.back().index, (*s)->instructions());
+  }
+}
+
 TEST(RunDeferr, EventsDescribeTheChainInBoundedSpace) {
   uint64_t events = 0, named = 0, longest = 0;
   for (const auto& v : kVersions)
