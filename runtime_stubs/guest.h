@@ -79,6 +79,12 @@ public:
     std::vector<uint8_t> buf(n);
     return read(src, buf.data(), n) && write(dst, buf.data(), n);
   }
+  // Writes n zero bytes (memclr).
+  bool clear(uint64_t dst, uint64_t n) {
+    if (!n) return true;
+    std::vector<uint8_t> zero(n, 0);
+    return write(dst, zero.data(), n);
+  }
   bool put64(uint64_t a, uint64_t v) { return write(a, &v, 8); }
   bool put32(uint64_t a, uint32_t v) { return write(a, &v, 4); }
   bool put8(uint64_t a, uint8_t v) { return write(a, &v, 1); }

@@ -373,8 +373,7 @@ StubResult Runtime::mapassign(Guest& g, Call& c) {
     g.put64(tb->slot(i), SFull);
     if (!reuse) g.put64(tb->addr + TUsed, tb->used + 1);
     g.put64(*h, count + 1);
-    std::vector<uint8_t> zero(round8(tb->elemSize), 0);
-    if (!zero.empty()) g.write(tb->elemAt(i), zero.data(), zero.size());
+    g.clear(tb->elemAt(i), round8(tb->elemSize));
   }
   // New keys are stored; string keys are updated on overwrite too (t.needkeyupdate()).
   if (!p->found || key->isString) g.write(tb->keyAt(i), key->raw.data(), key->raw.size());
@@ -394,8 +393,7 @@ StubResult Runtime::mapdelete(Guest& g, Call& c) {
   if (!p) return fault(c.name() + ": cannot read the table");
   if (p->found) {
     g.put64(tb->slot(p->index), SDeleted);
-    std::vector<uint8_t> zero(tb->slotSize - 8, 0);
-    g.write(tb->keyAt(p->index), zero.data(), zero.size());
+    g.clear(tb->keyAt(p->index), tb->slotSize - 8);
     g.put64(*h, g.u64(*h).value_or(1) - 1);
   }
   return returnToCaller(g);

@@ -117,15 +117,14 @@ std::optional<uint64_t> Runtime::alloc(Guest& g, uint64_t size) {
     heapMapped_ += kHeapChunk;
   }
   heapNext_ = end;
-  std::vector<uint8_t> zero(end - a, 0); // fresh memory is zero; a reused address is not
-  g.write(a, zero.data(), zero.size());
+  g.clear(a, end - a); // fresh memory is zero; a reused address is not
   return a;
 }
 
-std::vector<uint64_t> Runtime::deferChain(const Guest& g) const {
+std::vector<uint64_t> Runtime::deferChain(const Guest& g, size_t limit) const {
   std::vector<uint64_t> out;
   auto d = g.u64(kGAddr + prof_.g.defer);
-  while (d && *d && out.size() < 10000) {
+  while (d && *d && out.size() < limit) {
     out.push_back(*d);
     d = g.u64(*d + prof_.defer.link);
   }
@@ -140,9 +139,7 @@ std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
 
 std::vector<std::string> Runtime::chainNames(const Guest& g) const {
   std::vector<std::string> names;
-  auto d = g.u64(kGAddr + prof_.g.defer);
-  for (uint64_t x = d.value_or(0); x && names.size() < kChainShown;
-       x = g.u64(x + prof_.defer.link).value_or(0)) {
+  for (uint64_t x : deferChain(g, kChainShown)) {
     auto fn = g.u64(x + prof_.defer.fn);
     names.push_back(fn && *fn ? funcvalName(g, *fn) : "<open-coded>");
   }
@@ -468,10 +465,8 @@ std::optional<double> Runtime::Call::float32Arg() {
     std::memcpy(&bits, &*d, 8);
     bits32 = uint32_t(bits);
   } else {
-    stackOff_ = roundUp(stackOff_, 4);
-    auto v = g_.u32(sp_ + stackOff_);
+    auto v = int32Arg(); // ABI0 packs a float32 in 4 bytes, as an int32
     if (!v) return std::nullopt;
-    stackOff_ += 4;
     bits32 = *v;
   }
   float f;

@@ -81,7 +81,7 @@ public:
   uint64_t entrySp(uint64_t argBytes) const;
 
   // The defer chain g._defer, newest first: record addresses.
-  std::vector<uint64_t> deferChain(const Guest& g) const;
+  std::vector<uint64_t> deferChain(const Guest& g, size_t limit = 10000) const;
   // The function a funcval points to, by name ("main.c.func1"), or hex.
   std::string funcvalName(const Guest& g, uint64_t fn) const;
 

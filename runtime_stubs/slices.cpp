@@ -190,10 +190,7 @@ StubResult Runtime::growsliceBuf(Guest& g, Call& c) {
     return fault(fmt::format("{}: cannot move the elements to {:#x}", c.name(), *buf));
   int64_t newCap =
       int64_t(roundupsize(uint64_t(newLen) * *size, *ptrdata == 0, prof_.minor) / *size);
-  if (newLen < newCap) {
-    std::vector<uint8_t> zero(uint64_t(newCap - newLen) * *size, 0);
-    g.write(*buf + uint64_t(newLen) * *size, zero.data(), zero.size());
-  }
+  if (newLen < newCap) g.clear(*buf + uint64_t(newLen) * *size, uint64_t(newCap - newLen) * *size);
   c.intResult(*buf);
   c.intResult(uint64_t(newLen));
   c.intResult(uint64_t(newCap));
@@ -303,8 +300,7 @@ StubResult Runtime::memclr(Guest& g, Call& c) {
   if (!p || !n) return fault(c.name() + ": cannot read its arguments");
   if (*n) {
     if (*n > kMaxGuestString) return fault(c.name() + ": size out of range");
-    std::vector<uint8_t> zero(*n, 0);
-    if (!g.write(*p, zero.data(), *n))
+    if (!g.clear(*p, *n))
       return fault(fmt::format("{}: cannot clear {} bytes at {:#x}", c.name(), *n, *p));
   }
   return returnToCaller(g);

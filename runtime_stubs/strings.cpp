@@ -232,8 +232,7 @@ StubResult Runtime::stringtoslicebyte(Guest& g, Call& c) {
   if (!s) return fault("stringtoslicebyte: cannot read the string");
   uint64_t p, cap;
   if (*buf && *sn <= kTmpStringBufSize) {
-    std::vector<uint8_t> zero(kTmpStringBufSize, 0);
-    g.write(*buf, zero.data(), zero.size());
+    g.clear(*buf, kTmpStringBufSize);
     p = *buf, cap = kTmpStringBufSize;
   } else {
     cap = roundupsize(*sn, true, prof_.minor);
@@ -257,8 +256,7 @@ StubResult Runtime::stringtoslicerune(Guest& g, Call& c) {
   std::vector<int32_t> runes = rangeRunes(*s);
   uint64_t n = runes.size(), p, cap;
   if (*buf && n <= kTmpStringBufSize) {
-    std::vector<uint8_t> zero(4 * kTmpStringBufSize, 0);
-    g.write(*buf, zero.data(), zero.size());
+    g.clear(*buf, 4 * kTmpStringBufSize);
     p = *buf, cap = kTmpStringBufSize;
   } else {
     uint64_t mem = roundupsize(n * 4, true, prof_.minor); // rawruneslice
