@@ -177,6 +177,7 @@ int runMain(int argc, char** argv) {
     Debugger::Options d;
     d.object = o.object;
     d.load.strictVersion = o.strictVersion;
+    d.loaded = *obj;
     d.session = so;
     d.function = o.function;
     d.args = args;

@@ -40,9 +40,13 @@ Debugger::~Debugger() {
 }
 
 Expected<void> Debugger::begin() {
-  auto obj = loader::loadFile(opts_.object, opts_.load);
-  if (!obj) return std::unexpected(obj.error());
-  auto s = Session::open(*obj, opts_.session);
+  std::shared_ptr<loader::Object> obj = std::move(opts_.loaded); // layout changes it: once
+  if (!obj) {
+    auto read = loader::loadFile(opts_.object, opts_.load);
+    if (!read) return std::unexpected(read.error());
+    obj = *read;
+  }
+  auto s = Session::open(obj, opts_.session);
   if (!s) return std::unexpected(s.error());
   if (sink_) (*s)->addSink(sink_);
   if (auto r = (*s)->start(opts_.function, opts_.args); !r) return std::unexpected(r.error());

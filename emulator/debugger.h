@@ -60,6 +60,7 @@ public:
   struct Options {
     std::string object;     // reloaded by restart
     loader::LoadOptions load;
+    std::shared_ptr<loader::Object> loaded; // the object already read, for the first start
     SessionOptions session; // trace is forced off: the debugger has its own recording
     std::string function = "main.main";
     std::vector<int64_t> args;

@@ -82,9 +82,9 @@ std::string Repl::insnText(uint64_t pc, uint8_t* len) {
     if (!id) return std::nullopt;
     return loader::SymbolHit{s.object().displayName(*id), s.image().address(*id)};
   };
-  auto insn =
-      loader::disassemble(std::span<const uint8_t>(code, n), pc, s.options().syntax, lookup,
-                          s.object().profile ? s.object().profile->minor : loader::kLatestGoMinor);
+  auto insn = loader::disassemble(std::span<const uint8_t>(code, n), pc, s.options().syntax, lookup,
+                                  s.object().profile ? s.object().profile->x86asm
+                                                     : loader::newestProfile().x86asm);
   if (len) *len = insn.length;
   return fmt::format("{:<20}  {}", hexBytes(code, std::min<size_t>(insn.length, n)), insn.text);
 }

@@ -505,7 +505,7 @@ void Session::flushInstruction() {
     return loader::SymbolHit{obj_->displayName(*id), image_->address(*id)};
   };
   auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), ie.pc, opts_.syntax,
-                                  lookup, obj_->profile->minor);
+                                  lookup, obj_->profile->x86asm);
   ie.bytes.assign(code, code + std::min<size_t>(insn.length, avail));
   ie.text = insn.text;
   if (auto id = image_->symbolAt(ie.pc)) ie.function = obj_->displayName(*id);

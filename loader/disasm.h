@@ -31,17 +31,15 @@ struct Instruction {
   std::optional<uint64_t> branchTarget; // for relative branches and calls
 };
 
-// The newest Go release whose objdump output we reproduce; the Go syntax differs slightly by
-// release (X86asmRules in each release's profile).
-inline constexpr int kLatestGoMinor = 27;
-
 // Decodes one instruction at `code` (whose first byte sits at address `pc`). `code` should end
 // where the enclosing symbol ends: an instruction running past it is undecodable, as in objdump.
-// `rules` are those of the Go release whose x86asm the Go syntax follows.
+// `rules` are those of the Go release whose x86asm the Go syntax follows (X86asmRules in each
+// release's profile; by default the newest verified release's).
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
-                        const SymbolLookup& lookup, const X86asmRules& rules);
+                        const SymbolLookup& lookup = {},
+                        const X86asmRules& rules = newestProfile().x86asm);
 // The same with the rules of Go 1.`goMinor` (x86asmRulesFor).
 Instruction disassemble(std::span<const uint8_t> code, uint64_t pc, Syntax syntax,
-                        const SymbolLookup& lookup = {}, int goMinor = kLatestGoMinor);
+                        const SymbolLookup& lookup, int goMinor);
 
 } // namespace gd::loader

@@ -405,8 +405,8 @@ bool matches(const std::regex& re, const std::string& name) {
 class Printer {
 public:
   explicit Printer(const Object& obj)
-      : obj_(obj), minor_(obj.profile ? obj.profile->minor : kLatestGoMinor),
-        x86asm_(obj.profile ? obj.profile->x86asm : x86asmRulesFor(kLatestGoMinor)) {
+      : obj_(obj), minor_(obj.profile ? obj.profile->minor : newestProfile().minor),
+        x86asm_(obj.profile ? obj.profile->x86asm : newestProfile().x86asm) {
     listSymbols();
     indexLineSpans();
   }
