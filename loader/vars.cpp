@@ -499,17 +499,26 @@ private:
     return {fallback, a.u};
   }
 
-  // Address pairs of a .debug_loc/.debug_ranges list (DWARF 4 style): a base-address entry
-  // (start ~0, end R_ADDR to the function), pairs relative to it, and a 0,0 terminator. On
-  // darwin there is no base entry and each address is an R_ADDRCUOFF relocation instead.
-  template <class OnEntry>
-  Expected<void> addressList(SymId listSym, uint64_t off, bool withExpr, OnEntry&& onEntry) const {
+  // The list symbol a DW_AT_location/DW_AT_ranges offset names, and a cursor at the offset.
+  Expected<std::pair<const Symbol*, Cursor>> openList(SymId listSym, uint64_t off) const {
     if (listSym == kNoSym || listSym >= obj_.symbols.size())
       return failAt(obj_.sym(fn_).func->dwarfInfo, 0, "list reference without a target");
     const Symbol& s = obj_.sym(listSym);
     Cursor cur(s.data, off);
     if (!cur.ok())
       return failAt(listSym, off, "list offset past the end ({:#x} bytes)", s.data.size());
+    return std::pair<const Symbol*, Cursor>{&s, cur};
+  }
+
+  // Address pairs of a .debug_loc/.debug_ranges list (DWARF 4 style): a base-address entry
+  // (start ~0, end R_ADDR to the function), pairs relative to it, and a 0,0 terminator. On
+  // darwin there is no base entry and each address is an R_ADDRCUOFF relocation instead.
+  template <class OnEntry>
+  Expected<void> addressList(SymId listSym, uint64_t off, bool withExpr, OnEntry&& onEntry) const {
+    auto opened = openList(listSym, off);
+    if (!opened) return std::unexpected(opened.error());
+    const Symbol& s = *opened->first;
+    Cursor cur = opened->second;
     uint64_t base = 0;
     for (size_t n = 0; n < kMaxListEntries; ++n) {
       uint32_t at = uint32_t(cur.off());
@@ -542,12 +551,10 @@ private:
   template <class OnEntry>
   Expected<void> list5(SymId listSym, uint64_t off, bool withExpr, OnEntry&& onEntry) const {
     constexpr uint8_t kEnd = 0x00, kBaseAddressx = 0x01, kOffsetPair = 0x04;
-    if (listSym == kNoSym || listSym >= obj_.symbols.size())
-      return failAt(obj_.sym(fn_).func->dwarfInfo, 0, "list reference without a target");
-    const Symbol& s = obj_.sym(listSym);
-    Cursor cur(s.data, off);
-    if (!cur.ok())
-      return failAt(listSym, off, "list offset past the end ({:#x} bytes)", s.data.size());
+    auto opened = openList(listSym, off);
+    if (!opened) return std::unexpected(opened.error());
+    const Symbol& s = *opened->first;
+    Cursor cur = opened->second;
     std::optional<uint64_t> base;
     for (size_t n = 0; n < kMaxListEntries; ++n) {
       uint32_t at = uint32_t(cur.off());
