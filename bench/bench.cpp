@@ -155,15 +155,11 @@ void BM_SpinBare(benchmark::State& state) {
     uc_reg_read(uc, UC_X86_REG_RIP, &pc);
     return pc;
   };
-  // Calibration (untimed): the instructions of one call, counted by a code hook.
-  uint64_t perRun = 0;
-  uc_hook h = 0;
-  uc_hook_add(
-      uc, &h, UC_HOOK_CODE,
-      (void*)+[](uc_engine*, uint64_t, uint32_t, void* c) { ++*static_cast<uint64_t*>(c); },
-      &perRun, 1, 0);
-  call();
-  uc_hook_del(uc, h);
+  // The instructions of one call, as godefer-emu counts them (the stepped and block-counted
+  // counts agree: tests/unit/machine_test.cpp). No hook ever touches this engine: a code hook
+  // added and deleted stays in Unicorn's translated code.
+  uint64_t perRun = spinInstructions(path, n);
+  if (!perRun) return state.SkipWithError("spin did not run to its return");
   uint64_t runs = 0;
   for (auto _ : state) {
     if (call() != kReturn) {

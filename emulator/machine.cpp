@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace gd::emu {
 namespace {
@@ -38,12 +39,10 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
     if (!seg.bytes.empty() &&
         uc_mem_write(m->uc_, seg.addr, seg.bytes.data(), seg.bytes.size()) != UC_ERR_OK)
       return fail("cannot load {} at {:#x}", seg.name, seg.addr);
+    if (seg.perm & loader::kExec) m->code_.push_back({seg.addr, seg.addr + seg.size});
   }
-  // Every instruction is counted, in every mode. (An engine with no code hook runs several
-  // times faster, but Unicorn 2.0.1 then reports the start of the translated block, not the
-  // faulting instruction, as RIP after a fault on unmapped memory, and a nil dereference must
-  // become sigpanic at the exact instruction.)
-  uc_hook_add(m->uc_, &m->codeHook_, UC_HOOK_CODE, (void*)&Machine::onCode, m.get(), 1, 0);
+  // Fast mode counts per translated block; stepping (setStepping) adds a code hook.
+  uc_hook_add(m->uc_, &m->blockHook_, UC_HOOK_BLOCK, (void*)&Machine::onBlock, m.get(), 1, 0);
   uc_hook_add(m->uc_, &m->unmappedHook_,
               UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED |
                   UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
@@ -232,8 +231,45 @@ void Machine::requestStop() {
   uc_emu_stop(uc_);
 }
 
+void Machine::setStepping(bool on) {
+  if (on == stepping_) return;
+  if (on)
+    uc_hook_add(uc_, &codeHook_, UC_HOOK_CODE, (void*)&Machine::onCode, this, 1, 0);
+  else
+    uc_hook_del(uc_, codeHook_);
+  // Translated blocks carry the hook calls they were made with: translate the code again.
+  // (uc_ctl_remove_cache per executable segment costs microseconds; uc_ctl_flush_tlb, a whole
+  // tb_flush, 0.1-0.7 s in Unicorn 2.0.1.)
+  for (auto [begin, end] : code_)
+    uc_ctl_remove_cache(uc_, begin, end);
+  stepping_ = on;
+}
+
+void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
+  auto* m = static_cast<Machine*>(self);
+  if (m->stepping_) return; // the code hook counts
+  uint32_t n = m->decode_.countIn(addr, size);
+  if (m->stopAt_ && m->executed_ + n > m->stopAt_) {
+    // The block would cross the count: stop before it (it does not run) and let runEngine
+    // step the rest.
+    m->blockLimitHit_ = true;
+    if (!m->pending_) m->pending_ = Halt{HaltKind::CountDone};
+    uc_emu_stop(m->uc_);
+    return;
+  }
+  m->blockAddr_ = addr;
+  m->blockSize_ = size;
+  m->blockCountBefore_ = m->executed_;
+  m->executed_ += n;
+}
+
 void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
   auto* m = static_cast<Machine*>(self);
+  if (m->stopAt_ && m->executed_ >= m->stopAt_) {
+    if (!m->pending_) m->pending_ = Halt{HaltKind::CountDone};
+    uc_emu_stop(m->uc_);
+    return;
+  }
   if (m->recorder_ && !m->recorder_->beforeInstruction(addr)) {
     m->requestStop(); // the instruction does not run and is not counted
     return;
@@ -279,16 +315,30 @@ Halt Machine::run(uint64_t count) {
 }
 
 Halt Machine::runEngine(uint64_t count) {
+  bool step = stepAlways_ || insnHookOn_ || recorder_;
+  uint64_t target = count ? executed_ + count : 0;
+  Halt h = runOnce(target, step);
+  // Fast mode stopped before the block that would have crossed the count: step the rest.
+  if (!step && blockLimitHit_ && executed_ < target) h = runOnce(target, true);
+  return h;
+}
+
+Halt Machine::runOnce(uint64_t stopAt, bool step) {
   pending_.reset();
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;
+  setStepping(step);
+  stopAt_ = stopAt;
+  blockAddr_ = 0;
+  blockLimitHit_ = false;
   if (deadline_) {
     std::lock_guard<std::mutex> lock(watchMutex_);
     if (fired_ || std::chrono::steady_clock::now() >= *deadline_)
       return Halt{HaltKind::TimeLimit, start};
     running_ = true;
   }
-  uc_err e = uc_emu_start(uc_, start, 0, 0, count);
+  // No `count` for Unicorn: it would add a code hook of its own that stays in the translations.
+  uc_err e = uc_emu_start(uc_, start, 0, 0, 0);
   if (deadline_) {
     std::lock_guard<std::mutex> lock(watchMutex_);
     running_ = false;
@@ -301,16 +351,90 @@ Halt Machine::runEngine(uint64_t count) {
     if (h.kind == HaltKind::ReadUnmapped || h.kind == HaltKind::WriteUnmapped ||
         h.kind == HaltKind::WriteProtected) {
       // The faulting instruction did not complete: it is not counted.
-      if (executed_ > before) executed_--;
+      if (!stepping_)
+        placeFault(h);
+      else if (executed_ > before)
+        executed_--;
     }
     return h;
   }
   if (e == UC_ERR_INSN_INVALID) {
-    if (executed_ > before) executed_--;
+    if (!stepping_) {
+      if (blockAddr_ && h.pc >= blockAddr_ && h.pc < blockAddr_ + blockSize_) {
+        executed_ = blockCountBefore_;
+        for (uint64_t pc = blockAddr_; pc < h.pc; pc += decode_.at(pc).length)
+          executed_++;
+      }
+    } else if (executed_ > before) {
+      executed_--;
+    }
     return Halt{HaltKind::InvalidInsn, h.pc, 0, uc_strerror(e)};
   }
   if (e != UC_ERR_OK) return Halt{HaltKind::Error, h.pc, 0, uc_strerror(e)};
   return h; // CountDone
+}
+
+// A fault in fast mode: Unicorn's RIP is the start of the translated block, the other registers
+// are those the faulting instruction saw (the instructions before it in the block have run). The
+// faulting instruction is one whose memory operand, computed from the registers now, is the
+// faulting address (with the same direction). An earlier instruction of the block can compute to
+// it too when a register it used changed after it ran; the instruction is known when exactly one
+// candidate is consistent: candidate c is possible only if every earlier candidate j had one of
+// its address registers written by an instruction in [j, c) (otherwise j would have faulted).
+void Machine::placeFault(Halt& h) {
+  h.pcExact = false;
+  h.blockStart = blockAddr_;
+  h.blockCount = blockCountBefore_;
+  if (!blockAddr_) return;
+  h.pc = blockAddr_;
+  executed_ = blockCountBefore_;
+  uint64_t regs[kRegFile];
+  readRegFile(regs);
+  bool wantWrite = h.kind != HaltKind::ReadUnmapped;
+  struct Candidate {
+    size_t index;
+    uint64_t pc;
+    uint32_t addrRegs;
+  };
+  std::vector<Candidate> cands;
+  std::vector<uint32_t> writes; // per instruction of the block
+  size_t i = 0;
+  for (uint64_t pc = blockAddr_; pc < blockAddr_ + blockSize_; i++) {
+    const DecodedInsn& d = decode_.at(pc);
+    writes.push_back(d.writes);
+    for (const MemAccess& m : d.mem) {
+      if ((wantWrite ? !m.write : !m.read) || effectiveAddress(m, regs, pc + d.length) != h.addr)
+        continue;
+      uint32_t used = 0;
+      for (uint8_t r : {m.base, m.index, m.segment})
+        if (r < 16) used |= 1u << r;
+      cands.push_back({i, pc, used});
+      break;
+    }
+    pc += d.length;
+  }
+  const Candidate* found = nullptr;
+  int consistent = 0;
+  for (size_t c = 0; c < cands.size(); c++) {
+    bool ok = true;
+    for (size_t j = 0; j < c && ok; j++) {
+      uint32_t w = 0;
+      for (size_t k = cands[j].index; k < cands[c].index; k++)
+        w |= writes[k];
+      ok = (w & cands[j].addrRegs) != 0;
+    }
+    if (ok) {
+      consistent++;
+      found = &cands[c];
+    }
+  }
+  spdlog::debug("fault on {:#x} in the block at {:#x} ({} bytes): {} candidate(s), {} consistent",
+                h.addr, blockAddr_, blockSize_, cands.size(), consistent);
+  if (consistent != 1) return;
+  h.pc = found->pc;
+  h.pcExact = true;
+  executed_ = blockCountBefore_ + found->index;
+  setReg(rt::Reg::RIP, h.pc);
 }
 
 } // namespace gd::emu

@@ -8,13 +8,14 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unicorn/unicorn.h>
 
+#include "emulator/decode.h"
 #include "loader/error.h"
 #include "loader/image.h"
 #include "runtime_stubs/guest.h"
@@ -38,6 +39,12 @@ struct Halt {
   uint64_t pc = 0;   // where execution stands now
   uint64_t addr = 0; // faulting data/fetch address
   std::string engineError;
+  // False when a fault stopped a run without per-instruction hooks and its instruction could
+  // not be told from the registers alone: pc is then the start of the translated block, and the
+  // session finds the instruction by re-executing the run (Session::locateFault).
+  bool pcExact = true;
+  uint64_t blockStart = 0; // with pcExact false: the block's address and the count before it
+  uint64_t blockCount = 0;
 };
 
 // Called before each executed instruction (when enabled) and for each guest store.
@@ -82,6 +89,14 @@ public:
   bool mapRW(uint64_t addr, uint64_t size) override;
 
   // Runs from the current RIP for at most `count` instructions (0: no limit).
+  //
+  // Two speeds. With nothing that needs each instruction (no trace, no recorder) the engine runs
+  // its translated code with one callback per translated block, which adds the block's
+  // instruction count (decoded once per block) or, when the block would cross `count`, stops
+  // before it so that the rest is stepped; a fault inside a block is placed on its instruction by
+  // the addresses its memory operands compute to (placeFault). Otherwise a code hook runs before
+  // every instruction: it counts, stops at `count`, and calls the observer and the recorder.
+  // Switching between the two flushes Unicorn's translations.
   Halt run(uint64_t count);
   // A wall-clock deadline for run(): a watchdog thread stops the engine when it passes, and run()
   // returns HaltKind::TimeLimit. nullopt: none.
@@ -97,6 +112,8 @@ public:
   // Per-instruction callbacks cost time; they are on only while someone needs them.
   void setInstructionHook(bool on);
   void setWriteHook(bool on);
+  // Always run with the code hook (exact faults without inference; twin sessions).
+  void setStepAlways(bool on) { stepAlways_ = on; }
 
   uint64_t instructionsExecuted() const { return executed_; }
   void setInstructionsExecuted(uint64_t n) { executed_ = n; }
@@ -119,16 +136,29 @@ public:
 private:
   Machine() = default;
   Halt runEngine(uint64_t count);
+  Halt runOnce(uint64_t stopAt, bool step);
   void updateWriteHook();
   void watchdog();
+  void setStepping(bool on);
+  void placeFault(Halt& h);
   static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
+  static void onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self);
   static bool onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
   static void onWrite(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
                       void* self);
 
   uc_engine* uc_ = nullptr;
-  uc_hook codeHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
+  uc_hook codeHook_ = 0, blockHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
+  bool stepping_ = false; // the code hook is installed
+  bool stepAlways_ = false;
+  std::vector<std::pair<uint64_t, uint64_t>> code_; // executable segments [begin, end)
+  uint64_t stopAt_ = 0; // stop before the instruction with this count (0: none)
+  // The translated block running now (fast mode): address, size, and the count before it.
+  uint64_t blockAddr_ = 0, blockCountBefore_ = 0;
+  uint32_t blockSize_ = 0;
+  bool blockLimitHit_ = false;
+  DecodeCache decode_{[this](uint64_t a, void* d, size_t n) { return read(a, d, n); }};
   MachineObserver* observer_ = nullptr;
   MachineRecorder* recorder_ = nullptr;
   bool insnHookOn_ = false;

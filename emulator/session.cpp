@@ -119,6 +119,9 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   auto fn = obj_->findFunction(function);
   if (!fn) return fail("{}: no function {} in this object", obj_->path, function);
   function_ = *fn;
+  startName_ = function;
+  startArgs_ = args;
+  starts_++;
   nargs_ = args.size();
   const loader::Symbol& sym = obj_->sym(*fn);
   vars_ = loader::functionVars(*obj_, *fn, opts_.sourceDirs);
@@ -304,8 +307,10 @@ StopReason Session::advance(uint64_t budget) {
       flushInstruction();
       return {StopKind::Stepped, 0, "", pc};
     }
-    uint64_t count = std::min(target - done, limited ? opts_.maxInstructions - done : UINT64_MAX);
-    Halt h = machine_->run(count == UINT64_MAX ? 0 : count);
+    uint64_t count = target == UINT64_MAX ? 0 : target - done;
+    if (limited && (count == 0 || count > opts_.maxInstructions - done))
+      count = opts_.maxInstructions - done;
+    Halt h = machine_->run(count);
     flushInstruction();
     if (h.kind == HaltKind::CountDone) {
       // The engine returned without running anything (HLT, a privileged instruction): the
@@ -323,7 +328,30 @@ StopReason Session::advance(uint64_t budget) {
   }
 }
 
-StopReason Session::handleHalt(const Halt& h) {
+// A fault placed only on its translated block (Halt::pcExact false): the run is deterministic,
+// so a twin session repeats it from the start with a code hook on every instruction and stops at
+// the first fault from that block's count on, which is this one.
+bool Session::locateFault(Halt& h) {
+  if (starts_ != 1) return false;
+  SessionOptions o = opts_;
+  o.trace = false;
+  auto twin = Session::open(obj_, o);
+  if (!twin || !(*twin)->start(startName_, startArgs_)) return false;
+  Session& t = **twin;
+  t.faultProbe_ = h.blockCount;
+  t.machine_->setStepAlways(true);
+  t.run();
+  if (!t.probed_) return false;
+  spdlog::debug("fault at {:#x} placed by re-execution: {:#x}, instruction {}", h.blockStart,
+                t.probed_->first, t.probed_->second);
+  h.pc = t.probed_->first;
+  h.pcExact = true;
+  machine_->setReg(rt::Reg::RIP, h.pc);
+  machine_->setInstructionsExecuted(t.probed_->second);
+  return true;
+}
+
+StopReason Session::handleHalt(Halt h) {
   auto die = [&](int status, const std::string& msg) {
     finished_ = true;
     emit(ExitEvent{status, msg, machine_->instructionsExecuted()});
@@ -351,6 +379,16 @@ StopReason Session::handleHalt(const Halt& h) {
   }
   case HaltKind::ReadUnmapped:
   case HaltKind::WriteUnmapped:
+    if (faultProbe_ && machine_->instructionsExecuted() >= *faultProbe_) {
+      probed_ = {h.pc, machine_->instructionsExecuted()};
+      finished_ = true;
+      return {StopKind::Error, 3, "fault located", h.pc};
+    }
+    if (!h.pcExact && !locateFault(h))
+      return die(3, fmt::format("{} of unmapped address {:#x} in the block at {}: cannot tell "
+                                "which instruction faulted",
+                                h.kind == HaltKind::ReadUnmapped ? "read" : "write", h.addr,
+                                where(h.blockStart)));
     if (image_->symbolAt(h.pc)) { // a fault in Go code: what sigpanic makes of it
       rt::StubResult r = runtime_->memoryFault(*machine_, h.pc, h.addr);
       if (r.status == rt::StubStatus::Continue) return {StopKind::Stepped};
@@ -360,6 +398,7 @@ StopReason Session::handleHalt(const Halt& h) {
                               h.kind == HaltKind::ReadUnmapped ? "read" : "write", h.addr,
                               where(h.pc)));
   case HaltKind::WriteProtected:
+    if (!h.pcExact) locateFault(h);
     return die(3, fmt::format("write to read-only address {:#x} at {}", h.addr, where(h.pc)));
   case HaltKind::InvalidInsn:
     return die(3, fmt::format("invalid instruction at {}", where(h.pc)));

@@ -110,7 +110,8 @@ private:
   Session() = default;
   StopReason advance(uint64_t budget);
   void logLayout() const;
-  StopReason handleHalt(const Halt& h);
+  StopReason handleHalt(Halt h);
+  bool locateFault(Halt& h);
   StopReason finishCall();
   std::vector<loader::SymId> initFunctions() const;
   void callNextInit();
@@ -145,6 +146,13 @@ private:
   bool pendingMain_ = false;
   bool finished_ = false;
   bool deadlineSet_ = false; // timeLimit counts from the first run after start()
+  // What start() was given, so that a twin session can repeat the run (locateFault).
+  std::string startName_;
+  std::vector<int64_t> startArgs_;
+  int starts_ = 0;
+  // In a twin: stop at the first memory fault at or after this instruction count, and keep it.
+  std::optional<uint64_t> faultProbe_;
+  std::optional<std::pair<uint64_t, uint64_t>> probed_; // (pc, count)
 
   // The instruction being traced: events are complete only once it has run.
   struct Pending {

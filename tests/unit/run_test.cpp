@@ -213,12 +213,58 @@ INSTANTIATE_TEST_SUITE_P(
                                          "closures", "methods", "recursion", "prints", "panics",
                                          "panicexit", "divzero", "nilderef", "bounds", "opendefer",
                                          "spin", "initorder", "strings", "ifaces", "errpanic",
-                                         "slices", "maps", "repanic", "panicfloat")),
+                                         "slices", "maps", "repanic", "panicfloat", "chain")),
     [](const auto& info) {
       auto v = std::get<0>(info.param);
       v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
       return v + "_" + std::get<1>(info.param) + "_" + std::get<2>(info.param);
     });
+
+// The engine's fast mode (one callback per translated block; faults placed by the addresses
+// their operands compute to, or by re-executing the run) against a code hook on every
+// instruction: the same instruction count, the same output to the last byte of the traceback
+// (whose pcs come from where the faults were placed), the same exit status, for every program of
+// every release and build.
+TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
+  uint64_t programs = 0, instructions = 0;
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes)
+      for (const char* p : {"deferr",  "multidefer", "deferloop", "deferargs", "closures",
+                            "methods", "recursion",  "prints",    "panics",    "panicexit",
+                            "divzero", "nilderef",   "bounds",    "opendefer", "spin",
+                            "initorder", "strings",  "ifaces",    "errpanic",  "slices",
+                            "maps",    "repanic",    "panicfloat", "chain"}) {
+        std::string obj = fixture(v + "/" + m + "/" + p + ".o");
+        SCOPED_TRACE(obj);
+        struct Out {
+          StopReason stop;
+          uint64_t count;
+          std::string err;
+        } out[2];
+        for (int stepped = 0; stepped < 2; stepped++) {
+          SessionOptions so;
+          so.trace = false;
+          auto s = Session::open(obj, so);
+          ASSERT_TRUE(s) << s.error().message;
+          Collect c;
+          (*s)->addSink(&c);
+          ASSERT_TRUE((*s)->start("main.main", {}));
+          (*s)->machine().setStepAlways(stepped);
+          out[stepped].stop = (*s)->run();
+          out[stepped].count = (*s)->instructions();
+          out[stepped].err = c.guestErr;
+        }
+        EXPECT_EQ(out[0].count, out[1].count);
+        EXPECT_EQ(out[0].err, out[1].err);
+        EXPECT_EQ(out[0].stop.kind, out[1].stop.kind);
+        EXPECT_EQ(out[0].stop.exitStatus, out[1].stop.exitStatus);
+        EXPECT_EQ(out[0].stop.message, out[1].stop.message);
+        programs++;
+        instructions += out[0].count;
+      }
+  EXPECT_EQ(programs, kVersions.size() * kModes.size() * 24);
+  EXPECT_GT(instructions, 1'000'000u);
+}
 
 // Every runtime event describes g._defer in bounded space (its first names and its length); the
 // length the model tracks equals a walk of the chain in guest memory at every event, and the
