@@ -1,11 +1,16 @@
 // Emulator throughput and start-up, on fixtures made by the real Go toolchains:
-//   BM_SpinBare      main.spin of go1.24/opt/spin.o (a loop with an open-coded defer: no
-//                    runtime call) in a bare Unicorn engine with no hooks at all: the ceiling
-//   BM_SpinUntracedOpt the same bytes at the same addresses under godefer-emu -q's settings
-//   BM_SpinUntraced  spin(n) with SessionOptions{trace=false} (what -q does), -N -l
-//   BM_SpinText      spin(n) traced, the text trace written to a stream that discards it
-//   BM_SpinJson      spin(n) traced, JSON lines to the same kind of stream
-//   BM_StartupDeferr Session::open + start + run of deferr.o `c` (the seed, go1.15-darwin)
+//   BM_SpinBare         main.spin of go1.24/opt/spin.o (a loop that loads and stores a stack slot
+//                       every iteration, with an open-coded defer: no runtime call) in a bare
+//                       Unicorn engine with no hooks at all: the ceiling
+//   BM_SpinUntracedOpt  the same bytes at the same addresses, untraced, counting instructions
+//                       per translated block (what --max-insns, traces' summaries use)
+//   BM_SpinUncountedOpt the same with no callback at all (what -q does)
+//   BM_Sum*             the same three for main.sum of go1.24/opt/chain.o, a loop in registers
+//                       only (s += i ^ (s >> 3)), where a per-block callback costs the most
+//   BM_SpinUntraced     spin(n) with SessionOptions{trace=false}, -N -l
+//   BM_SpinText         spin(n) traced, the text trace written to a stream that discards it
+//   BM_SpinJson         spin(n) traced, JSON lines to the same kind of stream
+//   BM_StartupDeferr    Session::open + start + run of deferr.o `c` (the seed, go1.15-darwin)
 // The throughput benchmarks time only run() (open and start are paused) and report
 // instructions per second as the counter `insns/s`.
 #include <benchmark/benchmark.h>
@@ -52,19 +57,20 @@ struct NullStream : std::ostream {
 
 enum class Sink { Quiet, Text, Json };
 
-// Instructions of one spin(n) call, from a run before the timed ones.
-uint64_t spinInstructions(const std::string& path, int64_t n) {
+// Instructions of one fn(n) call, from a run before the timed ones.
+uint64_t instructionsOf(const std::string& path, const std::string& fn, int64_t n) {
   SessionOptions so;
   so.trace = false;
   auto s = Session::open(path, so);
-  if (!s || !(*s)->start("spin", {n})) return 0;
+  if (!s || !(*s)->start(fn, {n})) return 0;
   return (*s)->run().kind == StopKind::Returned ? (*s)->instructions() : 0;
 }
 
-void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& path) {
+void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& path,
+             const std::string& fn = "spin", bool count = true) {
   const int64_t n = state.range(0);
   NullStream out, err;
-  uint64_t perRun = spinInstructions(path, n);
+  uint64_t perRun = instructionsOf(path, fn, n);
   if (!perRun) {
     state.SkipWithError("spin did not run to its return");
     return;
@@ -74,6 +80,7 @@ void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& 
     state.PauseTiming();
     SessionOptions so;
     so.trace = trace;
+    so.count = count;
     auto s = Session::open(path, so);
     if (!s) {
       state.SkipWithError(("open: " + s.error().message).c_str());
@@ -91,7 +98,7 @@ void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& 
       sink = std::make_unique<QuietSink>(err);
     }
     (*s)->addSink(sink.get());
-    if (auto r = (*s)->start("spin", {n}); !r) {
+    if (auto r = (*s)->start(fn, {n}); !r) {
       state.SkipWithError(("start: " + r.error().message).c_str());
       break;
     }
@@ -116,6 +123,15 @@ void BM_SpinUntraced(benchmark::State& state) {
 void BM_SpinUntracedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/spin.o"));
 }
+void BM_SpinUncountedOpt(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/spin.o"), "spin", false);
+}
+void BM_SumUntracedOpt(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum");
+}
+void BM_SumUncountedOpt(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum", false);
+}
 void BM_SpinText(benchmark::State& state) {
   runSpin(state, true, Sink::Text, spinObject());
 }
@@ -123,29 +139,34 @@ void BM_SpinJson(benchmark::State& state) {
   runSpin(state, true, Sink::Json, spinObject());
 }
 
-// The engine alone: the image godefer-emu lays out (same bytes, same addresses), mapped into a
-// Unicorn engine with no hook of any kind; main.spin called with RAX = n, R14 = a g whose
-// stack guard never trips, and a return address nothing is mapped at, where the run ends.
-void BM_SpinBare(benchmark::State& state) {
+// The engine alone: the image godefer-emu lays out (same bytes, same addresses, same
+// permissions; the goroutine's stack at the same address), mapped into a Unicorn engine with no
+// hook of any kind; FUNCTION called with RAX = n, R14 = a g whose stack guard never trips, and a
+// return address nothing is mapped at, where the run ends.
+void runBare(benchmark::State& state, const std::string& path, const std::string& function) {
   const int64_t n = state.range(0);
-  const std::string path = fixture("go1.24/opt/spin.o");
   auto obj = gd::loader::loadFile(path);
   if (!obj) return state.SkipWithError(obj.error().message.c_str());
   auto img = gd::loader::layout(*obj);
-  auto fn = (*obj)->findFunction("main.spin");
-  if (!img || !fn) return state.SkipWithError("cannot lay out main.spin");
+  auto fn = (*obj)->findFunction(function);
+  if (!img || !fn) return state.SkipWithError("cannot lay out the function");
   uc_engine* uc = nullptr;
   uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
   for (const auto& seg : img->segments) {
-    uc_mem_map(uc, seg.addr, seg.size, UC_PROT_ALL);
+    uint32_t perms = ((seg.perm & gd::loader::kRead) ? UC_PROT_READ : 0) |
+                     ((seg.perm & gd::loader::kWrite) ? UC_PROT_WRITE : 0) |
+                     ((seg.perm & gd::loader::kExec) ? UC_PROT_EXEC : 0);
+    uc_mem_map(uc, seg.addr, seg.size, perms);
     if (!seg.bytes.empty()) uc_mem_write(uc, seg.addr, seg.bytes.data(), seg.bytes.size());
   }
-  constexpr uint64_t kStack = 0x7f0000000000, kStackSize = 1 << 20, kG = kStack - 0x1000;
+  constexpr uint64_t kStackHi = gd::rt::kStackHi, kStackSize = 1 << 20;
+  constexpr uint64_t kG = gd::rt::kGAddr & ~uint64_t(0xfff);
   constexpr uint64_t kReturn = 0x10; // unmapped: the run ends there
-  uc_mem_map(uc, kG, 0x1000 + kStackSize, UC_PROT_READ | UC_PROT_WRITE);
+  uc_mem_map(uc, kStackHi - kStackSize, kStackSize, UC_PROT_READ | UC_PROT_WRITE);
+  uc_mem_map(uc, kG, 0x1000, UC_PROT_READ | UC_PROT_WRITE);
   uint64_t entry = img->address(*fn);
   auto call = [&] {
-    uint64_t sp = kStack + kStackSize - 64, g = kG, rax = uint64_t(n);
+    uint64_t sp = kStackHi - 64, g = gd::rt::kGAddr, rax = uint64_t(n);
     uc_mem_write(uc, sp, &kReturn, 8);
     uc_reg_write(uc, UC_X86_REG_RSP, &sp);
     uc_reg_write(uc, UC_X86_REG_R14, &g);
@@ -155,11 +176,11 @@ void BM_SpinBare(benchmark::State& state) {
     uc_reg_read(uc, UC_X86_REG_RIP, &pc);
     return pc;
   };
-  // The instructions of one call, as godefer-emu counts them (the stepped and block-counted
-  // counts agree: tests/unit/machine_test.cpp). No hook ever touches this engine: a code hook
-  // added and deleted stays in Unicorn's translated code.
-  uint64_t perRun = spinInstructions(path, n);
-  if (!perRun) return state.SkipWithError("spin did not run to its return");
+  // The instructions of one call, as godefer-emu counts them (block-counted and stepped counts
+  // agree: tests/unit/machine_test.cpp). No hook ever touches this engine: a code hook added and
+  // deleted stays in Unicorn's translated code.
+  uint64_t perRun = instructionsOf(path, function.substr(function.find('.') + 1), n);
+  if (!perRun) return state.SkipWithError("the function did not run to its return");
   uint64_t runs = 0;
   for (auto _ : state) {
     if (call() != kReturn) {
@@ -175,6 +196,13 @@ void BM_SpinBare(benchmark::State& state) {
   state.counters["insns/s"] =
       benchmark::Counter(double(perRun * runs), benchmark::Counter::kIsRate);
   state.counters["insns/run"] = double(perRun);
+}
+
+void BM_SpinBare(benchmark::State& state) {
+  runBare(state, fixture("go1.24/opt/spin.o"), "main.spin");
+}
+void BM_SumBare(benchmark::State& state) {
+  runBare(state, fixture("go1.24/opt/chain.o"), "main.sum");
 }
 
 // What `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` does, minus process start:
@@ -209,6 +237,10 @@ void BM_StartupDeferr(benchmark::State& state) {
 
 BENCHMARK(BM_SpinBare)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinUntracedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SpinUncountedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SumBare)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SumUntracedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SumUncountedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinUntraced)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinText)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinJson)->Arg(10'000)->Unit(benchmark::kMillisecond);

@@ -170,6 +170,8 @@ int runMain(int argc, char** argv) {
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
   so.trace = !o.quiet;
+  // -q and --expect print no count: the engine runs with no callback at all (a limit counts).
+  so.count = !o.quiet;
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());
   if (o.interactive) {

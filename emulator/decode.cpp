@@ -74,7 +74,7 @@ const DecodedInsn& DecodeCache::at(uint64_t pc) {
   return insns_.emplace(pc, decode(buf, n)).first->second;
 }
 
-uint32_t DecodeCache::countIn(uint64_t start, uint32_t size) {
+uint32_t DecodeCache::countSlow(uint64_t start, uint32_t size) {
   uint64_t key = start ^ (uint64_t(size) << 48);
   auto it = blocks_.find(key);
   if (it != blocks_.end()) return it->second;

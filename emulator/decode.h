@@ -5,6 +5,7 @@
 // block faulted (Unicorn 2.0.1 without a code hook reports the block's start as RIP).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -41,10 +42,24 @@ public:
   explicit DecodeCache(CodeReader read) : read_(std::move(read)) {}
   const DecodedInsn& at(uint64_t pc);
   // The number of instructions in [start, start+size) decoded one after another (a translated
-  // block); cached by (start, size).
-  uint32_t countIn(uint64_t start, uint32_t size);
+  // block); cached by (start, size), the hot entries in a direct-mapped table (this runs once
+  // per executed block).
+  uint32_t countIn(uint64_t start, uint32_t size) {
+    Block& b = hot_[(start ^ (start >> 12)) & (kHot - 1)];
+    if (b.start == start && b.size == size) return b.count;
+    uint32_t n = countSlow(start, size);
+    b = {start, size, n};
+    return n;
+  }
 
 private:
+  struct Block {
+    uint64_t start = UINT64_MAX;
+    uint32_t size = 0, count = 0;
+  };
+  static constexpr size_t kHot = 4096;
+  uint32_t countSlow(uint64_t start, uint32_t size);
+  std::array<Block, kHot> hot_{};
   CodeReader read_;
   std::unordered_map<uint64_t, DecodedInsn> insns_;
   std::unordered_map<uint64_t, uint32_t> blocks_;

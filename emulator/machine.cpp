@@ -41,8 +41,8 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
       return fail("cannot load {} at {:#x}", seg.name, seg.addr);
     if (seg.perm & loader::kExec) m->code_.push_back({seg.addr, seg.addr + seg.size});
   }
-  // Fast mode counts per translated block; stepping (setStepping) adds a code hook.
-  uc_hook_add(m->uc_, &m->blockHook_, UC_HOOK_BLOCK, (void*)&Machine::onBlock, m.get(), 1, 0);
+  // Fast mode counts per translated block (setCounting); stepping (setStepping) adds a code
+  // hook.
   uc_hook_add(m->uc_, &m->unmappedHook_,
               UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED |
                   UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
@@ -245,6 +245,18 @@ void Machine::setStepping(bool on) {
   stepping_ = on;
 }
 
+void Machine::setBlockHook(bool on) {
+  if (on == (blockHook_ != 0)) return;
+  if (on) {
+    uc_hook_add(uc_, &blockHook_, UC_HOOK_BLOCK, (void*)&Machine::onBlock, this, 1, 0);
+  } else {
+    uc_hook_del(uc_, blockHook_);
+    blockHook_ = 0;
+  }
+  for (auto [begin, end] : code_)
+    uc_ctl_remove_cache(uc_, begin, end);
+}
+
 void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   auto* m = static_cast<Machine*>(self);
   if (m->stepping_) return; // the code hook counts
@@ -328,6 +340,7 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;
   setStepping(step);
+  setBlockHook(!step && (counting_ || stopAt));
   stopAt_ = stopAt;
   blockAddr_ = 0;
   blockLimitHit_ = false;
@@ -383,6 +396,12 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
 // its address registers written by an instruction in [j, c) (otherwise j would have faulted).
 void Machine::placeFault(Halt& h) {
   h.pcExact = false;
+  if (!blockHook_) {
+    // Not counting: no block hook said which block ran, and Unicorn's RIP is then the start of
+    // the run's first block, not of the faulting one. The session re-executes (locateFault).
+    h.blockStart = h.pc;
+    return;
+  }
   h.blockStart = blockAddr_;
   h.blockCount = blockCountBefore_;
   if (!blockAddr_) return;

@@ -115,6 +115,10 @@ public:
   // Always run with the code hook (exact faults without inference; twin sessions).
   void setStepAlways(bool on) { stepAlways_ = on; }
 
+  // Counting in fast mode costs one callback per translated block; without it the engine runs
+  // untouched, and instructionsExecuted() stands still (a run with a count still counts).
+  void setCounting(bool on) { counting_ = on; }
+  bool counting() const { return counting_ || stepAlways_ || insnHookOn_ || recorder_; }
   uint64_t instructionsExecuted() const { return executed_; }
   void setInstructionsExecuted(uint64_t n) { executed_ = n; }
 
@@ -140,6 +144,7 @@ private:
   void updateWriteHook();
   void watchdog();
   void setStepping(bool on);
+  void setBlockHook(bool on);
   void placeFault(Halt& h);
   static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
   static void onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self);
@@ -152,6 +157,7 @@ private:
   uc_hook codeHook_ = 0, blockHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
   bool stepping_ = false; // the code hook is installed
   bool stepAlways_ = false;
+  bool counting_ = true;
   std::vector<std::pair<uint64_t, uint64_t>> code_; // executable segments [begin, end)
   uint64_t stopAt_ = 0; // stop before the instruction with this count (0: none)
   // The translated block running now (fast mode): address, size, and the count before it.

@@ -204,6 +204,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   emit(se);
 
   machine_->setInstructionHook(opts_.trace);
+  machine_->setCounting(opts_.count || opts_.trace || opts_.maxInstructions);
   machine_->setWriteHook(opts_.trace);
   finished_ = false;
   deadlineSet_ = false;
@@ -329,26 +330,35 @@ StopReason Session::advance(uint64_t budget) {
 }
 
 // A fault placed only on its translated block (Halt::pcExact false): the run is deterministic,
-// so a twin session repeats it from the start with a code hook on every instruction and stops at
-// the first fault from that block's count on, which is this one.
+// so a twin session repeats it from the start and stops at the fault with the same ordinal,
+// which is this one. When this run did not count (so knew no block), the twin first runs at full
+// speed counting per block, which places most faults; otherwise, or when that is ambiguous too,
+// it runs with a code hook on every instruction.
 bool Session::locateFault(Halt& h) {
   if (starts_ != 1) return false;
-  SessionOptions o = opts_;
-  o.trace = false;
-  auto twin = Session::open(obj_, o);
-  if (!twin || !(*twin)->start(startName_, startArgs_)) return false;
-  Session& t = **twin;
-  t.faultProbe_ = h.blockCount;
-  t.machine_->setStepAlways(true);
-  t.run();
-  if (!t.probed_) return false;
-  spdlog::debug("fault at {:#x} placed by re-execution: {:#x}, instruction {}", h.blockStart,
-                t.probed_->first, t.probed_->second);
-  h.pc = t.probed_->first;
-  h.pcExact = true;
-  machine_->setReg(rt::Reg::RIP, h.pc);
-  machine_->setInstructionsExecuted(t.probed_->second);
-  return true;
+  for (bool stepped : {false, true}) {
+    if (!stepped && machine_->counting()) continue; // it would meet the same ambiguity
+    SessionOptions o = opts_;
+    o.trace = false;
+    o.count = true;
+    auto twin = Session::open(obj_, o);
+    if (!twin || !(*twin)->start(startName_, startArgs_)) return false;
+    Session& t = **twin;
+    t.faultProbe_ = faults_; // this fault's ordinal
+    t.machine_->setStepAlways(stepped);
+    t.run();
+    if (!t.probed_) return false;
+    if (!t.probedExact_) continue;
+    spdlog::debug("fault at {:#x} placed by re-execution{}: {:#x}, instruction {}", h.blockStart,
+                  stepped ? ", instruction by instruction" : "", t.probed_->first,
+                  t.probed_->second);
+    h.pc = t.probed_->first;
+    h.pcExact = true;
+    machine_->setReg(rt::Reg::RIP, h.pc);
+    if (machine_->counting()) machine_->setInstructionsExecuted(t.probed_->second);
+    return true;
+  }
+  return false;
 }
 
 StopReason Session::handleHalt(Halt h) {
@@ -357,6 +367,15 @@ StopReason Session::handleHalt(Halt h) {
     emit(ExitEvent{status, msg, machine_->instructionsExecuted()});
     return StopReason{status == 3 ? StopKind::Error : StopKind::Exited, status, msg, h.pc};
   };
+  if (h.kind == HaltKind::ReadUnmapped || h.kind == HaltKind::WriteUnmapped ||
+      h.kind == HaltKind::WriteProtected) {
+    if (++faults_ == faultProbe_) { // a twin, at the fault it was started for
+      probed_ = {h.pc, machine_->instructionsExecuted()};
+      probedExact_ = h.pcExact;
+      finished_ = true;
+      return {StopKind::Error, 3, "fault located", h.pc};
+    }
+  }
   switch (h.kind) {
   case HaltKind::FetchUnmapped: {
     uint64_t target = h.addr;
@@ -379,11 +398,6 @@ StopReason Session::handleHalt(Halt h) {
   }
   case HaltKind::ReadUnmapped:
   case HaltKind::WriteUnmapped:
-    if (faultProbe_ && machine_->instructionsExecuted() >= *faultProbe_) {
-      probed_ = {h.pc, machine_->instructionsExecuted()};
-      finished_ = true;
-      return {StopKind::Error, 3, "fault located", h.pc};
-    }
     if (!h.pcExact && !locateFault(h))
       return die(3, fmt::format("{} of unmapped address {:#x} in the block at {}: cannot tell "
                                 "which instruction faulted",

@@ -29,6 +29,9 @@ struct SessionOptions {
   loader::Syntax syntax = loader::Syntax::Go;
   std::vector<std::string> sourceDirs;
   bool trace = true; // per-instruction events (off for -q: faster)
+  // Count instructions (Session::instructions). Off, an untraced run has no callback at all;
+  // --max-insns, traces and the debugger count.
+  bool count = true;
 };
 
 enum class StopKind : uint8_t {
@@ -150,9 +153,12 @@ private:
   std::string startName_;
   std::vector<int64_t> startArgs_;
   int starts_ = 0;
-  // In a twin: stop at the first memory fault at or after this instruction count, and keep it.
+  // Memory faults met so far (nil dereferences become panics and the run goes on).
+  uint64_t faults_ = 0;
+  // In a twin: stop at the memory fault with this ordinal (1-based), and keep where it was.
   std::optional<uint64_t> faultProbe_;
   std::optional<std::pair<uint64_t, uint64_t>> probed_; // (pc, count)
+  bool probedExact_ = false;
 
   // The instruction being traced: events are complete only once it has run.
   struct Pending {

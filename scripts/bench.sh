@@ -68,12 +68,24 @@ summary=$(awk -F, '
 
 echo
 echo "== summary ($(nproc) cores, $(uname -m))"
-echo "$summary" | sed -e 's/^BM_SpinBare /bare Unicorn, no hooks, spin opt:     /' \
-  -e 's/^BM_SpinUntracedOpt /untraced (-q), the same bytes:        /' \
-  -e 's/^BM_SpinUntraced /untraced (-q), spin -N -l:  /' \
-  -e 's/^BM_SpinText /traced, text trace:   /' -e 's/^BM_SpinJson /traced, JSON trace:   /' \
+echo "$summary" | sed \
+  -e 's/^BM_SpinBare /spin (stack loads and stores), bare Unicorn, no hooks: /' \
+  -e 's/^BM_SpinUntracedOpt /spin, untraced, counted per block:               /' \
+  -e 's/^BM_SpinUncountedOpt /spin, untraced, not counted (-q):                /' \
+  -e 's/^BM_SumBare /sum (registers only), bare Unicorn, no hooks:     /' \
+  -e 's/^BM_SumUntracedOpt /sum, untraced, counted per block:                /' \
+  -e 's/^BM_SumUncountedOpt /sum, untraced, not counted (-q):                 /' \
+  -e 's/^BM_SpinUntraced /spin -N -l, untraced:     /' \
+  -e 's/^BM_SpinText /spin -N -l, text trace:   /' -e 's/^BM_SpinJson /spin -N -l, JSON trace:   /' \
   -e 's/^BM_StartupDeferr /start-up in-process:  /'
 echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs: $startup"
 # The tool against its engine on the same bytes, from the same run.
-echo "$summary" | awk '/^BM_SpinBare /{b = $2} /^BM_SpinUntracedOpt /{t = $2}
-  END { if (b && t) printf "untraced / bare Unicorn: %.2fx\n", t / b }' 
+echo "$summary" | awk '
+  function r(x) { return x ~ /k$/ ? 0 : x }
+  { v[$1] = $2 }
+  END {
+    split("Spin Sum", loops, " ")
+    for (i = 1; i <= 2; i++) {
+      b = v["BM_" loops[i] "Bare"]; c = v["BM_" loops[i] "UntracedOpt"]; u = v["BM_" loops[i] "UncountedOpt"]
+      if (b && c && u) printf "%s: counted / bare %.2fx, not counted / bare %.2fx\n", tolower(loops[i]), c / b, u / b
+    } }'

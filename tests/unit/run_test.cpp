@@ -220,11 +220,11 @@ INSTANTIATE_TEST_SUITE_P(
       return v + "_" + std::get<1>(info.param) + "_" + std::get<2>(info.param);
     });
 
-// The engine's fast mode (one callback per translated block; faults placed by the addresses
-// their operands compute to, or by re-executing the run) against a code hook on every
-// instruction: the same instruction count, the same output to the last byte of the traceback
-// (whose pcs come from where the faults were placed), the same exit status, for every program of
-// every release and build.
+// The engine's fast modes (one callback per translated block, faults placed by the addresses
+// their operands compute to or by re-executing the run; and -q's, with no callback at all, faults
+// placed by re-execution) against a code hook on every instruction: the same instruction count,
+// the same output to the last byte of the traceback (whose pcs come from where the faults were
+// placed), the same exit status, for every program of every release and build.
 TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
   uint64_t programs = 0, instructions = 0;
   for (const auto& v : kVersions)
@@ -240,25 +240,29 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
           StopReason stop;
           uint64_t count;
           std::string err;
-        } out[2];
-        for (int stepped = 0; stepped < 2; stepped++) {
+        } out[3];
+        for (int mode = 0; mode < 3; mode++) { // counted per block, stepped, not counted
+          bool stepped = mode == 1;
           SessionOptions so;
           so.trace = false;
+          so.count = mode != 2;
           auto s = Session::open(obj, so);
           ASSERT_TRUE(s) << s.error().message;
           Collect c;
           (*s)->addSink(&c);
           ASSERT_TRUE((*s)->start("main.main", {}));
           (*s)->machine().setStepAlways(stepped);
-          out[stepped].stop = (*s)->run();
-          out[stepped].count = (*s)->instructions();
-          out[stepped].err = c.guestErr;
+          out[mode].stop = (*s)->run();
+          out[mode].count = (*s)->instructions();
+          out[mode].err = c.guestErr;
         }
         EXPECT_EQ(out[0].count, out[1].count);
-        EXPECT_EQ(out[0].err, out[1].err);
-        EXPECT_EQ(out[0].stop.kind, out[1].stop.kind);
-        EXPECT_EQ(out[0].stop.exitStatus, out[1].stop.exitStatus);
-        EXPECT_EQ(out[0].stop.message, out[1].stop.message);
+        for (int mode : {0, 2}) {
+          EXPECT_EQ(out[mode].err, out[1].err) << mode;
+          EXPECT_EQ(out[mode].stop.kind, out[1].stop.kind) << mode;
+          EXPECT_EQ(out[mode].stop.exitStatus, out[1].stop.exitStatus) << mode;
+          EXPECT_EQ(out[mode].stop.message, out[1].stop.message) << mode;
+        }
         programs++;
         instructions += out[0].count;
       }
