@@ -36,7 +36,7 @@ Expected<std::unique_ptr<Debugger>> Debugger::open(Options o, EventSink* sink) {
 }
 
 Debugger::~Debugger() {
-  log_.reset(); // detach from the machine before the session goes
+  timeline_.reset(); // detach from the machine before the session goes
 }
 
 Expected<void> Debugger::begin() {
@@ -50,11 +50,11 @@ Expected<void> Debugger::begin() {
   if (!s) return std::unexpected(s.error());
   if (sink_) (*s)->addSink(sink_);
   if (auto r = (*s)->start(opts_.function, opts_.args); !r) return std::unexpected(r.error());
-  log_.reset();
+  timeline_.reset();
   unwinder_.reset();
   session_ = std::move(*s);
-  log_ = std::make_unique<UndoLog>(*session_, opts_.undo);
-  log_->setPolicy(this);
+  timeline_ = std::make_unique<Timeline>(*session_, opts_.timeline);
+  timeline_->setPolicy(this);
   unwinder_ = std::make_unique<Unwinder>(*session_);
   const loader::Image& img = session_->image();
   lines_.assign(img.textEnd > img.textStart ? img.textEnd - img.textStart : 0, INT32_MIN);
@@ -131,7 +131,7 @@ void Debugger::updateWatchRanges() {
   std::vector<std::pair<uint64_t, uint64_t>> r;
   for (const auto& w : watches_)
     r.push_back({w.addr, w.size});
-  if (log_) log_->setWatchRanges(std::move(r));
+  if (timeline_) timeline_->setWatchRanges(std::move(r));
 }
 
 const Watchpoint* Debugger::addWatch(const std::string& spec, uint64_t addr, uint32_t size,
@@ -384,8 +384,7 @@ DebugStop Debugger::resume(Mode mode, uint64_t budget) {
   first_ = true;
   pending_.reset();
   interrupt_ = false; // a Ctrl-C at the prompt is not for this command
-  StopReason r = budget == UINT64_MAX ? session_->run() : session_->step(budget);
-  log_->sync();
+  StopReason r = timeline_->advance(budget);
   mode_ = Mode::Continue;
   invalidate();
   DebugStop d = fromSession(r);
@@ -452,38 +451,75 @@ DebugStop Debugger::cont() {
 }
 
 // ---- backward ----
+//
+// Reverse execution asks the timeline for the latest earlier position where something stops
+// it: a breakpoint at the position's pc, a watched value changed by the position's instruction
+// (reported in forward order: old is the value before it), or the command's own condition. The
+// timeline replays the intervals between its checkpoints from the newest back, visiting every
+// position, until one has such a stop; then it seeks there. Ranks order stops found at the same
+// position, as the one-step-at-a-time undo this replaces checked them: a boundary of the run of
+// a line first (kBoundary), then a watch, a breakpoint, the condition.
 
-// Undoes one step. A stop when the history ends, Ctrl-C, a watched value changed by the step
-// (reported in forward order: old is the value before it) or a breakpoint where it started.
-std::optional<DebugStop> Debugger::undoOne() {
-  if (interrupt_.exchange(false)) return DebugStop{StopWhy::Interrupted};
-  auto wrote = log_->undo();
-  if (!wrote) {
-    std::string msg = log_->dropped()
-                          ? fmt::format("the recording starts at instruction {} (older history "
-                                        "was dropped to stay under the memory limit)",
-                                        session_->instructions())
-                          : "";
-    return DebugStop{StopWhy::HistoryStart, 0, {}, {}, 0, msg};
-  }
-  if (*wrote) {
-    for (auto& w : watches_) {
-      Value now = watchValue(w);
-      if (now.text == w.last.text) continue;
-      w.hits++;
-      DebugStop d{StopWhy::Watch, w.id, now, w.last};
-      w.last = now;
-      return d;
-    }
-  }
-  uint64_t pc = session_->machine().reg(rt::Reg::RIP);
-  if (bpAddrs_.count(pc))
-    for (auto& b : breakpoints_)
-      if (std::find(b.addrs.begin(), b.addrs.end(), pc) != b.addrs.end()) {
-        b.hits++;
-        return DebugStop{StopWhy::Breakpoint, b.id};
+std::optional<Debugger::Found> Debugger::searchBack(uint64_t before, const Cond& cond,
+                                                    int condRank) {
+  Timeline& t = *timeline_;
+  std::vector<uint64_t> cps = t.checkpointCounts();
+  uint64_t hi = before;
+  for (size_t k = cps.size(); k-- > 0;) {
+    uint64_t lo = cps[k];
+    if (lo >= hi) continue;
+    if (interrupt_.exchange(false)) return Found{lo, kInterrupt, 0, 0, {StopWhy::Interrupted}};
+    std::optional<Found> best;
+    auto consider = [&](Found f) {
+      if (!best || f.count > best->count || (f.count == best->count && f.rank > best->rank))
+        best = std::move(f);
+    };
+    std::vector<Value> last(watches_.size());
+    bool first = true;
+    t.replay(lo, hi, [&](const Timeline::Position& p) {
+      uint64_t sp = p.regs[size_t(rt::Reg::RSP)];
+      if (first || p.wroteWatched) {
+        for (size_t w = 0; w < watches_.size(); w++) {
+          Value v = watchValue(watches_[w]);
+          if (!first && v.text != last[w].text)
+            consider({p.count - 1, kRankWatch, 0, 0,
+                      DebugStop{StopWhy::Watch, watches_[w].id, last[w], v}});
+          last[w] = v;
+        }
       }
+      first = false;
+      if (p.count >= hi) return;
+      if (!bpAddrs_.empty() && bpAddrs_.count(p.pc))
+        for (const auto& b : breakpoints_)
+          if (std::find(b.addrs.begin(), b.addrs.end(), p.pc) != b.addrs.end()) {
+            consider({p.count, kRankBreakpoint, p.pc, sp, DebugStop{StopWhy::Breakpoint, b.id}});
+            break;
+          }
+      if (cond)
+        if (auto s = cond(p.pc, sp)) consider({p.count, condRank, p.pc, sp, *s});
+    });
+    if (best) return best;
+    hi = lo;
+  }
   return std::nullopt;
+}
+
+// Seeks to a stop found backward and reports it (counting the hit).
+DebugStop Debugger::stopAt(const Found& f) {
+  timeline_->seek(f.count);
+  DebugStop d = f.stop;
+  if (d.why == StopWhy::Breakpoint)
+    for (auto& b : breakpoints_)
+      if (b.id == d.id) b.hits++;
+  if (d.why == StopWhy::Watch)
+    for (auto& w : watches_)
+      if (w.id == d.id) w.hits++;
+  return afterReverse(d);
+}
+
+DebugStop Debugger::historyStart() {
+  timeline_->seek(timeline_->origin());
+  return afterReverse(DebugStop{StopWhy::HistoryStart});
 }
 
 DebugStop Debugger::afterReverse(std::optional<DebugStop> why) {
@@ -492,64 +528,94 @@ DebugStop Debugger::afterReverse(std::optional<DebugStop> why) {
   return why.value_or(DebugStop{StopWhy::Step});
 }
 
+// By instructions: breakpoints and watches do not stop it.
 DebugStop Debugger::reverseStepi(uint64_t n) {
   interrupt_ = false;
-  std::optional<DebugStop> why;
-  for (uint64_t k = 0; k < std::max<uint64_t>(n, 1) && !why; k++) {
-    why = undoOne();
-    if (why && why->why != StopWhy::HistoryStart && why->why != StopWhy::Interrupted)
-      why.reset(); // stepping by instructions: breakpoints and watches do not stop it
-  }
-  return afterReverse(why);
+  n = std::max<uint64_t>(n, 1);
+  uint64_t now = timeline_->now(), origin = timeline_->origin();
+  if (n > now - origin) return historyStart();
+  timeline_->seek(now - n);
+  return afterReverse(std::nullopt);
 }
 
+// Back to the previous line (into calls and deferred calls): to the latest earlier position in
+// a different line, then back to the start of that line's run.
 DebugStop Debugger::reverseStep() {
   interrupt_ = false;
   Key k0 = currentKey();
-  while (true) {
-    if (auto why = undoOne()) return afterReverse(why);
-    Key k = currentKey();
-    if (!k.line || k == k0) continue;
-    // In a different line: back to the start of this run of it.
-    while (const UndoLog::Step* p = log_->back()) {
-      if (!(keyAt(p->pc, p->sp) == k)) break;
-      if (auto why = undoOne()) return afterReverse(why);
-    }
-    return afterReverse(std::nullopt);
-  }
+  auto a = searchBack(
+      timeline_->now(),
+      [&](uint64_t pc, uint64_t sp) -> std::optional<DebugStop> {
+        Key k = keyAt(pc, sp);
+        if (k.line && !(k == k0)) return DebugStop{StopWhy::Step};
+        return std::nullopt;
+      },
+      kRankCondition);
+  if (!a) return historyStart();
+  if (a->rank != kRankCondition) return stopAt(*a);
+  Key k = keyAt(a->pc, a->sp);
+  return backToRunStart(*a, [&](const Key& kp) { return !(kp == k); });
 }
 
 DebugStop Debugger::reverseNext() {
   interrupt_ = false;
   Key k0 = currentKey();
   if (k0.fn == loader::kNoSym) k0.cfa = 0; // returned: every frame counts
-  while (true) {
-    if (auto why = undoOne()) return afterReverse(why);
-    Key k = currentKey();
-    if (!k.line || k.cfa < k0.cfa || k == k0) continue;
-    while (const UndoLog::Step* p = log_->back()) {
-      Key kp = keyAt(p->pc, p->sp);
-      if (!(kp == k) && kp.cfa >= k.cfa && kp.line) break;
-      if (auto why = undoOne()) return afterReverse(why);
-    }
+  auto a = searchBack(
+      timeline_->now(),
+      [&](uint64_t pc, uint64_t sp) -> std::optional<DebugStop> {
+        Key k = keyAt(pc, sp);
+        if (k.line && k.cfa >= k0.cfa && !(k == k0)) return DebugStop{StopWhy::Step};
+        return std::nullopt;
+      },
+      kRankCondition);
+  if (!a) return historyStart();
+  if (a->rank != kRankCondition) return stopAt(*a);
+  Key k = keyAt(a->pc, a->sp);
+  return backToRunStart(*a,
+                        [&](const Key& kp) { return !(kp == k) && kp.cfa >= k.cfa && kp.line; });
+}
+
+// From position `at`, back over the positions that belong to its run (those before it for which
+// `ends` is false): stops at the first position of the run, or earlier at a breakpoint or a
+// watch inside it.
+DebugStop Debugger::backToRunStart(const Found& at, const std::function<bool(const Key&)>& ends) {
+  auto b = searchBack(
+      at.count,
+      [&](uint64_t pc, uint64_t sp) -> std::optional<DebugStop> {
+        if (ends(keyAt(pc, sp))) return DebugStop{StopWhy::Step};
+        return std::nullopt;
+      },
+      kBoundary);
+  if (!b) { // the run reaches back to the start of the recording
+    timeline_->seek(timeline_->origin());
     return afterReverse(std::nullopt);
   }
+  if (b->rank != kBoundary) return stopAt(*b);
+  timeline_->seek(b->count + 1);
+  return afterReverse(std::nullopt);
 }
 
 DebugStop Debugger::reverseFinish() {
   interrupt_ = false;
   const Frame* f = selectedFrame();
   uint64_t limit = f ? f->cfa : 0;
-  while (true) {
-    if (auto why = undoOne()) return afterReverse(why);
-    if (session_->machine().reg(rt::Reg::RSP) >= limit) return afterReverse(std::nullopt);
-  }
+  auto a = searchBack(
+      timeline_->now(),
+      [&](uint64_t, uint64_t sp) -> std::optional<DebugStop> {
+        if (sp >= limit) return DebugStop{StopWhy::Step};
+        return std::nullopt;
+      },
+      kRankCondition);
+  if (!a) return historyStart();
+  return stopAt(*a);
 }
 
 DebugStop Debugger::reverseContinue() {
   interrupt_ = false;
-  while (true)
-    if (auto why = undoOne()) return afterReverse(why);
+  auto a = searchBack(timeline_->now(), nullptr, kRankCondition);
+  if (!a) return historyStart();
+  return stopAt(*a);
 }
 
 } // namespace gd::emu

@@ -1,4 +1,4 @@
-// The debugger behind `godefer-emu -i`: one Session, run untraced under an UndoLog, with
+// The debugger behind `godefer-emu -i`: one Session, run untraced under a Timeline, with
 // breakpoints, watchpoints and stepping by instruction, source line and frame, forward and
 // backward. It decides when to stop (as a StopPolicy, before each instruction) and reports why
 // as a value; the REPL (emulator/repl.h) does all the printing.
@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "emulator/session.h"
-#include "emulator/undo.h"
+#include <functional>
+
+#include "emulator/timeline.h"
 #include "emulator/unwind.h"
 
 namespace gd::emu {
@@ -58,13 +60,13 @@ struct DebugStop {
 class Debugger final : private StopPolicy {
 public:
   struct Options {
-    std::string object;     // reloaded by restart
+    std::string object; // reloaded by restart
     loader::LoadOptions load;
     std::shared_ptr<loader::Object> loaded; // the object already read, for the first start
     SessionOptions session; // trace is forced off: the debugger has its own recording
     std::string function = "main.main";
     std::vector<int64_t> args;
-    UndoOptions undo;
+    TimelineOptions timeline;
   };
 
   static Expected<std::unique_ptr<Debugger>> open(Options o, EventSink* sink);
@@ -75,7 +77,7 @@ public:
 
   Session& session() { return *session_; }
   const Session& session() const { return *session_; }
-  UndoLog& log() { return *log_; }
+  Timeline& timeline() { return *timeline_; }
   Unwinder& unwinder() { return *unwinder_; }
   bool finished() const { return session_->finished(); }
 
@@ -138,7 +140,21 @@ private:
   DebugStop afterReverse(std::optional<DebugStop> why);
   Key keyAt(uint64_t pc, uint64_t sp);
   Key currentKey();
-  std::optional<DebugStop> undoOne();
+  // A stop found by a backward search: where, how it ranks against others at the same position,
+  // the pc and stack pointer there, and what it is.
+  struct Found {
+    uint64_t count = 0;
+    int rank = 0;
+    uint64_t pc = 0, sp = 0;
+    DebugStop stop;
+  };
+  static constexpr int kRankCondition = 1, kRankBreakpoint = 2, kRankWatch = 3, kBoundary = 4,
+                       kInterrupt = 5;
+  using Cond = std::function<std::optional<DebugStop>(uint64_t pc, uint64_t sp)>;
+  std::optional<Found> searchBack(uint64_t before, const Cond& cond, int condRank);
+  DebugStop stopAt(const Found& f);
+  DebugStop historyStart();
+  DebugStop backToRunStart(const Found& at, const std::function<bool(const Key&)>& ends);
   void refreshWatches();
   void updateWatchRanges();
   void invalidate();
@@ -148,7 +164,7 @@ private:
   Options opts_;
   EventSink* sink_ = nullptr;
   std::unique_ptr<Session> session_;
-  std::unique_ptr<UndoLog> log_;
+  std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<Unwinder> unwinder_;
 
   std::vector<Breakpoint> breakpoints_;

@@ -1,5 +1,6 @@
 #include "emulator/machine.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -264,8 +265,10 @@ void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   if (m->stopAt_ && m->executed_ + n > m->stopAt_) {
     // The block would cross the count: stop before it (it does not run) and let runEngine
     // step the rest.
+    // Unicorn's RIP can be stale here (a chained block does not store it), so the stop says
+    // where execution stands.
     m->blockLimitHit_ = true;
-    if (!m->pending_) m->pending_ = Halt{HaltKind::CountDone};
+    if (!m->pending_) m->pending_ = Halt{HaltKind::CountDone, addr};
     uc_emu_stop(m->uc_);
     return;
   }
@@ -282,7 +285,7 @@ void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
     uc_emu_stop(m->uc_);
     return;
   }
-  if (m->recorder_ && !m->recorder_->beforeInstruction(addr)) {
+  if (m->recorder_ && m->recorder_->wantsInstructions() && !m->recorder_->beforeInstruction(addr)) {
     m->requestStop(); // the instruction does not run and is not counted
     return;
   }
@@ -327,7 +330,7 @@ Halt Machine::run(uint64_t count) {
 }
 
 Halt Machine::runEngine(uint64_t count) {
-  bool step = stepAlways_ || insnHookOn_ || recorder_;
+  bool step = stepAlways_ || insnHookOn_ || (recorder_ && recorder_->wantsInstructions());
   uint64_t target = count ? executed_ + count : 0;
   Halt h = runOnce(target, step);
   // Fast mode stopped before the block that would have crossed the count: step the rest.
@@ -358,6 +361,8 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
     if (fired_ && !pending_) pending_ = Halt{HaltKind::TimeLimit};
   }
   Halt h = pending_.value_or(Halt{});
+  if (blockLimitHit_ && pending_ && pending_->kind == HaltKind::CountDone)
+    setReg(rt::Reg::RIP, pending_->pc);
   h.pc = reg(rt::Reg::RIP);
   if (pending_) {
     if (h.kind == HaltKind::FetchUnmapped) h.pc = h.addr;
@@ -454,6 +459,104 @@ void Machine::placeFault(Halt& h) {
   h.pcExact = true;
   executed_ = blockCountBefore_ + found->index;
   setReg(rt::Reg::RIP, h.pc);
+}
+
+// ---- snapshots ----
+
+namespace {
+
+const std::shared_ptr<const MachineSnapshot::Page>& zeroPage() {
+  static const auto z = std::make_shared<const MachineSnapshot::Page>();
+  return z;
+}
+
+bool allZero(const uint8_t* p, size_t n) {
+  static const MachineSnapshot::Page z{};
+  return std::memcmp(p, z.data(), n) == 0;
+}
+
+} // namespace
+
+std::unique_ptr<MachineSnapshot> Machine::snapshot(const MachineSnapshot* base,
+                                                   const std::unordered_set<uint64_t>* written) {
+  constexpr uint64_t kPage = MachineSnapshot::kPage;
+  auto s = std::make_unique<MachineSnapshot>();
+  uc_context* ctx = nullptr;
+  uc_context_alloc(uc_, &ctx);
+  uc_context_save(uc_, ctx);
+  s->cpu_.reset(ctx);
+  s->instructions = executed_;
+  uc_mem_region* r = nullptr;
+  uint32_t n = 0;
+  uc_mem_regions(uc_, &r, &n);
+  std::vector<uint8_t> buf;
+  std::shared_ptr<uint64_t> live = livePages_;
+  for (uint32_t i = 0; i < n; i++) {
+    MachineSnapshot::Region reg{r[i].begin, r[i].end + 1, r[i].perms, {}};
+    const MachineSnapshot::Region* old = nullptr;
+    if (base)
+      for (const auto& b : base->regions_)
+        if (b.begin == reg.begin && b.end == reg.end) old = &b;
+    uint64_t pages = (reg.end - reg.begin + kPage - 1) / kPage;
+    reg.pages.resize(pages);
+    buf.resize(kPage);
+    for (uint64_t k = 0; k < pages; k++) {
+      uint64_t addr = reg.begin + k * kPage;
+      bool mustRead = !old || !written || written->count(addr / kPage);
+      if (!mustRead) {
+        reg.pages[k] = old->pages[k];
+        continue;
+      }
+      uint64_t len = std::min(kPage, reg.end - addr);
+      std::fill(buf.begin(), buf.end(), 0);
+      uc_mem_read(uc_, addr, buf.data(), len);
+      if (old && std::memcmp(old->pages[k]->data(), buf.data(), kPage) == 0) {
+        reg.pages[k] = old->pages[k];
+      } else if (allZero(buf.data(), kPage)) {
+        reg.pages[k] = zeroPage();
+      } else {
+        auto* p = new MachineSnapshot::Page;
+        std::memcpy(p->data(), buf.data(), kPage);
+        ++*live;
+        reg.pages[k] =
+            std::shared_ptr<const MachineSnapshot::Page>(p, [live](const MachineSnapshot::Page* q) {
+              --*live;
+              delete q;
+            });
+      }
+    }
+    s->overhead_ += reg.pages.size() * sizeof(reg.pages[0]) + sizeof(reg);
+    s->regions_.push_back(std::move(reg));
+  }
+  uc_free(r);
+  s->overhead_ += uc_context_size(uc_);
+  return s;
+}
+
+void Machine::restore(const MachineSnapshot& s, const std::unordered_set<uint64_t>* dirty) {
+  constexpr uint64_t kPage = MachineSnapshot::kPage;
+  // Mappings: unmap what the snapshot does not have, map what it has and the machine lacks.
+  auto now = regions();
+  auto has = [&](uint64_t b, uint64_t e) {
+    for (const auto& r : s.regions_)
+      if (r.begin == b && r.end == e) return true;
+    return false;
+  };
+  for (auto [b, e] : now)
+    if (!has(b, e)) uc_mem_unmap(uc_, b, e - b);
+  now = regions();
+  for (const auto& r : s.regions_) {
+    bool fresh = std::find(now.begin(), now.end(), std::make_pair(r.begin, r.end)) == now.end();
+    if (fresh) uc_mem_map(uc_, r.begin, r.end - r.begin, r.perms);
+    if (!fresh && !(r.perms & UC_PROT_WRITE)) continue; // text and rodata never change
+    for (size_t k = 0; k < r.pages.size(); k++) {
+      uint64_t addr = r.begin + k * kPage;
+      if (!fresh && dirty && !dirty->count(addr / kPage)) continue;
+      uc_mem_write(uc_, addr, r.pages[k]->data(), std::min(kPage, r.end - addr));
+    }
+  }
+  uc_context_restore(uc_, s.cpu_.get());
+  executed_ = s.instructions;
 }
 
 } // namespace gd::emu

@@ -3,14 +3,17 @@
 // record what happened and stop the engine; run() returns it as a value.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include <unicorn/unicorn.h>
@@ -55,8 +58,8 @@ public:
   virtual void beforeWrite(uint64_t addr, uint32_t size) = 0;
 };
 
-// Time travel and stop conditions (emulator/undo.h): sees every change to the machine before it
-// happens and may stop execution before an instruction runs.
+// Time travel and stop conditions (emulator/timeline.h): sees every guest store and may stop
+// execution before an instruction runs.
 class MachineRecorder {
 public:
   virtual ~MachineRecorder() = default;
@@ -66,9 +69,39 @@ public:
   virtual void beforeWrite(uint64_t addr, size_t size) = 0;
   // After mapRW mapped a new region.
   virtual void mapped(uint64_t addr, uint64_t size) = 0;
+  // Whether beforeInstruction must run now; false lets the engine run at full speed (stores
+  // are still reported).
+  virtual bool wantsInstructions() const { return true; }
   // The engine returned from run(): whatever changes next is done by the session or the runtime
   // model, outside instructions.
   virtual void afterRun() = 0;
+};
+
+// A copy of the machine's state for time travel (emulator/timeline.h): the CPU (a uc_context:
+// every register Unicorn keeps), the mapped regions, and their contents in 4 KiB pages. Pages are
+// immutable and shared: a snapshot made from a base snapshot copies only the pages written since
+// (or, without a record of writes, those whose bytes differ), and every all-zero page is one page.
+class MachineSnapshot {
+public:
+  static constexpr uint64_t kPage = 4096;
+  using Page = std::array<uint8_t, kPage>;
+  uint64_t instructions = 0;
+  // Bytes this snapshot holds besides its pages (page table, CPU context).
+  uint64_t overheadBytes() const { return overhead_; }
+
+private:
+  friend class Machine;
+  struct CtxFree {
+    void operator()(uc_context* c) const { uc_context_free(c); }
+  };
+  struct Region {
+    uint64_t begin = 0, end = 0;
+    uint32_t perms = 0;
+    std::vector<std::shared_ptr<const Page>> pages;
+  };
+  std::unique_ptr<uc_context, CtxFree> cpu_;
+  std::vector<Region> regions_;
+  uint64_t overhead_ = 0;
 };
 
 class Machine final : public rt::Guest {
@@ -122,7 +155,7 @@ public:
   uint64_t instructionsExecuted() const { return executed_; }
   void setInstructionsExecuted(uint64_t n) { executed_ = n; }
 
-  // All mapped regions [begin, end), for state comparison and undo.
+  // All mapped regions [begin, end), for state comparison.
   std::vector<std::pair<uint64_t, uint64_t>> regions() const;
   void readXmm(int n, uint8_t out[16]) const;
   void writeXmm(int n, const uint8_t in[16]);
@@ -136,6 +169,18 @@ public:
   // Any Unicorn x86 register by its UC_X86_REG_* id (for state comparison: MXCSR, x87, ...).
   bool readEngineReg(int ucRegId, void* out) const;
   bool writeEngineReg(int ucRegId, const void* in);
+
+  // ---- snapshots (time travel) ----
+  // A snapshot of everything. `base`: a snapshot to share unchanged pages with; `written`: the
+  // pages (address / kPage) written since `base` was made, or nullptr to compare every page.
+  std::unique_ptr<MachineSnapshot> snapshot(const MachineSnapshot* base,
+                                            const std::unordered_set<uint64_t>* written);
+  // Puts the machine back in the snapshot's state: registers, mappings, memory, count. `dirty`:
+  // the only pages (address / kPage) that can differ from the snapshot's in regions both have,
+  // or nullptr for all.
+  void restore(const MachineSnapshot& s, const std::unordered_set<uint64_t>* dirty);
+  // Bytes held by the pages of all this machine's live snapshots (shared pages counted once).
+  uint64_t snapshotBytes() const { return *livePages_ * MachineSnapshot::kPage; }
 
 private:
   Machine() = default;
@@ -164,6 +209,7 @@ private:
   uint64_t blockAddr_ = 0, blockCountBefore_ = 0;
   uint32_t blockSize_ = 0;
   bool blockLimitHit_ = false;
+  std::shared_ptr<uint64_t> livePages_ = std::make_shared<uint64_t>(0);
   DecodeCache decode_{[this](uint64_t a, void* d, size_t n) { return read(a, d, n); }};
   MachineObserver* observer_ = nullptr;
   MachineRecorder* recorder_ = nullptr;

@@ -561,12 +561,12 @@ void Repl::cmdReverseContinue(const std::string&) {
 }
 
 void Repl::cmdRecord(const std::string&) {
-  UndoLog& log = dbg_->log();
-  uint64_t now = dbg_->session().instructions();
-  out_ << fmt::format("Recorded {} instructions ({:.1f} MiB); reverse execution reaches back to "
-                      "instruction {}{}.\n",
-                      log.size(), double(log.bytes()) / (1 << 20), now - log.size(),
-                      log.dropped() ? fmt::format(" ({} older ones dropped)", log.dropped()) : "");
+  Timeline& t = dbg_->timeline();
+  out_ << fmt::format("At instruction {}; reverse execution reaches back to instruction {} "
+                      "through {} checkpoint{} ({:.1f} MiB, one every {} instructions{}).\n",
+                      t.now(), t.origin(), t.checkpoints(), t.checkpoints() == 1 ? "" : "s",
+                      double(t.bytes()) / (1 << 20), t.options().interval,
+                      t.thinned() ? "; older ones thinned to stay under the memory limit" : "");
 }
 
 // ---- entry point ----

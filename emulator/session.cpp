@@ -85,6 +85,7 @@ void Session::logLayout() const {
 Session::~Session() = default;
 
 void Session::emit(const Event& e) {
+  if (muted_) return;
   for (EventSink* s : sinks_)
     s->onEvent(e);
 }

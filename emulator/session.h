@@ -66,6 +66,8 @@ public:
   ~Session() override;
 
   void addSink(EventSink* s) { sinks_.push_back(s); }
+  // Muted, the session emits no events (time travel re-executing what was already reported).
+  void setMuted(bool on) { muted_ = on; }
 
   // Prepares a call of `function` (`c`, `main.c`, `"".c`) with integer arguments.
   Expected<void> start(const std::string& function, const std::vector<int64_t>& args);
@@ -86,7 +88,7 @@ public:
   uint64_t entrySp() const { return entrySp_; }
   const SessionOptions& options() const { return opts_; }
 
-  // The session's own part of the run's state, for time travel (emulator/undo.h): restored
+  // The session's own part of the run's state, for time travel (emulator/timeline.h): restored
   // together with the machine and the runtime model.
   struct State {
     bool finished = false;
@@ -137,6 +139,7 @@ private:
   std::unique_ptr<rt::Runtime> runtime_;
   std::unique_ptr<Machine> machine_;
   std::vector<EventSink*> sinks_;
+  bool muted_ = false;
 
   loader::SymId function_ = loader::kNoSym;
   loader::FuncVars vars_;

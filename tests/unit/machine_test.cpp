@@ -70,6 +70,30 @@ TEST(Machine, StopsAtACountInsideABlockAtBothSpeeds) {
   }
 }
 
+// A loop of three translated blocks chained to one another (Unicorn does not store RIP when it
+// jumps from one chained block to the next): stopping before any of them leaves RIP where the
+// stepped run has it. mov rcx, n; A: inc rax; jmp B; B: add rbx, rax; mov [data], rbx; jmp C;
+// C: dec rcx; jnz A; mov rdx, 0x10; jmp rdx
+TEST(Machine, StopsBetweenChainedBlocksAtTheRightPlace) {
+  std::vector<uint8_t> code = {0x48, 0xc7, 0xc1, 0xe8, 0x03, 0,    0,          // mov rcx, 1000
+                               0x48, 0xff, 0xc0, 0xeb, 0x00,                   // A (7)
+                               0x48, 0x01, 0xc3,                               // B (12)
+                               0x48, 0x89, 0x1c, 0x25, 0x00, 0x00, 0x50, 0x00, //
+                               0xeb, 0x00,                                     //
+                               0x48, 0xff, 0xc9, 0x75, 0xe9,                   // C (25)
+                               0x48, 0xc7, 0xc2, 0x10, 0,    0,    0,    0xff, 0xe2};
+  for (uint64_t n = 1; n < 40; n++) {
+    Outcome fast = runIt(code, false, n), slow = runIt(code, true, n);
+    ASSERT_EQ(fast.count, n) << int(fast.halt.kind) << " " << std::hex << fast.halt.pc << " "
+                             << slow.halt.pc;
+    ASSERT_EQ(fast.halt.pc, slow.halt.pc) << n;
+    ASSERT_EQ(fast.rbx, slow.rbx) << n;
+  }
+  Outcome all = runIt(code, false);
+  EXPECT_EQ(all.count, 1 + 7 * 1000 + 2);
+  EXPECT_EQ(all.rbx, 1000u * 1001 / 2);
+}
+
 // mov rax, 1; add rax, 5; mov rbx, [8]; mov rcx, 2
 TEST(Machine, AFaultInsideABlockIsPlacedOnItsInstruction) {
   std::vector<uint8_t> code = {0x48, 0xc7, 0xc0, 1, 0, 0, 0,    0x48, 0x83, 0xc0, 0x05, 0x48, 0x8b,

@@ -1,7 +1,9 @@
-// Time travel is exact: running forward and then back restores every register (general, EFLAGS,
-// FS/GS base, segment selectors, XMM, MXCSR, x87), every byte of every mapped region, the
-// mappings themselves, the runtime model's state and the session's, compared with a fresh start
-// of the same call; reverse-continue to a breakpoint matches a forward run to it.
+// Time travel (checkpoints and re-execution, emulator/timeline.h) is exact: running forward and
+// then back restores every register (general, EFLAGS, FS/GS base, segment selectors, XMM, MXCSR,
+// x87), every byte of every mapped region, the mappings themselves, the runtime model's state
+// and the session's, compared with a fresh start of the same call or a forward run to the same
+// instruction; reverse-continue to a breakpoint matches a forward run to it. Checkpoint intervals
+// are made small in some tests so that positions fall on both sides of many checkpoints.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -100,8 +102,10 @@ void expectSame(const MachineState& a, const MachineState& b, const std::string&
 }
 
 std::unique_ptr<Debugger> openDebugger(const std::string& object, const std::string& fn,
-                                       std::vector<int64_t> args = {}) {
+                                       std::vector<int64_t> args = {},
+                                       TimelineOptions timeline = {}) {
   Debugger::Options o;
+  o.timeline = timeline;
   o.object = object;
   o.function = fn;
   o.args = std::move(args);
@@ -113,7 +117,7 @@ std::unique_ptr<Debugger> openDebugger(const std::string& object, const std::str
 
 } // namespace
 
-TEST(Undo, DeferrToTheEndAndBackEqualsAFreshStart) {
+TEST(Timeline, DeferrToTheEndAndBackEqualsAFreshStart) {
   auto fixtures = deferrFixtures();
   // nl and opt of every release, the darwin seed object, Go 1.25 without DWARF 5 and the seed
   // listing.
@@ -128,10 +132,10 @@ TEST(Undo, DeferrToTheEndAndBackEqualsAFreshStart) {
     EXPECT_EQ(end.why, StopWhy::Returned) << end.message;
     ASSERT_EQ(d->session().results().size(), 1u);
     EXPECT_EQ(d->session().results()[0].text, "2");
-    EXPECT_GT(d->log().size(), 20u);
+    EXPECT_GT(d->timeline().now(), 20u);
     DebugStop back = d->reverseContinue();
     EXPECT_EQ(back.why, StopWhy::HistoryStart);
-    EXPECT_EQ(d->log().size(), 0u);
+    EXPECT_EQ(d->session().instructions(), 0u);
     expectSame(capture(d->session()), start, f + " back at the start");
     // And forward again to the same end.
     EXPECT_EQ(d->cont().why, StopWhy::Returned);
@@ -139,11 +143,11 @@ TEST(Undo, DeferrToTheEndAndBackEqualsAFreshStart) {
   }
 }
 
-TEST(Undo, ReverseContinueToABreakpointEqualsAForwardRunToIt) {
+TEST(Timeline, ReverseContinueToABreakpointEqualsAForwardRunToIt) {
   for (const auto& f : deferrFixtures()) {
     SCOPED_TRACE(f);
     auto fwd = openDebugger(f, "c");
-    auto rev = openDebugger(f, "c");
+    auto rev = openDebugger(f, "c", {}, TimelineOptions{7, 256ull << 20});
     ASSERT_TRUE(fwd && rev);
     ASSERT_TRUE(fwd->addBreakpoint("c.func1"));
     DebugStop hit = fwd->cont();
@@ -164,8 +168,11 @@ TEST(Undo, ReverseContinueToABreakpointEqualsAForwardRunToIt) {
 }
 
 // At every instruction: states seen stepping forward one at a time (each step a separate engine
-// run, so nothing is cached) equal the states reverse-stepi comes back through.
-TEST(Undo, EveryIntermediateStateIsRestored) {
+// run, so nothing is cached) equal the states reverse-stepi comes back through, with checkpoints
+// every 2^20 instructions (all replays from the start) and every 37.
+class EveryState : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(EveryState, IsRestoredByReverseStepi) {
   struct Case {
     std::string object, fn;
     std::vector<int64_t> args;
@@ -184,7 +191,7 @@ TEST(Undo, EveryIntermediateStateIsRestored) {
   }
   for (const auto& c : cases) {
     SCOPED_TRACE(c.object + " " + c.fn);
-    auto d = openDebugger(c.object, c.fn, c.args);
+    auto d = openDebugger(c.object, c.fn, c.args, TimelineOptions{GetParam(), 256ull << 20});
     ASSERT_TRUE(d);
     auto full = [](size_t k) { return k % 64 == 0; };
     std::vector<MachineState> seen{capture(d->session(), full(0))};
@@ -203,14 +210,16 @@ TEST(Undo, EveryIntermediateStateIsRestored) {
   }
 }
 
-// Stack growth maps new memory and the heap grows: undone exactly, in one long run (the log
-// recorded inside single engine runs, not step by step).
-TEST(Undo, StackGrowthAndHeapAreUndone) {
+INSTANTIATE_TEST_SUITE_P(Intervals, EveryState, ::testing::Values(1u << 20, 37u));
+
+// Stack growth maps new memory and the heap grows: undone exactly, in one long run, with
+// checkpoints on both sides of the growth.
+TEST(Timeline, StackGrowthAndHeapAreUndone) {
   for (const char* v : {"go1.15", "go1.21", "go1.24"}) {
     std::string obj = fixture(std::string(v) + "/nl/recursion.o");
     SCOPED_TRACE(obj);
     auto fresh = openDebugger(obj, "deep", {100});
-    auto d = openDebugger(obj, "deep", {100});
+    auto d = openDebugger(obj, "deep", {100}, TimelineOptions{500, 256ull << 20});
     ASSERT_TRUE(fresh && d);
     MachineState start = capture(fresh->session());
     EXPECT_EQ(d->cont().why, StopWhy::Returned);
@@ -221,83 +230,61 @@ TEST(Undo, StackGrowthAndHeapAreUndone) {
   }
 }
 
-// Speed on a long loop (tests/programs/spin.go, Go 1.24, -N -l): forward with recording and
-// reverse, in instructions per second, next to the plain untraced run. Printed (and recorded as
-// test properties) for the README; the assertions only check that the work was done.
-TEST(UndoSpeed, SpinForwardWithRecordingAndBack) {
+// Past the memory limit, older checkpoints are thinned; the first stays, so reverse execution
+// still reaches the start, and any instruction is still reached exactly (compared with a forward
+// run to it), only from farther back.
+TEST(Timeline, ThinningKeepsEveryInstructionReachable) {
   const std::string obj = fixture("go1.24/nl/spin.o");
-  const int64_t n = 200000;
-  auto seconds = [](auto t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  SessionOptions so;
-  so.trace = false;
-  so.maxInstructions = 1'000'000'000;
-  auto plain = Session::open(obj, so);
-  ASSERT_TRUE(plain);
-  ASSERT_TRUE((*plain)->start("spin", {n}));
-  auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ((*plain)->run().kind, StopKind::Returned);
-  double tPlain = seconds(t0);
-  uint64_t insns = (*plain)->instructions();
-
-  Debugger::Options o;
-  o.object = obj;
-  o.function = "spin";
-  o.args = {n};
-  o.session.maxInstructions = so.maxInstructions;
-  auto d = Debugger::open(o, nullptr);
+  auto d = openDebugger(obj, "spin", {20000}, TimelineOptions{1000, 1 << 20});
   ASSERT_TRUE(d);
-  t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ((*d)->cont().why, StopWhy::Returned);
-  double tFwd = seconds(t0);
-  EXPECT_EQ((*d)->session().instructions(), insns);
-  EXPECT_EQ((*d)->session().results()[0].text, (*plain)->results()[0].text);
-  uint64_t bytes = (*d)->log().bytes();
-  t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ((*d)->reverseContinue().why, StopWhy::HistoryStart);
-  double tBack = seconds(t0);
-  EXPECT_EQ((*d)->session().instructions(), 0u);
-  auto rate = [&](double t) { return double(insns) / t / 1e6; };
-  std::printf("spin(%ld): %lu instructions; untraced %.2f M/s; forward with recording %.2f M/s "
-              "(%.1f bytes/instruction); reverse %.2f M/s\n",
-              long(n), (unsigned long)insns, rate(tPlain), rate(tFwd),
-              double(bytes) / double(insns), rate(tBack));
-  RecordProperty("instructions", std::to_string(insns));
-  RecordProperty("untraced_mips", std::to_string(rate(tPlain)));
-  RecordProperty("forward_recording_mips", std::to_string(rate(tFwd)));
-  RecordProperty("reverse_mips", std::to_string(rate(tBack)));
+  EXPECT_EQ(d->cont().why, StopWhy::Returned);
+  uint64_t end = d->session().instructions();
+  Timeline& t = d->timeline();
+  EXPECT_TRUE(t.thinned());
+  EXPECT_LT(t.checkpoints(), end / 1000);
+  EXPECT_LE(t.bytes(), uint64_t(1) << 20);
+  EXPECT_EQ(t.origin(), 0u);
+  for (uint64_t back : {1u, 999u, 1000u, 12345u, 77777u}) {
+    SCOPED_TRACE(back);
+    ASSERT_EQ(d->reverseStepi(back).why, StopWhy::Step);
+    auto fwd = openDebugger(obj, "spin", {20000});
+    ASSERT_TRUE(fwd);
+    fwd->stepi(d->session().instructions());
+    expectSame(capture(d->session()), capture(fwd->session()), "the same instruction");
+  }
+  EXPECT_EQ(d->reverseContinue().why, StopWhy::HistoryStart);
+  EXPECT_EQ(d->session().instructions(), 0u);
 }
 
-// Past the memory limit the oldest steps are dropped in chunks; reverse execution stops at the
-// oldest kept one, whose state is exactly that of a forward run to the same instruction.
-TEST(Undo, HistoryLimitDropsTheOldestSteps) {
-  const std::string obj = fixture("go1.24/nl/spin.o");
-  Debugger::Options o;
-  o.object = obj;
-  o.function = "spin";
-  o.args = {20000};
-  o.undo.maxBytes = 4 << 20;
-  auto d = Debugger::open(o, nullptr);
-  ASSERT_TRUE(d);
-  EXPECT_EQ((*d)->cont().why, StopWhy::Returned);
-  uint64_t dropped = (*d)->log().dropped();
-  EXPECT_GT(dropped, 0u);
-  EXPECT_LT((*d)->log().bytes(), uint64_t(16) << 20);
-  DebugStop back = (*d)->reverseContinue();
-  ASSERT_EQ(back.why, StopWhy::HistoryStart);
-  EXPECT_NE(back.message.find("dropped"), std::string::npos) << back.message;
-  EXPECT_EQ((*d)->session().instructions(), dropped);
-  auto fwd = openDebugger(obj, "spin", {20000});
-  ASSERT_TRUE(fwd);
-  fwd->stepi(dropped);
-  expectSame(capture((*d)->session()), capture(fwd->session()), "oldest kept step");
+// Breakpoint hits backward, across checkpoints, stop where a forward run stops,
+// in reverse order.
+TEST(Timeline, BreakpointHitsBackwardMirrorForward) {
+  const std::string obj = fixture("go1.24/nl/deferloop.o");
+  auto fwd = openDebugger(obj, "both", {3});
+  auto rev = openDebugger(obj, "both", {3}, TimelineOptions{50, 256ull << 20});
+  ASSERT_TRUE(fwd && rev);
+  ASSERT_TRUE(fwd->addBreakpoint("both.func2"));
+  std::vector<uint64_t> hits;
+  while (true) {
+    DebugStop s = fwd->cont();
+    if (s.why != StopWhy::Breakpoint) break;
+    hits.push_back(fwd->session().instructions());
+  }
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_EQ(rev->cont().why, StopWhy::Returned);
+  ASSERT_TRUE(rev->addBreakpoint("both.func2"));
+  for (size_t k = hits.size(); k-- > 0;) {
+    DebugStop s = rev->reverseContinue();
+    ASSERT_EQ(s.why, StopWhy::Breakpoint) << k;
+    EXPECT_EQ(rev->session().instructions(), hits[k]);
+  }
+  EXPECT_EQ(rev->reverseContinue().why, StopWhy::HistoryStart);
 }
 
 // Every program of the corpus (each Go release, both modes), run as a whole program from
 // main.main: to the end (a return, a panic's death, or an unmodelled runtime call) and back
 // equals a fresh start.
-TEST(Undo, EveryProgramToTheEndAndBack) {
+TEST(Timeline, EveryProgramToTheEndAndBack) {
   size_t n = 0;
   for (const auto& dir : std::filesystem::directory_iterator(root() + "/tests/fixtures"))
     for (const char* mode : {"nl", "opt"}) {
@@ -307,7 +294,7 @@ TEST(Undo, EveryProgramToTheEndAndBack) {
         if (f.path().extension() != ".o") continue;
         SCOPED_TRACE(f.path().string());
         auto fresh = openDebugger(f.path().string(), "main");
-        auto d = openDebugger(f.path().string(), "main");
+        auto d = openDebugger(f.path().string(), "main", {}, TimelineOptions{1000, 256ull << 20});
         ASSERT_TRUE(fresh && d);
         MachineState start = capture(fresh->session());
         DebugStop end = d->cont();
