@@ -55,6 +55,7 @@ Expected<void> Debugger::begin() {
   session_ = std::move(*s);
   timeline_ = std::make_unique<Timeline>(*session_, opts_.timeline);
   timeline_->setPolicy(this);
+  session_->machine().setInterruptFlag(&interrupt_);
   unwinder_ = std::make_unique<Unwinder>(*session_);
   const loader::Image& img = session_->image();
   lines_.assign(img.textEnd > img.textStart ? img.textEnd - img.textStart : 0, INT32_MIN);
@@ -311,8 +312,10 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
       return true;
     }
   }
-  bool first = first_;
-  first_ = false;
+  // The instruction the command starts at does not stop it (it may hold the breakpoint that
+  // stopped the previous one). Counted, not flagged: at full speed the policy is first asked
+  // only at the first block with a breakpoint.
+  bool first = session_->instructions() == startCount_;
   if (!first && !bpAddrs_.empty() && bpAddrs_.count(pc)) {
     for (auto& b : breakpoints_)
       if (std::find(b.addrs.begin(), b.addrs.end(), pc) != b.addrs.end()) {
@@ -381,10 +384,23 @@ DebugStop Debugger::resume(Mode mode, uint64_t budget) {
   if (session_->finished())
     return {StopWhy::NotRunning, 0, {}, {}, 0, "the function has already returned"};
   mode_ = mode;
-  first_ = true;
+  startCount_ = session_->instructions();
   pending_.reset();
   interrupt_ = false; // a Ctrl-C at the prompt is not for this command
+  // `continue` with no watchpoint runs at full speed: only the blocks holding a breakpoint are
+  // stepped with the policy (a watched store must stop right after its instruction: stepped).
+  bool sparse = mode == Mode::Continue && watches_.empty();
+  if (sparse) {
+    session_->machine().setAttention({bpAddrs_.begin(), bpAddrs_.end()});
+    timeline_->setSparse(true);
+  }
   StopReason r = timeline_->advance(budget);
+  if (sparse) {
+    session_->machine().setAttention({});
+    timeline_->setSparse(false);
+  }
+  if (r.kind == StopKind::Breakpoint && !pending_ && interrupt_.exchange(false))
+    pending_ = DebugStop{StopWhy::Interrupted};
   mode_ = Mode::Continue;
   invalidate();
   DebugStop d = fromSession(r);
@@ -476,28 +492,36 @@ std::optional<Debugger::Found> Debugger::searchBack(uint64_t before, const Cond&
     };
     std::vector<Value> last(watches_.size());
     bool first = true;
-    t.replay(lo, hi, [&](const Timeline::Position& p) {
-      uint64_t sp = p.regs[size_t(rt::Reg::RSP)];
-      if (first || p.wroteWatched) {
-        for (size_t w = 0; w < watches_.size(); w++) {
-          Value v = watchValue(watches_[w]);
-          if (!first && v.text != last[w].text)
-            consider({p.count - 1, kRankWatch, 0, 0,
-                      DebugStop{StopWhy::Watch, watches_[w].id, last[w], v}});
-          last[w] = v;
-        }
-      }
-      first = false;
-      if (p.count >= hi) return;
-      if (!bpAddrs_.empty() && bpAddrs_.count(p.pc))
-        for (const auto& b : breakpoints_)
-          if (std::find(b.addrs.begin(), b.addrs.end(), p.pc) != b.addrs.end()) {
-            consider({p.count, kRankBreakpoint, p.pc, sp, DebugStop{StopWhy::Breakpoint, b.id}});
-            break;
+    // Breakpoints alone need only the blocks that hold them visited.
+    bool sparse = !cond && watches_.empty();
+    if (sparse) session_->machine().setAttention({bpAddrs_.begin(), bpAddrs_.end()});
+    t.replay(
+        lo, hi,
+        [&](const Timeline::Position& p) {
+          uint64_t sp = p.regs[size_t(rt::Reg::RSP)];
+          if (first || p.wroteWatched) {
+            for (size_t w = 0; w < watches_.size(); w++) {
+              Value v = watchValue(watches_[w]);
+              if (!first && v.text != last[w].text)
+                consider({p.count - 1, kRankWatch, 0, 0,
+                          DebugStop{StopWhy::Watch, watches_[w].id, last[w], v}});
+              last[w] = v;
+            }
           }
-      if (cond)
-        if (auto s = cond(p.pc, sp)) consider({p.count, condRank, p.pc, sp, *s});
-    });
+          first = false;
+          if (p.count >= hi) return;
+          if (!bpAddrs_.empty() && bpAddrs_.count(p.pc))
+            for (const auto& b : breakpoints_)
+              if (std::find(b.addrs.begin(), b.addrs.end(), p.pc) != b.addrs.end()) {
+                consider(
+                    {p.count, kRankBreakpoint, p.pc, sp, DebugStop{StopWhy::Breakpoint, b.id}});
+                break;
+              }
+          if (cond)
+            if (auto s = cond(p.pc, sp)) consider({p.count, condRank, p.pc, sp, *s});
+        },
+        sparse);
+    if (sparse) session_->machine().setAttention({});
     if (best) return best;
     hi = lo;
   }

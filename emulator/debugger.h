@@ -177,7 +177,7 @@ private:
 
   // The running command.
   Mode mode_ = Mode::Continue;
-  bool first_ = false;
+  uint64_t startCount_ = 0; // the instruction count the running command started at
   Key start_;
   uint64_t spLimit_ = 0; // NextInsn/Finish/Until: stop once RSP >= spLimit_
   std::vector<uint64_t> untilAddrs_;

@@ -262,6 +262,23 @@ void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   auto* m = static_cast<Machine*>(self);
   if (m->stepping_) return; // the code hook counts
   uint32_t n = m->decode_.countIn(addr, size);
+  bool attention = false;
+  if (!m->attention_.empty()) {
+    auto it = std::lower_bound(m->attention_.begin(), m->attention_.end(), addr);
+    attention = it != m->attention_.end() && *it < addr + size;
+  }
+  bool interrupted = m->interrupt_ && m->interrupt_->load(std::memory_order_relaxed);
+  if (attention || interrupted) {
+    // A block the recorder must see instruction by instruction (a breakpoint in it), or a
+    // request to stop: stop before it; runEngine steps it.
+    m->attentionHit_ = attention;
+    m->attentionCount_ = n;
+    if (!m->pending_)
+      m->pending_ = Halt{interrupted ? HaltKind::Stopped : HaltKind::CountDone, addr};
+    m->blockLimitHit_ = true;
+    uc_emu_stop(m->uc_);
+    return;
+  }
   if (m->stopAt_ && m->executed_ + n > m->stopAt_) {
     // The block would cross the count: stop before it (it does not run) and let runEngine
     // step the rest.
@@ -285,7 +302,8 @@ void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
     uc_emu_stop(m->uc_);
     return;
   }
-  if (m->recorder_ && m->recorder_->wantsInstructions() && !m->recorder_->beforeInstruction(addr)) {
+  if (m->recorder_ && (m->askRecorder_ || m->recorder_->wantsInstructions()) &&
+      !m->recorder_->beforeInstruction(addr)) {
     m->requestStop(); // the instruction does not run and is not counted
     return;
   }
@@ -330,12 +348,23 @@ Halt Machine::run(uint64_t count) {
 }
 
 Halt Machine::runEngine(uint64_t count) {
-  bool step = stepAlways_ || insnHookOn_ || (recorder_ && recorder_->wantsInstructions());
   uint64_t target = count ? executed_ + count : 0;
-  Halt h = runOnce(target, step);
-  // Fast mode stopped before the block that would have crossed the count: step the rest.
-  if (!step && blockLimitHit_ && executed_ < target) h = runOnce(target, true);
-  return h;
+  while (true) {
+    bool step = stepAlways_ || insnHookOn_ || (recorder_ && recorder_->wantsInstructions());
+    Halt h = runOnce(target, step);
+    if (step || !blockLimitHit_ || h.kind != HaltKind::CountDone) return h;
+    if (!attentionHit_) // stopped before the block that would have crossed the count
+      return executed_ < target ? runOnce(target, true) : h;
+    // A block with an attention address: step through it asking the recorder at every
+    // instruction, then go on at full speed.
+    uint64_t end = executed_ + attentionCount_;
+    if (target) end = std::min(end, target);
+    askRecorder_ = true;
+    h = runOnce(end, true);
+    askRecorder_ = false;
+    if (h.kind != HaltKind::CountDone || executed_ != end || (target && executed_ >= target))
+      return h;
+  }
 }
 
 Halt Machine::runOnce(uint64_t stopAt, bool step) {
@@ -343,10 +372,11 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;
   setStepping(step);
-  setBlockHook(!step && (counting_ || stopAt));
+  setBlockHook(!step && (counting_ || stopAt || !attention_.empty() || interrupt_));
   stopAt_ = stopAt;
   blockAddr_ = 0;
   blockLimitHit_ = false;
+  attentionHit_ = false;
   if (deadline_) {
     std::lock_guard<std::mutex> lock(watchMutex_);
     if (fired_ || std::chrono::steady_clock::now() >= *deadline_)
@@ -361,8 +391,7 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
     if (fired_ && !pending_) pending_ = Halt{HaltKind::TimeLimit};
   }
   Halt h = pending_.value_or(Halt{});
-  if (blockLimitHit_ && pending_ && pending_->kind == HaltKind::CountDone)
-    setReg(rt::Reg::RIP, pending_->pc);
+  if (blockLimitHit_ && pending_) setReg(rt::Reg::RIP, pending_->pc);
   h.pc = reg(rt::Reg::RIP);
   if (pending_) {
     if (h.kind == HaltKind::FetchUnmapped) h.pc = h.addr;

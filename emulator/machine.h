@@ -3,7 +3,9 @@
 // record what happened and stop the engine; run() returns it as a value.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -145,6 +147,14 @@ public:
   // Per-instruction callbacks cost time; they are on only while someone needs them.
   void setInstructionHook(bool on);
   void setWriteHook(bool on);
+  // Addresses where, at full speed, the recorder still sees every instruction: a translated
+  // block holding one is stepped with the code hook (breakpoints). Empty: none.
+  void setAttention(std::vector<uint64_t> addrs) {
+    std::sort(addrs.begin(), addrs.end());
+    attention_ = std::move(addrs);
+  }
+  // Checked before every translated block at full speed: true stops the run (HaltKind::Stopped).
+  void setInterruptFlag(const std::atomic<bool>* f) { interrupt_ = f; }
   // Always run with the code hook (exact faults without inference; twin sessions).
   void setStepAlways(bool on) { stepAlways_ = on; }
 
@@ -209,6 +219,10 @@ private:
   uint64_t blockAddr_ = 0, blockCountBefore_ = 0;
   uint32_t blockSize_ = 0;
   bool blockLimitHit_ = false;
+  bool attentionHit_ = false, askRecorder_ = false;
+  uint32_t attentionCount_ = 0;
+  std::vector<uint64_t> attention_;
+  const std::atomic<bool>* interrupt_ = nullptr;
   std::shared_ptr<uint64_t> livePages_ = std::make_shared<uint64_t>(0);
   DecodeCache decode_{[this](uint64_t a, void* d, size_t n) { return read(a, d, n); }};
   MachineObserver* observer_ = nullptr;

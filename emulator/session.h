@@ -95,9 +95,10 @@ public:
     std::vector<Value> results, watchedValues;
     std::vector<loader::SymId> initQueue;
     bool pendingMain = false;
+    uint64_t faults = 0;
   };
   State saveState() const {
-    return {finished_, results_, watchedValues_, initQueue_, pendingMain_};
+    return {finished_, results_, watchedValues_, initQueue_, pendingMain_, faults_};
   }
   void restoreState(const State& s) {
     finished_ = s.finished;
@@ -105,6 +106,7 @@ public:
     watchedValues_ = s.watchedValues;
     initQueue_ = s.initQueue;
     pendingMain_ = s.pendingMain;
+    faults_ = s.faults;
   }
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).

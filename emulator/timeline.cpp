@@ -114,9 +114,10 @@ void Timeline::seek(uint64_t count) {
   wroteWatched_ = false;
 }
 
-void Timeline::replay(uint64_t from, uint64_t to, const Visitor& visit) {
+void Timeline::replay(uint64_t from, uint64_t to, const Visitor& visit, bool sparse) {
   seek(from);
   visitor_ = &visit;
+  sparse_ = sparse;
   session_.setMuted(true);
   if (to > now()) session_.step(to - now());
   machine_.readRegFile(regs_);
@@ -125,6 +126,7 @@ void Timeline::replay(uint64_t from, uint64_t to, const Visitor& visit) {
   visit(Position{now(), regs_[size_t(rt::Reg::RIP)], regs_, wrote});
   session_.setMuted(false);
   visitor_ = nullptr;
+  sparse_ = false;
 }
 
 bool Timeline::beforeInstruction(uint64_t pc) {

@@ -56,6 +56,10 @@ public:
   // Runs the session forward by at most `budget` instructions (UINT64_MAX: until it stops),
   // asking the policy before each instruction and keeping checkpoints on the way.
   StopReason advance(uint64_t budget);
+  // Sparse: the policy (in advance) and the visitor (in replay) are asked only inside the
+  // translated blocks holding one of the machine's attention addresses (Machine::setAttention);
+  // everything else runs at full speed.
+  void setSparse(bool on) { sparse_ = on; }
 
   // The earliest instruction count reachable backward (the first checkpoint's).
   uint64_t origin() const { return cps_.front().count; }
@@ -73,8 +77,9 @@ public:
   };
   using Visitor = std::function<void(const Position&)>;
   // Replays [from, to]: seeks to `from`, then runs to `to`, calling `visit` at every position
-  // from `from` to `to` inclusive. Ends at `to`.
-  void replay(uint64_t from, uint64_t to, const Visitor& visit);
+  // from `from` to `to` inclusive (`sparse`: only at the positions of blocks holding an attention
+  // address, and at `to`). Ends at `to`.
+  void replay(uint64_t from, uint64_t to, const Visitor& visit, bool sparse = false);
   // The checkpoint counts, oldest first (replay intervals for backward searches).
   std::vector<uint64_t> checkpointCounts() const;
 
@@ -88,7 +93,9 @@ public:
   void beforeWrite(uint64_t addr, size_t size) override;
   void mapped(uint64_t addr, uint64_t size) override;
   void afterRun() override {}
-  bool wantsInstructions() const override { return visitor_ || (policy_ && !seeking_); }
+  bool wantsInstructions() const override {
+    return visitor_ ? !sparse_ : policy_ && !seeking_ && !sparse_;
+  }
 
 private:
   struct Checkpoint {
@@ -111,6 +118,7 @@ private:
   std::unordered_set<uint64_t> written_; // pages written since the last checkpoint
   bool writtenKnown_ = true;             // false until the first checkpoint
   bool seeking_ = false;
+  bool sparse_ = false;
   bool wroteWatched_ = false;
   bool thinned_ = false;
   uint64_t regs_[Machine::kRegFile] = {};
