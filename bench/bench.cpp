@@ -7,6 +7,10 @@
 //   BM_SpinUncountedOpt the same with no callback at all (what -q does)
 //   BM_Sum*             the same three for main.sum of go1.24/opt/chain.o, a loop in registers
 //                       only (s += i ^ (s >> 3)), where a per-block callback costs the most
+//   BM_SpinRecorded, BM_SumRecorded  the same loops under the debugger (godefer-emu -i), cont()
+//                       to the return with time-travel recording (checkpoints)
+//   BM_ReverseAfter1G   reverse-stepi and reverse-continue to the start after ~10^9 recorded
+//                       instructions; peak memory
 //   BM_SpinUntraced     spin(n) with SessionOptions{trace=false}, -N -l
 //   BM_SpinText         spin(n) traced, the text trace written to a stream that discards it
 //   BM_SpinJson         spin(n) traced, JSON lines to the same kind of stream
@@ -15,6 +19,7 @@
 // instructions per second as the counter `insns/s`.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
@@ -23,6 +28,9 @@
 
 #include <unicorn/unicorn.h>
 
+#include <sys/resource.h>
+
+#include "emulator/debugger.h"
 #include "emulator/session.h"
 #include "emulator/sinks.h"
 #include "loader/image.h"
@@ -56,6 +64,14 @@ struct NullStream : std::ostream {
 };
 
 enum class Sink { Quiet, Text, Json };
+
+// Google Benchmark's CSV needs every run to carry the same counters: the ones a benchmark does
+// not measure are 0 (scripts/bench.sh reads 0 as absent).
+void fillCounters(benchmark::State& state) {
+  for (const char* name : {"insns/s", "insns/run", "checkpoint_MiB", "checkpoints", "recorded",
+                           "reverse_stepi_ms", "reverse_continue_ms", "peak_RSS_MiB"})
+    if (!state.counters.count(name)) state.counters[name] = 0;
+}
 
 // Instructions of one fn(n) call, from a run before the timed ones.
 uint64_t instructionsOf(const std::string& path, const std::string& fn, int64_t n) {
@@ -119,24 +135,31 @@ void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& 
 
 void BM_SpinUntraced(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, spinObject());
+  fillCounters(state);
 }
 void BM_SpinUntracedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/spin.o"));
+  fillCounters(state);
 }
 void BM_SpinUncountedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/spin.o"), "spin", false);
+  fillCounters(state);
 }
 void BM_SumUntracedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum");
+  fillCounters(state);
 }
 void BM_SumUncountedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum", false);
+  fillCounters(state);
 }
 void BM_SpinText(benchmark::State& state) {
   runSpin(state, true, Sink::Text, spinObject());
+  fillCounters(state);
 }
 void BM_SpinJson(benchmark::State& state) {
   runSpin(state, true, Sink::Json, spinObject());
+  fillCounters(state);
 }
 
 // The engine alone: the image godefer-emu lays out (same bytes, same addresses, same
@@ -200,9 +223,92 @@ void runBare(benchmark::State& state, const std::string& path, const std::string
 
 void BM_SpinBare(benchmark::State& state) {
   runBare(state, fixture("go1.24/opt/spin.o"), "main.spin");
+  fillCounters(state);
 }
 void BM_SumBare(benchmark::State& state) {
   runBare(state, fixture("go1.24/opt/chain.o"), "main.sum");
+  fillCounters(state);
+}
+
+// Forward execution under the debugger with time travel recording (checkpoints; `continue` with
+// no breakpoint at full speed): instructions per second of cont() to the return, and the
+// checkpoints' memory.
+void runRecorded(benchmark::State& state, const std::string& path, const std::string& fn) {
+  const int64_t n = state.range(0);
+  uint64_t insns = 0, bytes = 0, cps = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Debugger::Options o;
+    o.object = path;
+    o.function = fn;
+    o.args = {n};
+    auto d = Debugger::open(o, nullptr);
+    if (!d) {
+      state.SkipWithError(d.error().message.c_str());
+      break;
+    }
+    state.ResumeTiming();
+    DebugStop stop = (*d)->cont();
+    state.PauseTiming();
+    if (stop.why != StopWhy::Returned) {
+      state.SkipWithError("the function did not return");
+      break;
+    }
+    insns += (*d)->session().instructions();
+    bytes = (*d)->timeline().bytes();
+    cps = (*d)->timeline().checkpoints();
+    d->reset();
+    state.ResumeTiming();
+  }
+  state.counters["insns/s"] = benchmark::Counter(double(insns), benchmark::Counter::kIsRate);
+  state.counters["checkpoint_MiB"] = double(bytes) / (1 << 20);
+  state.counters["checkpoints"] = double(cps);
+}
+
+void BM_SumRecorded(benchmark::State& state) {
+  runRecorded(state, fixture("go1.24/opt/chain.o"), "sum");
+  fillCounters(state);
+}
+void BM_SpinRecorded(benchmark::State& state) {
+  runRecorded(state, fixture("go1.24/opt/spin.o"), "spin");
+  fillCounters(state);
+}
+
+// After recording about 10^9 instructions (sum(143000000), Go 1.24, optimised): the time of
+// reverse-stepi 1 and of reverse-continue back to the start (no breakpoint: the first
+// checkpoint), and the process's peak resident memory.
+void BM_ReverseAfter1G(benchmark::State& state) {
+  Debugger::Options o;
+  o.object = fixture("go1.24/opt/chain.o");
+  o.function = "sum";
+  o.args = {143'000'000};
+  auto d = Debugger::open(o, nullptr);
+  if (!d || (*d)->cont().why != StopWhy::Returned) return state.SkipWithError("sum did not return");
+  uint64_t recorded = (*d)->session().instructions();
+  double stepiSeconds = 0, backSeconds = 0;
+  uint64_t rounds = 0;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    if ((*d)->reverseStepi(1).why != StopWhy::Step) return state.SkipWithError("reverse-stepi");
+    auto t1 = std::chrono::steady_clock::now();
+    if ((*d)->reverseContinue().why != StopWhy::HistoryStart)
+      return state.SkipWithError("reverse-continue");
+    auto t2 = std::chrono::steady_clock::now();
+    stepiSeconds += std::chrono::duration<double>(t1 - t0).count();
+    backSeconds += std::chrono::duration<double>(t2 - t1).count();
+    rounds++;
+    state.PauseTiming();
+    (*d)->cont(); // to the end again
+    state.ResumeTiming();
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  state.counters["recorded"] = double(recorded);
+  state.counters["reverse_stepi_ms"] = rounds ? 1e3 * stepiSeconds / double(rounds) : 0;
+  state.counters["reverse_continue_ms"] = rounds ? 1e3 * backSeconds / double(rounds) : 0;
+  state.counters["checkpoint_MiB"] = double((*d)->timeline().bytes()) / (1 << 20);
+  state.counters["peak_RSS_MiB"] = double(ru.ru_maxrss) / 1024;
+  fillCounters(state);
 }
 
 // What `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` does, minus process start:
@@ -231,6 +337,7 @@ void BM_StartupDeferr(benchmark::State& state) {
       break;
     }
   }
+  fillCounters(state);
 }
 
 } // namespace
@@ -241,6 +348,9 @@ BENCHMARK(BM_SpinUncountedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumBare)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUntracedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUncountedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SpinRecorded)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SumRecorded)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReverseAfter1G)->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinUntraced)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinText)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinJson)->Arg(10'000)->Unit(benchmark::kMillisecond);

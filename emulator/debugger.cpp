@@ -479,6 +479,7 @@ DebugStop Debugger::cont() {
 std::optional<Debugger::Found> Debugger::searchBack(uint64_t before, const Cond& cond,
                                                     int condRank) {
   Timeline& t = *timeline_;
+  if (!cond && watches_.empty() && bpAddrs_.empty()) return std::nullopt; // nothing can stop it
   std::vector<uint64_t> cps = t.checkpointCounts();
   uint64_t hi = before;
   for (size_t k = cps.size(); k-- > 0;) {

@@ -60,7 +60,14 @@ summary=$(awk -F, '
   { name = $1; gsub(/"/, "", name); sub(/\/.*/, "", name)
     unit = $(col["time_unit"])
     if ($(col["error_occurred"]) == "true") { printf "%s error: %s\n", name, $(col["error_message"]); next }
-    if (("insns/s" in col) && $(col["insns/s"]) != "")
+    if (("reverse_stepi_ms" in col) && $(col["reverse_stepi_ms"]) + 0 > 0)
+      printf "%s after %.0f recorded insns: reverse-stepi %.1f ms, reverse-continue to the start %.1f ms; checkpoints %.1f MiB, peak RSS %.0f MiB\n",
+             name, $(col["recorded"]), $(col["reverse_stepi_ms"]), $(col["reverse_continue_ms"]),
+             $(col["checkpoint_MiB"]), $(col["peak_RSS_MiB"])
+    else if (("checkpoints" in col) && $(col["checkpoints"]) + 0 > 0)
+      printf "%s %s insns/s (%.0f checkpoints, %.1f MiB)\n", name, rate($(col["insns/s"])),
+             $(col["checkpoints"]), $(col["checkpoint_MiB"])
+    else if (("insns/s" in col) && $(col["insns/s"]) + 0 > 0)
       printf "%s %s insns/s (%.0f insns per run, %.1f %s cpu per run)\n", name,
              rate($(col["insns/s"])), $(col["insns/run"]), $(col["cpu_time"]), unit
     else
@@ -75,6 +82,9 @@ echo "$summary" | sed \
   -e 's/^BM_SumBare /sum (registers only), bare Unicorn, no hooks:     /' \
   -e 's/^BM_SumUntracedOpt /sum, untraced, counted per block:                /' \
   -e 's/^BM_SumUncountedOpt /sum, untraced, not counted (-q):                 /' \
+  -e 's/^BM_SpinRecorded /spin, -i continue, recording:                    /' \
+  -e 's/^BM_SumRecorded /sum, -i continue, recording:                     /' \
+  -e 's/^BM_ReverseAfter1G /time travel, sum:/' \
   -e 's/^BM_SpinUntraced /spin -N -l, untraced:     /' \
   -e 's/^BM_SpinText /spin -N -l, text trace:   /' -e 's/^BM_SpinJson /spin -N -l, JSON trace:   /' \
   -e 's/^BM_StartupDeferr /start-up in-process:  /'
@@ -87,5 +97,8 @@ echo "$summary" | awk '
     split("Spin Sum", loops, " ")
     for (i = 1; i <= 2; i++) {
       b = v["BM_" loops[i] "Bare"]; c = v["BM_" loops[i] "UntracedOpt"]; u = v["BM_" loops[i] "UncountedOpt"]
-      if (b && c && u) printf "%s: counted / bare %.2fx, not counted / bare %.2fx\n", tolower(loops[i]), c / b, u / b
+      rec = v["BM_" loops[i] "Recorded"]
+      if (b && c && u) printf "%s: counted / bare %.2fx, not counted / bare %.2fx", tolower(loops[i]), c / b, u / b
+      if (b && c && u && rec) printf ", recording / not counted %.2fx", rec / u
+      if (b && c && u) printf "\n"
     } }'
