@@ -6,7 +6,7 @@
 #
 # Environment:
 #   BUILD_DIR        build folder (default: <project>/build-bench)
-#   RUNS             start-up runs of the command (default: 50)
+#   RUNS             start-up runs of the command and of /bin/true (default: 50)
 #   BENCH_MIN_TIME   --benchmark_min_time, seconds per benchmark (default: 2)
 #   BENCH_FILTER     --benchmark_filter regex (default: all)
 #   GODEFER_SKIP_BUILD=1  use the existing build as it is
@@ -41,16 +41,20 @@ if [ "$out" != 2 ]; then
   echo "bench.sh: godefer-emu -q deferr.o c printed '$out', not 2" >&2
   exit 1
 fi
-times=()
-for ((i = 0; i < runs; i++)); do
-  t0=$EPOCHREALTIME
-  "$emu" -q "$obj" c > /dev/null
-  t1=$EPOCHREALTIME
-  times+=("$t0 $t1")
-done
-startup=$(printf '%s\n' "${times[@]}" | awk '
-  { d = ($2 - $1) * 1000; s += d; if (NR == 1 || d < mn) mn = d; if (d > mx) mx = d }
-  END { printf "mean %.2f ms, min %.2f ms, max %.2f ms", s / NR, mn, mx }')
+# Median wall time of RUNS runs of a command, in ms (bash's clock, no hyperfine).
+median_ms() {
+  local t=() i t0
+  for ((i = 0; i < runs; i++)); do
+    t0=$EPOCHREALTIME
+    "$@" > /dev/null 2>&1 || true
+    t+=("$t0 $EPOCHREALTIME")
+  done
+  printf '%s\n' "${t[@]}" | awk '{ print ($2 - $1) * 1000 }' | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+true_ms=$(median_ms /bin/true)
+emu_ms=$(median_ms "$emu" -q "$obj" c)
+startup="median $emu_ms ms; /bin/true median $true_ms ms: $(awk -v a="$emu_ms" -v b="$true_ms" 'BEGIN { printf "%.1f", a / b }')x"
 
 # One line per benchmark from the CSV (after its context lines; names are quoted).
 summary=$(awk -F, '
@@ -88,7 +92,7 @@ echo "$summary" | sed \
   -e 's/^BM_SpinUntraced /spin -N -l, untraced:     /' \
   -e 's/^BM_SpinText /spin -N -l, text trace:   /' -e 's/^BM_SpinJson /spin -N -l, JSON trace:   /' \
   -e 's/^BM_StartupDeferr /start-up in-process:  /'
-echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs: $startup"
+echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs each: $startup"
 # The tool against its engine on the same bytes, from the same run.
 echo "$summary" | awk '
   function r(x) { return x ~ /k$/ ? 0 : x }
