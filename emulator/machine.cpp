@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include <sys/mman.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -34,7 +36,7 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
   if (uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &m->uc_); e != UC_ERR_OK)
     return fail("cannot start the Unicorn engine: {}", uc_strerror(e));
   for (const auto& seg : img.segments) {
-    if (uc_err e = uc_mem_map(m->uc_, seg.addr, seg.size, ucPerm(seg.perm)); e != UC_ERR_OK)
+    if (uc_err e = m->mapRegion(seg.addr, seg.size, ucPerm(seg.perm)); e != UC_ERR_OK)
       return fail("cannot map {} at {:#x} ({} bytes): {}", seg.name, seg.addr, seg.size,
                   uc_strerror(e));
     if (!seg.bytes.empty() &&
@@ -61,6 +63,56 @@ Machine::~Machine() {
     watchThread_.join();
   }
   if (uc_) uc_close(uc_);
+  for (const auto& h : host_)
+    munmap(h.host, h.end - h.begin);
+}
+
+// Writable, non-executable memory (data, bss, stack, heap) is this object's own: mmap'd and
+// handed to Unicorn with uc_mem_map_ptr, so the runtime model, snapshots and traces read and
+// write it with memcpy. Through uc_mem_read/uc_mem_write every access looks the region up and
+// every write invalidates translated code on its page (a GTree allocated per call in Unicorn
+// 2.0.1); no code lives there. Text and rodata stay Unicorn's.
+uc_err Machine::mapRegion(uint64_t addr, uint64_t size, uint32_t perms) {
+  if ((perms & UC_PROT_EXEC) || !(perms & UC_PROT_WRITE)) return uc_mem_map(uc_, addr, size, perms);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return UC_ERR_NOMEM;
+  if (uc_err e = uc_mem_map_ptr(uc_, addr, size, perms, p); e != UC_ERR_OK) {
+    munmap(p, size);
+    return e;
+  }
+  HostRegion h{addr, addr + size, static_cast<uint8_t*>(p)};
+  host_.insert(
+      std::upper_bound(host_.begin(), host_.end(), h,
+                       [](const HostRegion& a, const HostRegion& b) { return a.begin < b.begin; }),
+      h);
+  return UC_ERR_OK;
+}
+
+uc_err Machine::unmapRegion(uint64_t addr, uint64_t size) {
+  uc_err e = uc_mem_unmap(uc_, addr, size);
+  if (e != UC_ERR_OK) return e;
+  for (auto it = host_.begin(); it != host_.end(); ++it)
+    if (it->begin == addr && it->end == addr + size) {
+      munmap(it->host, size);
+      host_.erase(it);
+      break;
+    }
+  lastHost_ = 0;
+  return UC_ERR_OK;
+}
+
+uint8_t* Machine::hostPtr(uint64_t addr, size_t n) const {
+  if (lastHost_ < host_.size()) {
+    const HostRegion& h = host_[lastHost_];
+    if (addr >= h.begin && addr + n <= h.end && addr + n >= addr) return h.host + (addr - h.begin);
+  }
+  auto it = std::upper_bound(host_.begin(), host_.end(), addr,
+                             [](uint64_t a, const HostRegion& h) { return a < h.begin; });
+  if (it == host_.begin()) return nullptr;
+  --it;
+  if (addr + n > it->end || addr + n < addr) return nullptr;
+  lastHost_ = size_t(it - host_.begin());
+  return it->host + (addr - it->begin);
 }
 
 uint64_t Machine::reg(rt::Reg r) const {
@@ -111,22 +163,30 @@ void Machine::setEflags(uint64_t v) {
 }
 
 bool Machine::read(uint64_t addr, void* dst, size_t n) const {
+  if (uint8_t* p = hostPtr(addr, n)) {
+    std::memcpy(dst, p, n);
+    return true;
+  }
   return uc_mem_read(uc_, addr, dst, n) == UC_ERR_OK;
 }
 
 bool Machine::write(uint64_t addr, const void* src, size_t n) {
   if (recorder_) recorder_->beforeWrite(addr, n);
+  if (uint8_t* p = hostPtr(addr, n)) {
+    std::memcpy(p, src, n);
+    return true;
+  }
   return uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
 }
 
 bool Machine::mapRW(uint64_t addr, uint64_t size) {
-  if (uc_mem_map(uc_, addr, size, UC_PROT_READ | UC_PROT_WRITE) != UC_ERR_OK) return false;
+  if (mapRegion(addr, size, UC_PROT_READ | UC_PROT_WRITE) != UC_ERR_OK) return false;
   if (recorder_) recorder_->mapped(addr, size);
   return true;
 }
 
 bool Machine::unmap(uint64_t addr, uint64_t size) {
-  return uc_mem_unmap(uc_, addr, size) == UC_ERR_OK;
+  return unmapRegion(addr, size) == UC_ERR_OK;
 }
 
 void Machine::readRegFile(uint64_t out[kRegFile]) const {
@@ -538,7 +598,7 @@ std::unique_ptr<MachineSnapshot> Machine::snapshot(const MachineSnapshot* base,
       }
       uint64_t len = std::min(kPage, reg.end - addr);
       std::fill(buf.begin(), buf.end(), 0);
-      uc_mem_read(uc_, addr, buf.data(), len);
+      read(addr, buf.data(), len);
       if (old && std::memcmp(old->pages[k]->data(), buf.data(), kPage) == 0) {
         reg.pages[k] = old->pages[k];
       } else if (allZero(buf.data(), kPage)) {
@@ -572,16 +632,20 @@ void Machine::restore(const MachineSnapshot& s, const std::unordered_set<uint64_
     return false;
   };
   for (auto [b, e] : now)
-    if (!has(b, e)) uc_mem_unmap(uc_, b, e - b);
+    if (!has(b, e)) unmapRegion(b, e - b);
   now = regions();
   for (const auto& r : s.regions_) {
     bool fresh = std::find(now.begin(), now.end(), std::make_pair(r.begin, r.end)) == now.end();
-    if (fresh) uc_mem_map(uc_, r.begin, r.end - r.begin, r.perms);
+    if (fresh) mapRegion(r.begin, r.end - r.begin, r.perms);
     if (!fresh && !(r.perms & UC_PROT_WRITE)) continue; // text and rodata never change
     for (size_t k = 0; k < r.pages.size(); k++) {
       uint64_t addr = r.begin + k * kPage;
       if (!fresh && dirty && !dirty->count(addr / kPage)) continue;
-      uc_mem_write(uc_, addr, r.pages[k]->data(), std::min(kPage, r.end - addr));
+      uint64_t len = std::min(kPage, r.end - addr);
+      if (uint8_t* p = hostPtr(addr, len))
+        std::memcpy(p, r.pages[k]->data(), len);
+      else
+        uc_mem_write(uc_, addr, r.pages[k]->data(), len);
     }
   }
   uc_context_restore(uc_, s.cpu_.get());

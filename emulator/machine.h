@@ -200,6 +200,9 @@ private:
   void watchdog();
   void setStepping(bool on);
   void setBlockHook(bool on);
+  uc_err mapRegion(uint64_t addr, uint64_t size, uint32_t perms);
+  uc_err unmapRegion(uint64_t addr, uint64_t size);
+  uint8_t* hostPtr(uint64_t addr, size_t n) const; // nullptr unless inside one host region
   void placeFault(Halt& h);
   static void onCode(uc_engine*, uint64_t addr, uint32_t size, void* self);
   static void onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self);
@@ -214,6 +217,12 @@ private:
   bool stepAlways_ = false;
   bool counting_ = true;
   std::vector<std::pair<uint64_t, uint64_t>> code_; // executable segments [begin, end)
+  struct HostRegion {
+    uint64_t begin, end;
+    uint8_t* host;
+  };
+  std::vector<HostRegion> host_; // guest RAM this object owns (mapRegion), by address
+  mutable size_t lastHost_ = 0;
   uint64_t stopAt_ = 0; // stop before the instruction with this count (0: none)
   // The translated block running now (fast mode): address, size, and the count before it.
   uint64_t blockAddr_ = 0, blockCountBefore_ = 0;

@@ -543,30 +543,43 @@ void Session::beforeWrite(uint64_t addr, uint32_t size) {
   pending_.writes.push_back(std::move(e));
 }
 
-void Session::flushInstruction() {
-  if (!pending_.active) return;
-  pending_.active = false;
-  InsnEvent ie;
-  ie.index = pending_.index;
-  ie.pc = pending_.pc;
+const Session::StaticInsn& Session::staticInsn(uint64_t pc) {
+  auto it = insnCache_.find(pc);
+  if (it != insnCache_.end()) return it->second;
+  StaticInsn st;
   uint8_t code[16] = {};
   size_t avail = 16;
-  while (avail && !machine_->read(ie.pc, code, avail))
+  while (avail && !machine_->read(pc, code, avail))
     avail--;
   auto lookup = [this](uint64_t a) -> std::optional<loader::SymbolHit> {
     auto id = image_->symbolAt(a);
     if (!id) return std::nullopt;
     return loader::SymbolHit{obj_->displayName(*id), image_->address(*id)};
   };
-  auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), ie.pc, opts_.syntax,
-                                  lookup, obj_->profile->x86asm);
-  ie.bytes.assign(code, code + std::min<size_t>(insn.length, avail));
-  ie.text = insn.text;
-  if (auto id = image_->symbolAt(ie.pc)) ie.function = obj_->displayName(*id);
-  if (auto pos = image_->position(ie.pc)) {
-    ie.file = cleanFile(pos->file);
-    ie.line = pos->line;
+  auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), pc, opts_.syntax, lookup,
+                                  obj_->profile->x86asm);
+  st.bytes.assign(code, code + std::min<size_t>(insn.length, avail));
+  st.text = insn.text;
+  if (auto id = image_->symbolAt(pc)) st.function = obj_->displayName(*id);
+  if (auto pos = image_->position(pc)) {
+    st.file = cleanFile(pos->file);
+    st.line = pos->line;
   }
+  return insnCache_.emplace(pc, std::move(st)).first->second;
+}
+
+void Session::flushInstruction() {
+  if (!pending_.active) return;
+  pending_.active = false;
+  InsnEvent ie;
+  ie.index = pending_.index;
+  ie.pc = pending_.pc;
+  const StaticInsn& st = staticInsn(ie.pc);
+  ie.bytes = st.bytes;
+  ie.text = st.text;
+  ie.function = st.function;
+  ie.file = st.file;
+  ie.line = st.line;
   uint64_t now[Machine::kRegFile];
   machine_->readRegFile(now);
   for (size_t r = 0; r < kTracedRegs; r++)

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "emulator/events.h"
@@ -164,6 +165,16 @@ private:
   std::optional<uint64_t> faultProbe_;
   std::optional<std::pair<uint64_t, uint64_t>> probed_; // (pc, count)
   bool probedExact_ = false;
+
+  // What a traced instruction's event says that never changes at its pc (text does not change
+  // under emulation): decoded once per pc.
+  struct StaticInsn {
+    std::vector<uint8_t> bytes;
+    std::string text, function, file;
+    int line = 0;
+  };
+  const StaticInsn& staticInsn(uint64_t pc);
+  std::unordered_map<uint64_t, StaticInsn> insnCache_;
 
   // The instruction being traced: events are complete only once it has run.
   struct Pending {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 namespace gd::emu {
@@ -113,10 +115,15 @@ std::string TextTrace::paint(const char* code, const std::string& s) const {
 void TextTrace::flushLine() {
   if (!haveLine_) return;
   out_ << line_;
-  if (!notes_.empty()) out_ << "  " << fmt::format("{}", fmt::join(notes_, " "));
+  if (!notes_.empty()) out_ << "  " << notes_;
   out_ << "\n";
   haveLine_ = false;
   notes_.clear();
+}
+
+void TextTrace::addNote(const std::string& note) {
+  if (!notes_.empty()) notes_ += ' ';
+  notes_ += note;
 }
 
 void TextTrace::runtimeLine(const rt::RuntimeEvent& e) {
@@ -137,26 +144,35 @@ void TextTrace::onEvent(const Event& ev) {
     out_ << "   [names from " << s->namesFrom << "]\n";
   } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
     flushLine();
-    std::string where = i->file.empty() ? "?" : fmt::format("{}:{}", i->file, i->line);
-    // file:line in a 13-column field and always one space after it, so a long file name
-    // never runs into the address.
-    line_ = fmt::format("  {:<13} {:#x}  {}  {:<30}", where, i->pc,
-                        paint("2", fmt::format("{:<20}", hexBytes(i->bytes))), i->text);
+    CachedLine& cached = lineCache_[i->pc];
+    if (cached.line.empty() || cached.text != i->text || cached.file != i->file ||
+        cached.lineNo != i->line) {
+      std::string where = i->file.empty() ? "?" : fmt::format("{}:{}", i->file, i->line);
+      // file:line in a 13-column field and always one space after it, so a long file name
+      // never runs into the address.
+      cached.line = fmt::format("  {:<13} {:#x}  {}  {:<30}", where, i->pc,
+                                paint("2", fmt::format("{:<20}", hexBytes(i->bytes))), i->text);
+      cached.text = i->text;
+      cached.file = i->file;
+      cached.lineNo = i->line;
+    }
+    line_ = cached.line;
     haveLine_ = true;
     linePc_ = i->pc;
     for (const auto& c : i->changes) {
-      notes_.push_back(fmt::format("{}={:#x}", rt::regName(c.reg), c.after));
+      if (!notes_.empty()) notes_ += ' ';
+      fmt::format_to(std::back_inserter(notes_), "{}={:#x}", rt::regName(c.reg), c.after);
     }
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
     if (haveLine_ && m->pc == linePc_ && m->var.empty())
-      notes_.push_back(m->size <= 8 ? fmt::format("[{:#x}]={:#x}", m->addr, littleEndian(m->after))
-                                    : fmt::format("[{:#x}]={}", m->addr, hexBytes(m->after)));
+      addNote(m->size <= 8 ? fmt::format("[{:#x}]={:#x}", m->addr, littleEndian(m->after))
+                           : fmt::format("[{:#x}]={}", m->addr, hexBytes(m->after)));
   } else if (auto* v = std::get_if<VarEvent>(&ev)) {
     std::string text = paint("33;1", fmt::format("{} = {}", v->name, shown(v->after)));
     if (v->function != v->owner)
       text += fmt::format(" (in {}'s frame, written by {})", v->owner, v->function);
     if (haveLine_ && v->pc == linePc_) {
-      notes_.push_back(text);
+      addNote(text);
     } else {
       flushLine();
       out_ << "        " << text << "\n";

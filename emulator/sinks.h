@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <unordered_map>
 
 #include "emulator/events.h"
 
@@ -24,14 +25,21 @@ private:
   void flushLine();
   std::string paint(const char* code, const std::string& s) const;
   void runtimeLine(const rt::RuntimeEvent& e);
+  void addNote(const std::string& note);
 
   std::ostream& out_;
   std::ostream& err_;
   TextTraceOptions opts_;
   bool haveLine_ = false;
   uint64_t linePc_ = 0;
-  std::string line_;               // the instruction part
-  std::vector<std::string> notes_; // what it changed
+  std::string line_;  // the instruction part
+  std::string notes_; // what it changed, space-separated
+  // The instruction part of a line per pc, formatted once (with what it was made from).
+  struct CachedLine {
+    std::string line, text, file;
+    int lineNo = 0;
+  };
+  std::unordered_map<uint64_t, CachedLine> lineCache_;
 };
 
 class JsonTrace final : public EventSink {

@@ -342,8 +342,12 @@ TEST(RunDeferr, InstructionEventsAreNumberedFromOne) {
           e.detail.find("nil pointer") != std::string::npos)
         faults++;
     EXPECT_EQ(repeats, faults);
-    if (std::string(obj).find("nilderef") != std::string::npos) EXPECT_GT(faults, 0u);
-    if (!faults) EXPECT_EQ(insns.back().index, (*s)->instructions());
+    if (std::string(obj).find("nilderef") != std::string::npos) {
+      EXPECT_GT(faults, 0u);
+    }
+    if (!faults) {
+      EXPECT_EQ(insns.back().index, (*s)->instructions());
+    }
   }
 }
 
