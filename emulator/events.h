@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -39,14 +40,20 @@ struct RegChange {
   uint64_t before, after;
 };
 
-struct InsnEvent {
-  uint64_t index = 0; // 1-based count of executed instructions
-  uint64_t pc = 0;
+// What never changes at a pc (text does not change under emulation): decoded once per pc and
+// shared by all its instruction events.
+struct InsnInfo {
   std::vector<uint8_t> bytes;
   std::string text;     // disassembly in the chosen syntax
   std::string function; // "main.c"
   std::string file;     // base name, as objdump prints it
   int line = 0;
+};
+
+struct InsnEvent {
+  uint64_t index = 0; // 1-based count of executed instructions
+  uint64_t pc = 0;
+  std::shared_ptr<const InsnInfo> info; // never null in events a session emits
   std::vector<RegChange> changes;
 };
 

@@ -524,11 +524,15 @@ void Session::checkVars(const std::string& writer, uint64_t pc) {
 }
 
 void Session::beforeInstruction(uint64_t pc) {
-  flushInstruction();
+  // One read of the register file serves as the previous instruction's "after" and this one's
+  // "before".
+  uint64_t now[Machine::kRegFile];
+  machine_->readRegFile(now);
+  flushInstruction(now);
   pending_.active = true;
   pending_.pc = pc;
   pending_.index = machine_->instructionsExecuted();
-  machine_->readRegFile(pending_.regs);
+  std::copy(now, now + Machine::kRegFile, pending_.regs);
   pending_.writes.clear();
 }
 
@@ -543,10 +547,10 @@ void Session::beforeWrite(uint64_t addr, uint32_t size) {
   pending_.writes.push_back(std::move(e));
 }
 
-const Session::StaticInsn& Session::staticInsn(uint64_t pc) {
+const std::shared_ptr<const InsnInfo>& Session::insnInfo(uint64_t pc) {
   auto it = insnCache_.find(pc);
   if (it != insnCache_.end()) return it->second;
-  StaticInsn st;
+  InsnInfo st;
   uint8_t code[16] = {};
   size_t avail = 16;
   while (avail && !machine_->read(pc, code, avail))
@@ -565,23 +569,22 @@ const Session::StaticInsn& Session::staticInsn(uint64_t pc) {
     st.file = cleanFile(pos->file);
     st.line = pos->line;
   }
-  return insnCache_.emplace(pc, std::move(st)).first->second;
+  return insnCache_.emplace(pc, std::make_shared<const InsnInfo>(std::move(st))).first->second;
 }
 
-void Session::flushInstruction() {
+void Session::flushInstruction(const uint64_t* regsNow) {
   if (!pending_.active) return;
   pending_.active = false;
   InsnEvent ie;
   ie.index = pending_.index;
   ie.pc = pending_.pc;
-  const StaticInsn& st = staticInsn(ie.pc);
-  ie.bytes = st.bytes;
-  ie.text = st.text;
-  ie.function = st.function;
-  ie.file = st.file;
-  ie.line = st.line;
-  uint64_t now[Machine::kRegFile];
-  machine_->readRegFile(now);
+  ie.info = insnInfo(ie.pc);
+  uint64_t read[Machine::kRegFile];
+  const uint64_t* now = regsNow;
+  if (!now) {
+    machine_->readRegFile(read);
+    now = read;
+  }
   for (size_t r = 0; r < kTracedRegs; r++)
     if (now[r] != pending_.regs[r]) ie.changes.push_back({rt::Reg(r), pending_.regs[r], now[r]});
   emit(ie);
@@ -597,7 +600,7 @@ void Session::flushInstruction() {
     emit(w);
   }
   pending_.writes.clear();
-  if (touchesVar) checkVars(ie.function, ie.pc);
+  if (touchesVar) checkVars(ie.info->function, ie.pc);
 }
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {

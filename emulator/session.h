@@ -124,7 +124,8 @@ private:
   std::vector<loader::SymId> initFunctions() const;
   void callNextInit();
   void emit(const Event& e);
-  void flushInstruction();
+  // Completes the traced instruction's events; `regsNow`: the register file after it, if read.
+  void flushInstruction(const uint64_t* regsNow = nullptr);
   void checkVars(const std::string& writer, uint64_t pc);
   std::string where(uint64_t pc) const;
 
@@ -166,15 +167,9 @@ private:
   std::optional<std::pair<uint64_t, uint64_t>> probed_; // (pc, count)
   bool probedExact_ = false;
 
-  // What a traced instruction's event says that never changes at its pc (text does not change
-  // under emulation): decoded once per pc.
-  struct StaticInsn {
-    std::vector<uint8_t> bytes;
-    std::string text, function, file;
-    int line = 0;
-  };
-  const StaticInsn& staticInsn(uint64_t pc);
-  std::unordered_map<uint64_t, StaticInsn> insnCache_;
+  // The static part of traced instructions' events, per pc.
+  const std::shared_ptr<const InsnInfo>& insnInfo(uint64_t pc);
+  std::unordered_map<uint64_t, std::shared_ptr<const InsnInfo>> insnCache_;
 
   // The instruction being traced: events are complete only once it has run.
   struct Pending {

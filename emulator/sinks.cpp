@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
 #include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -144,17 +147,16 @@ void TextTrace::onEvent(const Event& ev) {
     out_ << "   [names from " << s->namesFrom << "]\n";
   } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
     flushLine();
+    static const InsnInfo kUnknown;
+    const InsnInfo& in = i->info ? *i->info : kUnknown;
     CachedLine& cached = lineCache_[i->pc];
-    if (cached.line.empty() || cached.text != i->text || cached.file != i->file ||
-        cached.lineNo != i->line) {
-      std::string where = i->file.empty() ? "?" : fmt::format("{}:{}", i->file, i->line);
+    if (cached.info != i->info) {
+      std::string where = in.file.empty() ? "?" : fmt::format("{}:{}", in.file, in.line);
       // file:line in a 13-column field and always one space after it, so a long file name
       // never runs into the address.
       cached.line = fmt::format("  {:<13} {:#x}  {}  {:<30}", where, i->pc,
-                                paint("2", fmt::format("{:<20}", hexBytes(i->bytes))), i->text);
-      cached.text = i->text;
-      cached.file = i->file;
-      cached.lineNo = i->line;
+                                paint("2", fmt::format("{:<20}", hexBytes(in.bytes))), in.text);
+      cached.info = i->info;
     }
     line_ = cached.line;
     haveLine_ = true;
@@ -229,6 +231,40 @@ nlohmann::json valueJson(const Value& v) {
 
 } // namespace
 
+// The hot event, written without building a JSON object: the same bytes nlohmann::json's dump
+// gives (keys in its sorted order, strings escaped by it), the parts that never change at a pc
+// made once.
+void JsonTrace::writeInsn(const InsnEvent& i) {
+  static const InsnInfo kUnknown;
+  const InsnInfo& in = i.info ? *i.info : kUnknown;
+  Cached& c = cache_[i.pc];
+  if (c.info != i.info) {
+    c.head = fmt::format(R"({{"bytes":{},"event":"insn","file":{},"function":{},"line":{},"n":)",
+                         nlohmann::json(hexBytes(in.bytes)).dump(), nlohmann::json(in.file).dump(),
+                         nlohmann::json(in.function).dump(), in.line);
+    c.tail = fmt::format(R"(,"text":{}}})", nlohmann::json(in.text).dump());
+    c.info = i.info;
+  }
+  buf_.clear();
+  buf_.append(c.head);
+  fmt::format_to(std::back_inserter(buf_), R"({},"pc":{},"regs":{{)", i.index, i.pc);
+  // nlohmann::json objects are ordered by key; a register changes at most once per event.
+  std::array<const RegChange*, size_t(rt::Reg::Count)> sorted{};
+  size_t n = 0;
+  for (const auto& ch : i.changes)
+    if (n < sorted.size()) sorted[n++] = &ch;
+  std::sort(sorted.begin(), sorted.begin() + n, [](const RegChange* a, const RegChange* b) {
+    return std::string_view(rt::regName(a->reg)) < std::string_view(rt::regName(b->reg));
+  });
+  for (size_t k = 0; k < n; k++)
+    fmt::format_to(std::back_inserter(buf_), R"({}"{}":{})", k ? "," : "",
+                   rt::regName(sorted[k]->reg), sorted[k]->after);
+  buf_.push_back('}');
+  buf_.append(c.tail);
+  buf_.push_back('\n');
+  out_.write(buf_.data(), std::streamsize(buf_.size()));
+}
+
 void JsonTrace::onEvent(const Event& ev) {
   nlohmann::json j;
   if (auto* s = std::get_if<StartEvent>(&ev)) {
@@ -239,26 +275,18 @@ void JsonTrace::onEvent(const Event& ev) {
     for (const auto& a : s->args)
       j["args"].push_back(valueJson(a));
   } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
-    j = {{"event", "insn"},
-         {"n", i->index},
-         {"pc", i->pc},
-         {"function", i->function},
-         {"file", i->file},
-         {"line", i->line},
-         {"bytes", hexBytes(i->bytes)},
-         {"text", i->text}};
-    nlohmann::json regs = nlohmann::json::object();
-    for (const auto& c : i->changes)
-      regs[rt::regName(c.reg)] = c.after;
-    j["regs"] = regs;
+    writeInsn(*i);
+    return;
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
-    j = {{"event", "mem"},
-         {"pc", m->pc},
-         {"addr", m->addr},
-         {"size", m->size},
-         {"old", hexBytes(m->before)},
-         {"new", hexBytes(m->after)}};
-    if (!m->var.empty()) j["var"] = m->var;
+    // As nlohmann::json would write it (keys sorted), without building the object.
+    buf_.clear();
+    fmt::format_to(std::back_inserter(buf_),
+                   R"({{"addr":{},"event":"mem","new":"{}","old":"{}","pc":{},"size":{})", m->addr,
+                   hexBytes(m->after), hexBytes(m->before), m->pc, m->size);
+    if (!m->var.empty()) buf_ += R"(,"var":)" + nlohmann::json(m->var).dump();
+    buf_ += "}\n";
+    out_.write(buf_.data(), std::streamsize(buf_.size()));
+    return;
   } else if (auto* v = std::get_if<VarEvent>(&ev)) {
     j = {{"event", "var"},
          {"name", v->name},

@@ -2,6 +2,7 @@
 // quiet form (-q). Each writes only what it is told; none touches the machine.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <unordered_map>
@@ -36,8 +37,8 @@ private:
   std::string notes_; // what it changed, space-separated
   // The instruction part of a line per pc, formatted once (with what it was made from).
   struct CachedLine {
-    std::string line, text, file;
-    int lineNo = 0;
+    std::string line;
+    std::shared_ptr<const InsnInfo> info;
   };
   std::unordered_map<uint64_t, CachedLine> lineCache_;
 };
@@ -48,8 +49,15 @@ public:
   void onEvent(const Event& e) override;
 
 private:
+  void writeInsn(const InsnEvent& i);
   std::ostream& out_;
   std::ostream& err_;
+  struct Cached {
+    std::string head, tail; // the line up to "n": and from ,"text": on
+    std::shared_ptr<const InsnInfo> info;
+  };
+  std::unordered_map<uint64_t, Cached> cache_;
+  std::string buf_;
 };
 
 // -q: only the guest's own output (on stderr); the caller prints the results line.

@@ -146,6 +146,29 @@ TEST(RunDeferr, JsonTraceShowsIOneThenTwo) {
       R"({"event":"return","function":"main.c","results":[{"name":"i","type":"int","value":2}]})");
 }
 
+// The JSON sink writes its hottest lines (instructions, stores) by hand: each line must be exactly
+// what nlohmann::json writes for the object it parses to (sorted keys, its escaping), for
+// programs of several releases, with stores, faults and runtime events.
+TEST(RunDeferr, JsonLinesAreCanonical) {
+  size_t n = 0;
+  for (const char* obj : {"go1.15-darwin/nl/deferr.o", "go1.24/nl/nilderef.o", "go1.27/opt/maps.o",
+                          "go1.19/nl/strings.o"}) {
+    SCOPED_TRACE(obj);
+    auto s = Session::open(fixture(obj), {});
+    ASSERT_TRUE(s);
+    std::ostringstream out, err;
+    JsonTrace json(out, err);
+    (*s)->addSink(&json);
+    bool isDeferr = std::string(obj).find("deferr") != std::string::npos;
+    ASSERT_TRUE((*s)->start(isDeferr ? "c" : "main.main", {}));
+    (*s)->run();
+    std::istringstream in(out.str());
+    for (std::string l; std::getline(in, l); n++)
+      ASSERT_EQ(nlohmann::json::parse(l).dump(), l);
+  }
+  EXPECT_GT(n, 10000u);
+}
+
 // Golden text trace of the seed's own object (Go 1.15, darwin). Regenerate with
 // scripts/update-goldens.sh after an intended change of the trace format.
 TEST(RunDeferr, SeedTraceMatchesGolden) {
@@ -229,11 +252,11 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
   uint64_t programs = 0, instructions = 0;
   for (const auto& v : kVersions)
     for (const auto& m : kModes)
-      for (const char* p : {"deferr",  "multidefer", "deferloop", "deferargs", "closures",
-                            "methods", "recursion",  "prints",    "panics",    "panicexit",
-                            "divzero", "nilderef",   "bounds",    "opendefer", "spin",
-                            "initorder", "strings",  "ifaces",    "errpanic",  "slices",
-                            "maps",    "repanic",    "panicfloat", "chain"}) {
+      for (const char* p :
+           {"deferr",    "multidefer", "deferloop", "deferargs", "closures",   "methods",
+            "recursion", "prints",     "panics",    "panicexit", "divzero",    "nilderef",
+            "bounds",    "opendefer",  "spin",      "initorder", "strings",    "ifaces",
+            "errpanic",  "slices",     "maps",      "repanic",   "panicfloat", "chain"}) {
         std::string obj = fixture(v + "/" + m + "/" + p + ".o");
         SCOPED_TRACE(obj);
         struct Out {
@@ -297,14 +320,12 @@ struct ChainCheck : EventSink {
 TEST(RunDeferr, TextTraceSeparatesLongFileNames) {
   InsnEvent e;
   e.pc = 0x400e40;
-  e.file = "defer_playground_example.go";
-  e.line = 30;
-  e.text = "NOPL";
+  e.info =
+      std::make_shared<InsnInfo>(InsnInfo{{}, "NOPL", "main.f", "defer_playground_example.go", 30});
   std::ostringstream out, err;
   TextTrace t(out, err, TextTraceOptions{});
   t.onEvent(e);
-  e.file = "deferr.go";
-  e.line = 7;
+  e.info = std::make_shared<InsnInfo>(InsnInfo{{}, "NOPL", "main.f", "deferr.go", 7});
   t.onEvent(e);
   t.finish();
   EXPECT_NE(out.str().find("defer_playground_example.go:30 0x400e40"), std::string::npos)
