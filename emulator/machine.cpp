@@ -261,7 +261,10 @@ void Machine::watchdog() {
     }
     if (running_) {
       fired_ = true;
-      uc_emu_stop(uc_);
+      // With a block callback the stop is taken before the next block, where RIP is known;
+      // otherwise Unicorn stops at once (RIP then names a block the run went through earlier).
+      deadlinePassed_.store(true, std::memory_order_relaxed);
+      if (!runWithBlocks_) uc_emu_stop(uc_);
     }
     watchCv_.wait_for(lock, std::chrono::milliseconds(20));
   }
@@ -328,6 +331,12 @@ void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     attention = it != m->attention_.end() && *it < addr + size;
   }
   bool interrupted = m->interrupt_ && m->interrupt_->load(std::memory_order_relaxed);
+  if (m->deadlinePassed_.load(std::memory_order_relaxed)) {
+    m->blockLimitHit_ = true;
+    if (!m->pending_) m->pending_ = Halt{HaltKind::TimeLimit, addr};
+    uc_emu_stop(m->uc_);
+    return;
+  }
   if (attention || interrupted) {
     // A block the recorder must see instruction by instruction (a breakpoint in it), or a
     // request to stop: stop before it; runEngine steps it.
@@ -442,13 +451,22 @@ Halt Machine::runOnce(uint64_t stopAt, bool step) {
     if (fired_ || std::chrono::steady_clock::now() >= *deadline_)
       return Halt{HaltKind::TimeLimit, start};
     running_ = true;
+    runWithBlocks_ = blockHook_ && !step;
+    deadlinePassed_.store(false, std::memory_order_relaxed);
   }
   // No `count` for Unicorn: it would add a code hook of its own that stays in the translations.
   uc_err e = uc_emu_start(uc_, start, 0, 0, 0);
   if (deadline_) {
     std::lock_guard<std::mutex> lock(watchMutex_);
     running_ = false;
-    if (fired_ && !pending_) pending_ = Halt{HaltKind::TimeLimit};
+    if (fired_ && !pending_) {
+      pending_ = Halt{HaltKind::TimeLimit};
+      // Stopped from the other thread with no code hook and no block callback: RIP is stale.
+      if (!step) {
+        pending_->pcExact = false;
+        pending_->blockStart = start;
+      }
+    }
   }
   Halt h = pending_.value_or(Halt{});
   if (blockLimitHit_ && pending_) setReg(rt::Reg::RIP, pending_->pc);

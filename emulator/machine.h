@@ -246,6 +246,8 @@ private:
   std::mutex watchMutex_;
   std::condition_variable watchCv_;
   bool running_ = false, fired_ = false, quit_ = false;
+  bool runWithBlocks_ = false;              // this run has the block callback (set under the mutex)
+  std::atomic<bool> deadlinePassed_{false}; // checked by the block callback
 };
 
 } // namespace gd::emu

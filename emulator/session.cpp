@@ -420,6 +420,10 @@ StopReason Session::handleHalt(Halt h) {
   case HaltKind::Stopped:
     return {StopKind::Breakpoint, 0, "", h.pc};
   case HaltKind::TimeLimit:
+    if (!h.pcExact) // -q runs with no callback: only where this stretch of guest code began
+      return die(3, fmt::format("time limit ({} s) reached in code entered at {} (--time-limit "
+                                "sets it)",
+                                double(opts_.timeLimit.count()) / 1000, where(h.blockStart)));
     return die(3, fmt::format("time limit ({} s) reached at {} (--time-limit sets it)",
                               double(opts_.timeLimit.count()) / 1000, where(h.pc)));
   case HaltKind::Error:

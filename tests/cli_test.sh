@@ -51,7 +51,8 @@ check_err missing-file 3 'cannot open file' "$bin" -q /nonexistent.o c
 check_err no-such-function 3 'no function nosuch' "$bin" -q "$fx/go1.21/nl/deferr.o" nosuch
 check_err bad-integer 3 'argument x1 is not an integer' "$bin" -q "$fx/go1.21/nl/recursion.o" fib x1
 check_err limit 3 'instruction limit \(100\) reached at ' "$bin" -q --max-insns 100 "$fx/go1.21/nl/recursion.o" deep 300
-check_err time-limit 3 'time limit \(0\.5 s\) reached at main\.spin' "$bin" -q --time-limit 0.5 "$fx/go1.24/opt/spin.o" spin 1000000000000
+check_err time-limit 3 'time limit \(0\.5 s\) reached in code entered at main\.spin \(spin\.go:7\)' "$bin" -q --time-limit 0.5 "$fx/go1.24/opt/spin.o" spin 1000000000000
+check_err time-limit-counted 3 'time limit \(0\.5 s\) reached at main\.spin' "$bin" -q --max-insns 100000000000000 --time-limit 0.5 "$fx/go1.24/opt/spin.o" spin 1000000000000
 MAXLINES=2 check_err bad-time-limit 3 '^--time-limit: Value -1 not in range' "$bin" -q --time-limit -1 "$fx/go1.24/opt/spin.o" spin 1
 MAXLINES=5 check_err stack-overflow 2 'fatal error: stack overflow' "$bin" -q --stack-size 65536 "$fx/go1.22/nl/recursion.o" deep 300
 trunc=$(mktemp)
