@@ -185,10 +185,6 @@ bool Machine::mapRW(uint64_t addr, uint64_t size) {
   return true;
 }
 
-bool Machine::unmap(uint64_t addr, uint64_t size) {
-  return unmapRegion(addr, size) == UC_ERR_OK;
-}
-
 void Machine::readRegFile(uint64_t out[kRegFile]) const {
   static const std::array<int, kRegFile> ids = [] {
     std::array<int, kRegFile> a{};
@@ -321,43 +317,36 @@ void Machine::setBlockHook(bool on) {
     uc_ctl_remove_cache(uc_, begin, end);
 }
 
+// Stops the engine before the block at `addr` runs (a stop in a block callback keeps the block
+// from running). Unicorn's RIP can be stale here (a chained block does not store it), so the
+// halt says where execution stands and runOnce puts it in RIP.
+void Machine::stopBeforeBlock(HaltKind kind, uint64_t addr) {
+  blockLimitHit_ = true;
+  if (!pending_) pending_ = Halt{kind, addr};
+  uc_emu_stop(uc_);
+}
+
 void Machine::onBlock(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   auto* m = static_cast<Machine*>(self);
   if (m->stepping_) return; // the code hook counts
+  if (m->deadlinePassed_.load(std::memory_order_relaxed))
+    return m->stopBeforeBlock(HaltKind::TimeLimit, addr);
   uint32_t n = m->decode_.countIn(addr, size);
-  bool attention = false;
+  if (m->interrupt_ && m->interrupt_->load(std::memory_order_relaxed))
+    return m->stopBeforeBlock(HaltKind::Stopped, addr);
   if (!m->attention_.empty()) {
+    // A block the recorder must see instruction by instruction (a breakpoint in it): runEngine
+    // steps it.
     auto it = std::lower_bound(m->attention_.begin(), m->attention_.end(), addr);
-    attention = it != m->attention_.end() && *it < addr + size;
+    if (it != m->attention_.end() && *it < addr + size) {
+      m->attentionHit_ = true;
+      m->attentionCount_ = n;
+      return m->stopBeforeBlock(HaltKind::CountDone, addr);
+    }
   }
-  bool interrupted = m->interrupt_ && m->interrupt_->load(std::memory_order_relaxed);
-  if (m->deadlinePassed_.load(std::memory_order_relaxed)) {
-    m->blockLimitHit_ = true;
-    if (!m->pending_) m->pending_ = Halt{HaltKind::TimeLimit, addr};
-    uc_emu_stop(m->uc_);
-    return;
-  }
-  if (attention || interrupted) {
-    // A block the recorder must see instruction by instruction (a breakpoint in it), or a
-    // request to stop: stop before it; runEngine steps it.
-    m->attentionHit_ = attention;
-    m->attentionCount_ = n;
-    if (!m->pending_)
-      m->pending_ = Halt{interrupted ? HaltKind::Stopped : HaltKind::CountDone, addr};
-    m->blockLimitHit_ = true;
-    uc_emu_stop(m->uc_);
-    return;
-  }
-  if (m->stopAt_ && m->executed_ + n > m->stopAt_) {
-    // The block would cross the count: stop before it (it does not run) and let runEngine
-    // step the rest.
-    // Unicorn's RIP can be stale here (a chained block does not store it), so the stop says
-    // where execution stands.
-    m->blockLimitHit_ = true;
-    if (!m->pending_) m->pending_ = Halt{HaltKind::CountDone, addr};
-    uc_emu_stop(m->uc_);
-    return;
-  }
+  // A block that would cross the count: runEngine steps the rest.
+  if (m->stopAt_ && m->executed_ + n > m->stopAt_)
+    return m->stopBeforeBlock(HaltKind::CountDone, addr);
   m->blockAddr_ = addr;
   m->blockSize_ = size;
   m->blockCountBefore_ = m->executed_;
@@ -371,8 +360,7 @@ void Machine::onCode(uc_engine*, uint64_t addr, uint32_t, void* self) {
     uc_emu_stop(m->uc_);
     return;
   }
-  if (m->recorder_ && (m->askRecorder_ || m->recorder_->wantsInstructions()) &&
-      !m->recorder_->beforeInstruction(addr)) {
+  if (m->askRecorder_ && !m->recorder_->beforeInstruction(addr)) {
     m->requestStop(); // the instruction does not run and is not counted
     return;
   }
@@ -419,29 +407,29 @@ Halt Machine::run(uint64_t count) {
 Halt Machine::runEngine(uint64_t count) {
   uint64_t target = count ? executed_ + count : 0;
   while (true) {
-    bool step = stepAlways_ || insnHookOn_ || (recorder_ && recorder_->wantsInstructions());
-    Halt h = runOnce(target, step);
+    bool wants = recorder_ && recorder_->wantsInstructions();
+    bool step = stepAlways_ || insnHookOn_ || wants;
+    Halt h = runOnce(target, step, wants);
     if (step || !blockLimitHit_ || h.kind != HaltKind::CountDone) return h;
     if (!attentionHit_) // stopped before the block that would have crossed the count
-      return executed_ < target ? runOnce(target, true) : h;
+      return executed_ < target ? runOnce(target, true, false) : h;
     // A block with an attention address: step through it asking the recorder at every
     // instruction, then go on at full speed.
     uint64_t end = executed_ + attentionCount_;
     if (target) end = std::min(end, target);
-    askRecorder_ = true;
-    h = runOnce(end, true);
-    askRecorder_ = false;
+    h = runOnce(end, true, recorder_ != nullptr);
     if (h.kind != HaltKind::CountDone || executed_ != end || (target && executed_ >= target))
       return h;
   }
 }
 
-Halt Machine::runOnce(uint64_t stopAt, bool step) {
+Halt Machine::runOnce(uint64_t stopAt, bool step, bool askRecorder) {
   pending_.reset();
   uint64_t start = reg(rt::Reg::RIP);
   uint64_t before = executed_;
   setStepping(step);
-  setBlockHook(!step && (counting_ || stopAt || !attention_.empty() || interrupt_));
+  setBlockHook(!step && (counting() || stopAt || !attention_.empty() || interrupt_));
+  askRecorder_ = askRecorder;
   stopAt_ = stopAt;
   blockAddr_ = 0;
   blockLimitHit_ = false;

@@ -44,11 +44,14 @@ struct Halt {
   uint64_t pc = 0;   // where execution stands now
   uint64_t addr = 0; // faulting data/fetch address
   std::string engineError;
-  // False when a fault stopped a run without per-instruction hooks and its instruction could
-  // not be told from the registers alone: pc is then the start of the translated block, and the
-  // session finds the instruction by re-executing the run (Session::locateFault).
+  // False when a run without per-instruction hooks stopped where RIP cannot be trusted: a fault
+  // whose instruction the registers alone do not tell (the session finds it by re-executing the
+  // run, Session::locateFault), or a time limit under -q.
   bool pcExact = true;
-  uint64_t blockStart = 0; // with pcExact false: the block's address and the count before it
+  // With pcExact false: where Unicorn's knowledge ends — a fault's translated block (and the
+  // instruction count before it), or, for a time limit under -q, where the stopped stretch of
+  // guest code was entered.
+  uint64_t blockStart = 0;
   uint64_t blockCount = 0;
 };
 
@@ -142,8 +145,6 @@ public:
   void setObserver(MachineObserver* o) { observer_ = o; }
   void setRecorder(MachineRecorder* r);
   MachineRecorder* recorder() const { return recorder_; }
-  // Unmaps a region mapRW made (undoing stack growth or heap chunks).
-  bool unmap(uint64_t addr, uint64_t size);
   // Per-instruction callbacks cost time; they are on only while someone needs them.
   void setInstructionHook(bool on);
   void setWriteHook(bool on);
@@ -195,11 +196,14 @@ public:
 private:
   Machine() = default;
   Halt runEngine(uint64_t count);
-  Halt runOnce(uint64_t stopAt, bool step);
+  // One uc_emu_start: with the code hook (`step`) or at full speed, stopping before `stopAt`
+  // (0: no count); `askRecorder`: the code hook calls the recorder before each instruction.
+  Halt runOnce(uint64_t stopAt, bool step, bool askRecorder);
   void updateWriteHook();
   void watchdog();
   void setStepping(bool on);
   void setBlockHook(bool on);
+  void stopBeforeBlock(HaltKind kind, uint64_t addr);
   uc_err mapRegion(uint64_t addr, uint64_t size, uint32_t perms);
   uc_err unmapRegion(uint64_t addr, uint64_t size);
   uint8_t* hostPtr(uint64_t addr, size_t n) const; // nullptr unless inside one host region
@@ -228,7 +232,8 @@ private:
   uint64_t blockAddr_ = 0, blockCountBefore_ = 0;
   uint32_t blockSize_ = 0;
   bool blockLimitHit_ = false;
-  bool attentionHit_ = false, askRecorder_ = false;
+  bool attentionHit_ = false;
+  bool askRecorder_ = false; // the code hook calls the recorder (decided once per run)
   uint32_t attentionCount_ = 0;
   std::vector<uint64_t> attention_;
   const std::atomic<bool>* interrupt_ = nullptr;

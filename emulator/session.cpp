@@ -205,7 +205,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   emit(se);
 
   machine_->setInstructionHook(opts_.trace);
-  machine_->setCounting(opts_.count || opts_.trace || opts_.maxInstructions);
+  machine_->setCounting(opts_.count); // a trace steps and a limit counts regardless
   machine_->setWriteHook(opts_.trace);
   finished_ = false;
   deadlineSet_ = false;
