@@ -391,12 +391,12 @@ DebugStop Debugger::resume(Mode mode, uint64_t budget) {
   // stepped with the policy (a watched store must stop right after its instruction: stepped).
   bool sparse = mode == Mode::Continue && watches_.empty();
   if (sparse) {
-    session_->machine().setAttention({bpAddrs_.begin(), bpAddrs_.end()});
+    attendBreakpoints(true);
     timeline_->setSparse(true);
   }
   StopReason r = timeline_->advance(budget);
   if (sparse) {
-    session_->machine().setAttention({});
+    attendBreakpoints(false);
     timeline_->setSparse(false);
   }
   if (r.kind == StopKind::Breakpoint && !pending_ && interrupt_.exchange(false))
@@ -466,6 +466,12 @@ DebugStop Debugger::cont() {
   return resume(Mode::Continue);
 }
 
+// At full speed, the blocks holding a breakpoint are stepped (Machine::setAttention).
+void Debugger::attendBreakpoints(bool on) {
+  session_->machine().setAttention(on ? std::vector<uint64_t>(bpAddrs_.begin(), bpAddrs_.end())
+                                      : std::vector<uint64_t>{});
+}
+
 // ---- backward ----
 //
 // Reverse execution asks the timeline for the latest earlier position where something stops
@@ -495,7 +501,7 @@ std::optional<Debugger::Found> Debugger::searchBack(uint64_t before, const Cond&
     bool first = true;
     // Breakpoints alone need only the blocks that hold them visited.
     bool sparse = !cond && watches_.empty();
-    if (sparse) session_->machine().setAttention({bpAddrs_.begin(), bpAddrs_.end()});
+    if (sparse) attendBreakpoints(true);
     t.replay(
         lo, hi,
         [&](const Timeline::Position& p) {
@@ -522,7 +528,7 @@ std::optional<Debugger::Found> Debugger::searchBack(uint64_t before, const Cond&
             if (auto s = cond(p.pc, sp)) consider({p.count, condRank, p.pc, sp, *s});
         },
         sparse);
-    if (sparse) session_->machine().setAttention({});
+    if (sparse) attendBreakpoints(false);
     if (best) return best;
     hi = lo;
   }

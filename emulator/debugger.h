@@ -154,6 +154,7 @@ private:
   std::optional<Found> searchBack(uint64_t before, const Cond& cond, int condRank);
   DebugStop stopAt(const Found& f);
   DebugStop historyStart();
+  void attendBreakpoints(bool on);
   DebugStop backToRunStart(const Found& at, const std::function<bool(const Key&)>& ends);
   void refreshWatches();
   void updateWatchRanges();

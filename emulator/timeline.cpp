@@ -7,8 +7,7 @@ namespace gd::emu {
 Timeline::Timeline(Session& s, TimelineOptions opts)
     : session_(s), machine_(s.machine()), opts_(opts) {
   if (opts_.interval == 0) opts_.interval = 1;
-  writtenKnown_ = false;
-  checkpoint();
+  checkpoint(); // with no base, the snapshot reads every page
   machine_.setRecorder(this);
 }
 
@@ -22,13 +21,12 @@ void Timeline::checkpoint() {
   Checkpoint c;
   c.count = count;
   const MachineSnapshot* base = cps_.empty() ? nullptr : cps_.back().machine.get();
-  c.machine = machine_.snapshot(base, writtenKnown_ ? &written_ : nullptr);
+  c.machine = machine_.snapshot(base, &written_);
   c.runtime = session_.runtime().state();
   c.session = session_.saveState();
   if (!cps_.empty()) cps_.back().writtenAfter = std::move(written_);
   cps_.push_back(std::move(c));
   written_.clear();
-  writtenKnown_ = true;
   if (bytes() > opts_.maxBytes) thin();
 }
 
@@ -86,22 +84,18 @@ void Timeline::seek(uint64_t count) {
   while (i > 1 && cps_[i - 1].count > count)
     i--;
   Checkpoint& c = cps_[i - 1];
-  uint64_t from = now();
-  if (from < c.count || from > count) {
-    // Pages that may differ from the checkpoint's: those written in every interval since it.
+  // Execution always stands in the newest interval, so going forward within it needs no restore;
+  // anything else restores `c`, writing back the pages written in every interval since it.
+  if (now() < c.count || now() > count) {
     std::unordered_set<uint64_t> dirty = written_;
     for (size_t k = i - 1; k < cps_.size(); k++)
       dirty.insert(cps_[k].writtenAfter.begin(), cps_[k].writtenAfter.end());
-    machine_.restore(*c.machine, writtenKnown_ ? &dirty : nullptr);
+    machine_.restore(*c.machine, &dirty);
     session_.runtime().restore(c.runtime);
     session_.restoreState(c.session);
     written_.clear();
-  } else {
-    // Forward from here: what the newest kept interval wrote so far stays in the record.
-    for (size_t k = i - 1; k + 1 < cps_.size(); k++)
-      written_.insert(cps_[k].writtenAfter.begin(), cps_[k].writtenAfter.end());
+    c.writtenAfter.clear(); // `c` becomes the newest: its record is written_ from here
   }
-  c.writtenAfter.clear();
   cps_.resize(i); // the future is recomputed when execution goes forward again
   if (count > now()) {
     // Full speed: nothing to ask before each instruction (stores are still recorded).

@@ -116,7 +116,6 @@ private:
   std::vector<std::pair<uint64_t, uint64_t>> watchRanges_;
   std::vector<Checkpoint> cps_;          // by count
   std::unordered_set<uint64_t> written_; // pages written since the last checkpoint
-  bool writtenKnown_ = true;             // false until the first checkpoint
   bool seeking_ = false;
   bool sparse_ = false;
   bool wroteWatched_ = false;
