@@ -1,9 +1,9 @@
 // Emulator throughput and start-up, on fixtures made by the real Go toolchains:
 //   BM_SpinBare         main.spin of go1.24/opt/spin.o (a loop that loads and stores a stack slot
 //                       every iteration, with an open-coded defer: no runtime call) in a bare
-//                       Unicorn engine with no hooks at all: the ceiling
+//                       Unicorn engine with no hooks at all: the reference
 //   BM_SpinUntracedOpt  the same bytes at the same addresses, untraced, counting instructions
-//                       per translated block (what --max-insns, traces' summaries use)
+//                       per translated block (what --max-insns and the debugger use)
 //   BM_SpinUncountedOpt the same with no callback at all (what -q does)
 //   BM_Sum*             the same three for main.sum of go1.24/opt/chain.o, a loop in registers
 //                       only (s += i ^ (s >> 3)), where a per-block callback costs the most

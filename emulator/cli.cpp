@@ -170,7 +170,7 @@ int runMain(int argc, char** argv) {
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
   so.trace = !o.quiet;
-  // -q and --expect print no count: the engine runs with no callback at all (a limit counts).
+  // -q prints no count: the engine runs with no callback at all (a limit still counts).
   so.count = !o.quiet;
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());

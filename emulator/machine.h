@@ -128,13 +128,14 @@ public:
 
   // Runs from the current RIP for at most `count` instructions (0: no limit).
   //
-  // Two speeds. With nothing that needs each instruction (no trace, no recorder) the engine runs
-  // its translated code with one callback per translated block, which adds the block's
-  // instruction count (decoded once per block) or, when the block would cross `count`, stops
-  // before it so that the rest is stepped; a fault inside a block is placed on its instruction by
-  // the addresses its memory operands compute to (placeFault). Otherwise a code hook runs before
-  // every instruction: it counts, stops at `count`, and calls the observer and the recorder.
-  // Switching between the two flushes Unicorn's translations.
+  // Two speeds. With nothing that needs each instruction (no trace, a recorder that does not
+  // want them) the engine runs its translated code untouched, or, when counting (setCounting, a
+  // count, attention addresses), with one callback per translated block, which adds the block's
+  // instruction count (decoded once per block) or stops before a block that would cross `count`
+  // or holds an attention address, so that it is stepped; a fault inside a block is placed on its
+  // instruction by the addresses its memory operands compute to (placeFault). Otherwise a code
+  // hook runs before every instruction: it counts, stops at `count`, and calls the observer and
+  // the recorder. Switching removes the text's translated blocks (uc_ctl_remove_cache).
   Halt run(uint64_t count);
   // A wall-clock deadline for run(): a watchdog thread stops the engine when it passes, and run()
   // returns HaltKind::TimeLimit. nullopt: none.
