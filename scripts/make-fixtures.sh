@@ -113,16 +113,24 @@ for v in $versions; do
   done
 done
 
+# deferr.go built -N -l by Go $1 under the environment settings $3... into go$1-$2/nl, with its
+# listing; nothing is run. Sets $out.
+variant_deferr() {
+  local v=$1 tag=$2
+  shift 2
+  out=$fixdir/go$v-$tag/nl
+  mkdir -p "$out"
+  rm -f "$out"/deferr.*
+  echo "go$v-$tag nl deferr" >&2
+  gorun "$v" env "$@" go tool compile -N -l -trimpath "$PWD" -o "$out/deferr.o" deferr.go
+  gorun "$v" go tool objdump "$out/deferr.o" > "$out/deferr.objdump"
+  check_paths "$out"/deferr.*
+}
+
 # The seed's environment: Go 1.15, macOS/amd64, -N -l, no -p.
 case " $versions " in *" 1.15 "*)
   case " $PROGRAMS " in *" deferr "*)
-    out=$fixdir/go1.15-darwin/nl
-    mkdir -p "$out"
-    rm -f "$out"/deferr.*
-    echo "go1.15-darwin nl deferr" >&2
-    gorun 1.15 env GOOS=darwin go tool compile -N -l -trimpath "$PWD" -o "$out/deferr.o" deferr.go
-    gorun 1.15 go tool objdump "$out/deferr.o" > "$out/deferr.objdump"
-    check_paths "$out"/deferr.*
+    variant_deferr 1.15 darwin GOOS=darwin
     # The code of c and c.func1 must equal the seed listing: the same instruction bytes
     # and line numbers (addresses differ: the seed's object held a longer source path).
     if [ -f "$seeddir/deferr-objdump.txt" ]; then
@@ -141,13 +149,7 @@ case " $versions " in *" 1.15 "*)
 # experiment list (nothing is run: the code is that of go1.25/nl/deferr.o).
 case " $versions " in *" 1.25 "*)
   case " $PROGRAMS " in *" deferr "*)
-    out=$fixdir/go1.25-nodwarf5/nl
-    mkdir -p "$out"
-    rm -f "$out"/deferr.*
-    echo "go1.25-nodwarf5 nl deferr" >&2
-    gorun 1.25 env GOEXPERIMENT=nodwarf5 go tool compile -N -l -trimpath "$PWD" -o "$out/deferr.o" deferr.go
-    gorun 1.25 go tool objdump "$out/deferr.o" > "$out/deferr.objdump"
-    check_paths "$out"/deferr.*
+    variant_deferr 1.25 nodwarf5 GOEXPERIMENT=nodwarf5
   ;; esac
 ;; esac
 
