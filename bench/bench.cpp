@@ -103,11 +103,8 @@ void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& 
       break;
     }
     std::unique_ptr<EventSink> sink;
-    TextTrace* text = nullptr;
     if (kind == Sink::Text) {
-      auto t = std::make_unique<TextTrace>(out, err, TextTraceOptions{});
-      text = t.get();
-      sink = std::move(t);
+      sink = std::make_unique<TextTrace>(out, err, TextTraceOptions{});
     } else if (kind == Sink::Json) {
       sink = std::make_unique<JsonTrace>(out, err);
     } else {
@@ -120,7 +117,7 @@ void runSpin(benchmark::State& state, bool trace, Sink kind, const std::string& 
     }
     state.ResumeTiming();
     StopReason stop = (*s)->run();
-    if (text) text->finish();
+    sink->finish();
     if (stop.kind != StopKind::Returned) {
       state.SkipWithError(("run: " + stop.message).c_str());
       break;

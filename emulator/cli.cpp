@@ -191,20 +191,16 @@ int runMain(int argc, char** argv) {
 
   bool color = !o.noColor && !std::getenv("NO_COLOR") && isatty(STDOUT_FILENO);
   std::unique_ptr<EventSink> sink;
-  TextTrace* text = nullptr;
-  if (o.json) {
+  if (o.json)
     sink = std::make_unique<JsonTrace>(std::cout, std::cerr);
-  } else if (o.quiet) {
+  else if (o.quiet)
     sink = std::make_unique<QuietSink>(std::cerr);
-  } else {
-    auto t = std::make_unique<TextTrace>(std::cout, std::cerr, TextTraceOptions{color});
-    text = t.get();
-    sink = std::move(t);
-  }
+  else
+    sink = std::make_unique<TextTrace>(std::cout, std::cerr, TextTraceOptions{color});
   s.addSink(sink.get());
   if (auto r = s.start(o.function, args); !r) return reportError(r.error());
   StopReason stop = s.run();
-  if (text) text->finish();
+  sink->finish();
   std::cout.flush();
   if (stop.kind == StopKind::Error) {
     std::cerr << "godefer-emu: " << o.object << ": " << stop.message << "\n";

@@ -48,6 +48,7 @@ struct InsnInfo {
   std::string function; // "main.c"
   std::string file;     // base name, as objdump prints it
   int line = 0;
+  uint32_t id = 0; // dense per session (0, 1, ...): sinks index their per-pc caches by it
 };
 
 struct InsnEvent {
@@ -95,6 +96,8 @@ class EventSink {
 public:
   virtual ~EventSink() = default;
   virtual void onEvent(const Event& e) = 0;
+  // Writes out whatever the sink still holds (sinks may buffer); the run is over.
+  virtual void finish() {}
 };
 
 } // namespace gd::emu

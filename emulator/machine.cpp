@@ -201,6 +201,18 @@ void Machine::readRegFile(uint64_t out[kRegFile]) const {
   uc_reg_read_batch(uc_, const_cast<int*>(ids.data()), ptrs, int(kRegFile));
 }
 
+void Machine::readGprs(uint32_t mask, uint64_t out[16]) const {
+  int ids[16];
+  void* ptrs[16];
+  int n = 0;
+  for (uint32_t m = mask & 0xffff; m; m &= m - 1) {
+    int r = __builtin_ctz(m);
+    ids[n] = ucReg(rt::Reg(r));
+    ptrs[n++] = &out[r];
+  }
+  if (n) uc_reg_read_batch(uc_, ids, ptrs, n);
+}
+
 void Machine::writeRegFileEntry(size_t index, uint64_t v) {
   if (index + 1 == kRegFile)
     setEflags(v);

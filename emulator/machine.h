@@ -177,6 +177,11 @@ public:
   // rt::Reg order (RAX..R15, RIP, FsBase, GsBase), then EFLAGS.
   static constexpr size_t kRegFile = size_t(rt::Reg::Count) + 1;
   void readRegFile(uint64_t out[kRegFile]) const;
+  // The general registers whose bits are set in `mask` (bit i: rt::Reg(i), RAX..R15) into
+  // out[i], in one engine call; the other entries of `out` are left alone.
+  void readGprs(uint32_t mask, uint64_t out[16]) const;
+  // The instruction at pc, decoded once (length, memory operands, registers it writes).
+  const DecodedInsn& decoded(uint64_t pc) { return decode_.at(pc); }
   void writeRegFileEntry(size_t index, uint64_t v);
   // Any Unicorn x86 register by its UC_X86_REG_* id (for state comparison: MXCSR, x87, ...).
   bool readEngineReg(int ucRegId, void* out) const;

@@ -174,15 +174,18 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   // Watch the frame's named slots (results, params, locals with a stack location).
   watched_.clear();
   watchedValues_.clear();
+  watchedBits_.clear();
   for (const auto& v : vars_.vars) {
     auto loc = std::find_if(v.locations.begin(), v.locations.end(), [](const auto& l) {
       return l.kind == loader::VarLocation::Kind::CfaOffset;
     });
     if (loc == v.locations.end()) continue;
-    WatchedVar w{v, entrySp_ + 8 + uint64_t(loc->offset), goTypeSize(v.type), se.function};
+    WatchedVar w{v, entrySp_ + 8 + uint64_t(loc->offset), goTypeSize(v.type), se.function,
+                 v.type == "string"};
     if (w.size == 0) w.size = 8;
     watched_.push_back(w);
     watchedValues_.push_back(readValue(v.type, w.addr));
+    watchedBits_.emplace_back();
   }
 
   std::vector<std::string> ps, rs;
@@ -510,90 +513,111 @@ StopReason Session::finishCall() {
 
 void Session::checkVars(const std::string& writer, uint64_t pc) {
   for (size_t k = 0; k < watched_.size(); k++) {
-    Value now = readValue(watched_[k].info.type, watched_[k].addr);
+    const WatchedVar& w = watched_[k];
+    std::optional<uint64_t> bits;
+    if (!w.isString) { // a string's text also depends on the bytes it points to
+      uint64_t b = 0;
+      machine_->read(w.addr, &b, std::min<uint32_t>(w.size, 8));
+      if (watchedBits_[k] == b) continue;
+      bits = b;
+    }
+    Value now = readValue(w.info.type, w.addr);
+    watchedBits_[k] = bits;
     if (now.text == watchedValues_[k].text) continue;
-    VarEvent e;
-    e.name = watched_[k].info.name;
-    e.type = watched_[k].info.type;
+    VarEvent& e = std::get<VarEvent>(varEvent_);
+    e.name = w.info.name;
+    e.type = w.info.type;
     e.function = writer;
-    e.owner = watched_[k].owner;
+    e.owner = w.owner;
     e.pc = pc;
-    e.addr = watched_[k].addr;
-    e.before = watchedValues_[k];
-    e.after = now;
+    e.addr = w.addr;
+    e.before = std::move(watchedValues_[k]);
+    watchedValues_[k] = std::move(now);
+    e.after = watchedValues_[k];
     e.before.name = e.after.name = e.name;
-    watchedValues_[k] = now;
-    emit(e);
+    emit(varEvent_);
   }
 }
 
 void Session::beforeInstruction(uint64_t pc) {
-  // One read of the register file serves as the previous instruction's "after" and this one's
-  // "before".
-  uint64_t now[Machine::kRegFile];
-  machine_->readRegFile(now);
-  flushInstruction(now);
+  if (pending_.active)
+    flushInstruction(traceEveryRegister_);
+  else // the first traced instruction of a run: the registers may have changed since the last
+    machine_->readGprs(0xffff, pending_.regs);
+  const TracedPc& t = tracedPc(pc);
   pending_.active = true;
   pending_.pc = pc;
   pending_.index = machine_->instructionsExecuted();
-  std::copy(now, now + Machine::kRegFile, pending_.regs);
-  pending_.writes.clear();
+  pending_.writes = t.writes;
+  pending_.at = &t;
+  pending_.nWrites = 0;
 }
 
 void Session::beforeWrite(uint64_t addr, uint32_t size) {
   if (!pending_.active) return;
-  MemEvent e;
+  if (pending_.nWrites == pending_.writesSeen.size()) pending_.writesSeen.emplace_back(MemEvent{});
+  MemEvent& e = std::get<MemEvent>(pending_.writesSeen[pending_.nWrites++]);
   e.pc = pending_.pc;
   e.addr = addr;
   e.size = size;
+  e.var.clear();
   e.before.resize(size);
   machine_->read(addr, e.before.data(), size);
-  pending_.writes.push_back(std::move(e));
 }
 
-const std::shared_ptr<const InsnInfo>& Session::insnInfo(uint64_t pc) {
-  auto it = insnCache_.find(pc);
-  if (it != insnCache_.end()) return it->second;
-  InsnInfo st;
-  uint8_t code[16] = {};
-  size_t avail = 16;
-  while (avail && !machine_->read(pc, code, avail))
-    avail--;
-  auto lookup = [this](uint64_t a) -> std::optional<loader::SymbolHit> {
-    auto id = image_->symbolAt(a);
-    if (!id) return std::nullopt;
-    return loader::SymbolHit{obj_->displayName(*id), image_->address(*id)};
-  };
-  auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), pc, opts_.syntax, lookup,
-                                  obj_->profile->x86asm);
-  st.bytes.assign(code, code + std::min<size_t>(insn.length, avail));
-  st.text = insn.text;
-  if (auto id = image_->symbolAt(pc)) st.function = obj_->displayName(*id);
-  if (auto pos = image_->position(pc)) {
-    st.file = cleanFile(pos->file);
-    st.line = pos->line;
+const Session::TracedPc& Session::tracedPc(uint64_t pc) {
+  auto& hot = hotPcs_[(pc ^ (pc >> 12)) & (kHotPcs - 1)];
+  if (hot.second && hot.first == pc) return *hot.second;
+  auto it = tracedPcs_.find(pc);
+  if (it == tracedPcs_.end()) {
+    auto info = std::make_shared<InsnInfo>();
+    uint8_t code[16] = {};
+    size_t avail = 16;
+    while (avail && !machine_->read(pc, code, avail))
+      avail--;
+    auto lookup = [this](uint64_t a) -> std::optional<loader::SymbolHit> {
+      auto id = image_->symbolAt(a);
+      if (!id) return std::nullopt;
+      return loader::SymbolHit{obj_->displayName(*id), image_->address(*id)};
+    };
+    auto insn = loader::disassemble(std::span<const uint8_t>(code, avail), pc, opts_.syntax, lookup,
+                                    obj_->profile->x86asm);
+    info->id = nextInsnId_++;
+    info->bytes.assign(code, code + std::min<size_t>(insn.length, avail));
+    info->text = insn.text;
+    if (auto id = image_->symbolAt(pc)) info->function = obj_->displayName(*id);
+    if (auto pos = image_->position(pc)) {
+      info->file = cleanFile(pos->file);
+      info->line = pos->line;
+    }
+    const DecodedInsn& d = machine_->decoded(pc);
+    it = tracedPcs_.emplace(pc, TracedPc{std::move(info), d.ok ? d.writes : 0xffffu}).first;
   }
-  return insnCache_.emplace(pc, std::make_shared<const InsnInfo>(std::move(st))).first->second;
+  hot = {pc, &it->second};
+  return it->second;
 }
 
-void Session::flushInstruction(const uint64_t* regsNow) {
+void Session::flushInstruction(bool everyRegister) {
   if (!pending_.active) return;
   pending_.active = false;
-  InsnEvent ie;
+  InsnEvent& ie = std::get<InsnEvent>(insnEvent_);
   ie.index = pending_.index;
   ie.pc = pending_.pc;
-  ie.info = insnInfo(ie.pc);
-  uint64_t read[Machine::kRegFile];
-  const uint64_t* now = regsNow;
-  if (!now) {
-    machine_->readRegFile(read);
-    now = read;
+  ie.info = pending_.at->info;
+  ie.changes.clear();
+  uint32_t mask = everyRegister ? 0xffffu : pending_.writes;
+  uint64_t now[16];
+  machine_->readGprs(mask, now);
+  for (uint32_t m = mask; m; m &= m - 1) {
+    int r = __builtin_ctz(m);
+    if (now[r] == pending_.regs[r]) continue;
+    ie.changes.push_back({rt::Reg(r), pending_.regs[r], now[r]});
+    pending_.regs[r] = now[r];
   }
-  for (size_t r = 0; r < kTracedRegs; r++)
-    if (now[r] != pending_.regs[r]) ie.changes.push_back({rt::Reg(r), pending_.regs[r], now[r]});
-  emit(ie);
+  emit(insnEvent_);
   bool touchesVar = false;
-  for (MemEvent& w : pending_.writes) {
+  for (size_t k = 0; k < pending_.nWrites; k++) {
+    MemEvent& w = std::get<MemEvent>(pending_.writesSeen[k]);
     w.after.resize(w.size);
     machine_->read(w.addr, w.after.data(), w.size);
     for (const auto& v : watched_)
@@ -601,10 +625,10 @@ void Session::flushInstruction(const uint64_t* regsNow) {
         w.var = v.info.name;
         touchesVar = true;
       }
-    emit(w);
+    emit(pending_.writesSeen[k]);
   }
-  pending_.writes.clear();
-  if (touchesVar) checkVars(ie.info->function, ie.pc);
+  pending_.nWrites = 0;
+  if (touchesVar) checkVars(pending_.at->info->function, ie.pc);
 }
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {

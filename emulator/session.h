@@ -4,6 +4,7 @@
 // Stepping returns a plain stop reason (as rr's Session::step does) instead of printing.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -57,6 +58,7 @@ struct WatchedVar {
   uint64_t addr = 0;
   uint32_t size = 8;
   std::string owner;
+  bool isString = false; // its text depends on more than its own bytes
 };
 
 class Session : private MachineObserver, private rt::RuntimeListener {
@@ -69,6 +71,9 @@ public:
   void addSink(EventSink* s) { sinks_.push_back(s); }
   // Muted, the session emits no events (time travel re-executing what was already reported).
   void setMuted(bool on) { muted_ = on; }
+  // For tests: a traced instruction's register changes from every general register instead of
+  // the ones the decoder says it writes (the two must give the same trace).
+  void setTraceEveryRegister(bool on) { traceEveryRegister_ = on; }
 
   // Prepares a call of `function` (`c`, `main.c`, `"".c`) with integer arguments.
   Expected<void> start(const std::string& function, const std::vector<int64_t>& args);
@@ -105,6 +110,7 @@ public:
     finished_ = s.finished;
     results_ = s.results;
     watchedValues_ = s.watchedValues;
+    watchedBits_.assign(watched_.size(), std::nullopt);
     initQueue_ = s.initQueue;
     pendingMain_ = s.pendingMain;
     faults_ = s.faults;
@@ -124,8 +130,9 @@ private:
   std::vector<loader::SymId> initFunctions() const;
   void callNextInit();
   void emit(const Event& e);
-  // Completes the traced instruction's events; `regsNow`: the register file after it, if read.
-  void flushInstruction(const uint64_t* regsNow = nullptr);
+  // Completes the traced instruction's events, reading every general register (at the end of a
+  // run) or only the ones the instruction writes (before the next one).
+  void flushInstruction(bool everyRegister = true);
   void checkVars(const std::string& writer, uint64_t pc);
   std::string where(uint64_t pc) const;
 
@@ -167,18 +174,42 @@ private:
   std::optional<std::pair<uint64_t, uint64_t>> probed_; // (pc, count)
   bool probedExact_ = false;
 
-  // The static part of traced instructions' events, per pc.
-  const std::shared_ptr<const InsnInfo>& insnInfo(uint64_t pc);
-  std::unordered_map<uint64_t, std::shared_ptr<const InsnInfo>> insnCache_;
+  // What a traced instruction's events need to know about its pc, found once: the static part
+  // of its events and the general registers it writes (bit i: rt::Reg(i); all when Zydis cannot
+  // tell). The hot pcs sit in a direct-mapped table in front of the map (whose nodes never move).
+  struct TracedPc {
+    std::shared_ptr<const InsnInfo> info;
+    uint32_t writes = 0;
+  };
+  const TracedPc& tracedPc(uint64_t pc);
+  std::unordered_map<uint64_t, TracedPc> tracedPcs_;
+  static constexpr size_t kHotPcs = 4096;
+  std::array<std::pair<uint64_t, const TracedPc*>, kHotPcs> hotPcs_{};
+  uint32_t nextInsnId_ = 0;
 
-  // The instruction being traced: events are complete only once it has run.
+  // The instruction being traced: events are complete only once it has run. Between its
+  // instructions the engine changes only what an instruction writes, so `regs` (the general
+  // registers as they stand) is refreshed from the registers the finished instruction writes;
+  // the first instruction of a run reads them all, as does the end of a run.
   struct Pending {
     bool active = false;
     uint64_t pc = 0;
-    uint64_t index = 0; // 1-based: the machine counts an instruction before it runs
-    uint64_t regs[Machine::kRegFile] = {}; // one batch read per instruction
-    std::vector<MemEvent> writes;
+    uint64_t index = 0;  // 1-based: the machine counts an instruction before it runs
+    uint32_t writes = 0; // TracedPc::writes of pc
+    const TracedPc* at = nullptr;
+    uint64_t regs[16] = {};
+    std::vector<Event> writesSeen; // MemEvents; the first `nWrites` are this instruction's
+    size_t nWrites = 0;
   } pending_;
+  // Reused events: their strings and lists keep their capacity.
+  Event insnEvent_{InsnEvent{}};
+  Event varEvent_{VarEvent{}};
+  // For tests: read every general register after each traced instruction, not only the ones
+  // Zydis says it writes.
+  bool traceEveryRegister_ = false;
+  // The bits of watched variables (non-string ones, which format from their bytes alone) as
+  // last formatted, so that a write that leaves a variable's bytes alone formats nothing.
+  std::vector<std::optional<uint64_t>> watchedBits_;
 };
 
 // Formats results as `println` would print them, space-separated ("2", "-1 false").

@@ -12,10 +12,40 @@
 namespace gd::emu {
 namespace {
 
+// Traces collect lines in a buffer and write it to their stream in blocks of about this size.
+constexpr size_t kFlushAt = 1 << 16;
+
+void appendHex(std::string& out, const std::vector<uint8_t>& b) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (uint8_t c : b) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+}
+
+// As fmt's {:#x}: 0x and the digits without leading zeros.
+void appendHex64(std::string& out, uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char tmp[18];
+  char* p = tmp + sizeof tmp;
+  do {
+    *--p = kDigits[v & 15];
+    v >>= 4;
+  } while (v);
+  *--p = 'x';
+  *--p = '0';
+  out.append(p, size_t(tmp + sizeof tmp - p));
+}
+
+// Decimal, as fmt's {} (fmt::format_int, without a format string to parse).
+template <typename T> void appendDec(std::string& out, T v) {
+  fmt::format_int f(v);
+  out.append(f.data(), f.size());
+}
+
 std::string hexBytes(const std::vector<uint8_t>& b) {
   std::string s;
-  for (uint8_t c : b)
-    s += fmt::format("{:02x}", c);
+  appendHex(s, b);
   return s;
 }
 
@@ -109,6 +139,12 @@ TextTrace::~TextTrace() {
 
 void TextTrace::finish() {
   flushLine();
+  flushOut();
+}
+
+void TextTrace::flushOut() {
+  out_.write(buf_.data(), std::streamsize(buf_.size()));
+  buf_.clear();
 }
 
 std::string TextTrace::paint(const char* code, const std::string& s) const {
@@ -117,39 +153,32 @@ std::string TextTrace::paint(const char* code, const std::string& s) const {
 
 void TextTrace::flushLine() {
   if (!haveLine_) return;
-  out_ << line_;
-  if (!notes_.empty()) out_ << "  " << notes_;
-  out_ << "\n";
+  buf_ += lineCache_[line_].line;
+  if (!notes_.empty()) {
+    buf_ += "  ";
+    buf_ += notes_;
+  }
+  buf_ += '\n';
   haveLine_ = false;
   notes_.clear();
-}
-
-void TextTrace::addNote(const std::string& note) {
-  if (!notes_.empty()) notes_ += ' ';
-  notes_ += note;
+  if (buf_.size() >= kFlushAt) flushOut();
 }
 
 void TextTrace::runtimeLine(const rt::RuntimeEvent& e) {
   flushLine();
-  out_ << "        " << paint("36", describeRuntimeEvent(e)) << "\n";
+  buf_ += "        ";
+  buf_ += paint("36", describeRuntimeEvent(e));
+  buf_ += '\n';
 }
 
 void TextTrace::onEvent(const Event& ev) {
-  if (auto* s = std::get_if<StartEvent>(&ev)) {
-    flushLine();
-    std::vector<std::string> args;
-    for (const auto& a : s->args)
-      args.push_back(a.name + "=" + shown(a));
-    out_ << paint("1", fmt::format("{}: {} {}/{}, {} — calling {}", s->object, s->goVersion,
-                                   s->goos, s->goarch, s->abi,
-                                   s->signature.empty() ? s->function + "()" : s->signature));
-    if (!args.empty()) out_ << " with " << fmt::format("{}", fmt::join(args, ", "));
-    out_ << "   [names from " << s->namesFrom << "]\n";
-  } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
+  auto out = std::back_inserter(buf_);
+  if (auto* i = std::get_if<InsnEvent>(&ev)) {
     flushLine();
     static const InsnInfo kUnknown;
     const InsnInfo& in = i->info ? *i->info : kUnknown;
-    CachedLine& cached = lineCache_[i->pc];
+    if (in.id >= lineCache_.size()) lineCache_.resize(in.id + 1);
+    CachedLine& cached = lineCache_[in.id];
     if (cached.info != i->info) {
       std::string where = in.file.empty() ? "?" : fmt::format("{}:{}", in.file, in.line);
       // file:line in a 13-column field and always one space after it, so a long file name
@@ -158,31 +187,60 @@ void TextTrace::onEvent(const Event& ev) {
                                 paint("2", fmt::format("{:<20}", hexBytes(in.bytes))), in.text);
       cached.info = i->info;
     }
-    line_ = cached.line;
+    line_ = in.id;
     haveLine_ = true;
     linePc_ = i->pc;
     for (const auto& c : i->changes) {
       if (!notes_.empty()) notes_ += ' ';
-      fmt::format_to(std::back_inserter(notes_), "{}={:#x}", rt::regName(c.reg), c.after);
+      notes_ += rt::regName(c.reg);
+      notes_ += '=';
+      appendHex64(notes_, c.after);
     }
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
-    if (haveLine_ && m->pc == linePc_ && m->var.empty())
-      addNote(m->size <= 8 ? fmt::format("[{:#x}]={:#x}", m->addr, littleEndian(m->after))
-                           : fmt::format("[{:#x}]={}", m->addr, hexBytes(m->after)));
-  } else if (auto* v = std::get_if<VarEvent>(&ev)) {
-    std::string text = paint("33;1", fmt::format("{} = {}", v->name, shown(v->after)));
-    if (v->function != v->owner)
-      text += fmt::format(" (in {}'s frame, written by {})", v->owner, v->function);
-    if (haveLine_ && v->pc == linePc_) {
-      addNote(text);
-    } else {
-      flushLine();
-      out_ << "        " << text << "\n";
+    if (haveLine_ && m->pc == linePc_ && m->var.empty()) {
+      if (!notes_.empty()) notes_ += ' ';
+      notes_ += '[';
+      appendHex64(notes_, m->addr);
+      notes_ += "]=";
+      if (m->size <= 8)
+        appendHex64(notes_, littleEndian(m->after));
+      else
+        appendHex(notes_, m->after);
     }
+  } else if (auto* v = std::get_if<VarEvent>(&ev)) {
+    bool onLine = haveLine_ && v->pc == linePc_;
+    if (!onLine) flushLine();
+    std::string& to = onLine ? notes_ : buf_;
+    if (onLine && !notes_.empty()) notes_ += ' ';
+    if (!onLine) to += "        ";
+    if (opts_.color) to += "\x1b[33;1m";
+    to += v->name;
+    to += " = ";
+    if (v->after.type == "string")
+      fmt::format_to(std::back_inserter(to), "{:?}", v->after.text);
+    else
+      to += v->after.text;
+    if (opts_.color) to += "\x1b[0m";
+    if (v->function != v->owner)
+      fmt::format_to(std::back_inserter(to), " (in {}'s frame, written by {})", v->owner,
+                     v->function);
+    if (!onLine) to += '\n';
+  } else if (auto* s = std::get_if<StartEvent>(&ev)) {
+    flushLine();
+    std::vector<std::string> args;
+    for (const auto& a : s->args)
+      args.push_back(a.name + "=" + shown(a));
+    buf_ += paint("1", fmt::format("{}: {} {}/{}, {} — calling {}", s->object, s->goVersion,
+                                   s->goos, s->goarch, s->abi,
+                                   s->signature.empty() ? s->function + "()" : s->signature));
+    if (!args.empty()) fmt::format_to(out, " with {}", fmt::join(args, ", "));
+    fmt::format_to(out, "   [names from {}]\n", s->namesFrom);
   } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
     runtimeLine(*r);
   } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
+    // The guest's output goes to another stream: what came before it is written first.
     flushLine();
+    flushOut();
     out_.flush();
     err_ << o->bytes;
     err_.flush();
@@ -195,19 +253,19 @@ void TextTrace::onEvent(const Event& ev) {
       calls.push_back(
           fmt::format("{} ×{}", name.starts_with("runtime.") ? name.substr(8) : name, n));
     std::string shortName = ret->function.substr(ret->function.find('.') + 1);
-    out_ << paint("1", fmt::format("{} returned {}", shortName,
-                                   res.empty() ? "(no results)"
-                                               : fmt::format("{}", fmt::join(res, ", "))))
-         << fmt::format("     ({} instructions{}{})", ret->instructions,
-                        calls.empty() ? "" : "; runtime: ", fmt::join(calls, ", "))
-         << (ret->namesFrom == "position" ? "   [no DWARF or source: results by position]" : "")
-         << "\n";
+    buf_ += paint(
+        "1", fmt::format("{} returned {}", shortName,
+                         res.empty() ? "(no results)" : fmt::format("{}", fmt::join(res, ", "))));
+    fmt::format_to(out, "     ({} instructions{}{})", ret->instructions,
+                   calls.empty() ? "" : "; runtime: ", fmt::join(calls, ", "));
+    buf_ += ret->namesFrom == "position" ? "   [no DWARF or source: results by position]\n" : "\n";
   } else if (auto* x = std::get_if<ExitEvent>(&ev)) {
     flushLine();
-    out_ << paint("31;1", fmt::format("stopped: {} (exit status {}, {} instructions)", x->reason,
-                                      x->status, x->instructions))
-         << "\n";
+    buf_ += paint("31;1", fmt::format("stopped: {} (exit status {}, {} instructions)", x->reason,
+                                      x->status, x->instructions));
+    buf_ += '\n';
   }
+  if (buf_.size() >= kFlushAt) flushOut();
 }
 
 // ---- JSON lines ----
@@ -229,15 +287,42 @@ nlohmann::json valueJson(const Value& v) {
   return j;
 }
 
+// A JSON string as nlohmann::json dumps it: plain printable ASCII is copied, anything else
+// goes through the library (escapes, invalid UTF-8 replaced).
+void appendJsonString(std::string& out, const std::string& s) {
+  bool plain = std::all_of(s.begin(), s.end(),
+                           [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+// The "value" of valueJson, written directly.
+void appendJsonValue(std::string& out, const Value& v) {
+  if (v.isBool)
+    out += v.intValue != 0 ? "true" : "false";
+  else if (v.isInt && v.type.starts_with("uint"))
+    appendDec(out, uint64_t(v.intValue));
+  else if (v.isInt)
+    appendDec(out, v.intValue);
+  else
+    appendJsonString(out, v.text);
+}
+
 } // namespace
 
-// The hot event, written without building a JSON object: the same bytes nlohmann::json's dump
-// gives (keys in its sorted order, strings escaped by it), the parts that never change at a pc
-// made once.
+// The hot events, written without building a JSON object: the same bytes nlohmann::json's dump
+// gives (keys in its sorted order, strings escaped as it does), the parts that never change at
+// a pc made once. RunDeferr.JsonLinesAreCanonical holds every line to nlohmann::json's form.
 void JsonTrace::writeInsn(const InsnEvent& i) {
   static const InsnInfo kUnknown;
   const InsnInfo& in = i.info ? *i.info : kUnknown;
-  Cached& c = cache_[i.pc];
+  if (in.id >= cache_.size()) cache_.resize(in.id + 1);
+  Cached& c = cache_[in.id];
   if (c.info != i.info) {
     c.head = fmt::format(R"({{"bytes":{},"event":"insn","file":{},"function":{},"line":{},"n":)",
                          nlohmann::json(hexBytes(in.bytes)).dump(), nlohmann::json(in.file).dump(),
@@ -245,9 +330,11 @@ void JsonTrace::writeInsn(const InsnEvent& i) {
     c.tail = fmt::format(R"(,"text":{}}})", nlohmann::json(in.text).dump());
     c.info = i.info;
   }
-  buf_.clear();
-  buf_.append(c.head);
-  fmt::format_to(std::back_inserter(buf_), R"({},"pc":{},"regs":{{)", i.index, i.pc);
+  buf_ += c.head;
+  appendDec(buf_, i.index);
+  buf_ += R"(,"pc":)";
+  appendDec(buf_, i.pc);
+  buf_ += R"(,"regs":{)";
   // nlohmann::json objects are ordered by key; a register changes at most once per event.
   std::array<const RegChange*, size_t(rt::Reg::Count)> sorted{};
   size_t n = 0;
@@ -256,86 +343,124 @@ void JsonTrace::writeInsn(const InsnEvent& i) {
   std::sort(sorted.begin(), sorted.begin() + n, [](const RegChange* a, const RegChange* b) {
     return std::string_view(rt::regName(a->reg)) < std::string_view(rt::regName(b->reg));
   });
-  for (size_t k = 0; k < n; k++)
-    fmt::format_to(std::back_inserter(buf_), R"({}"{}":{})", k ? "," : "",
-                   rt::regName(sorted[k]->reg), sorted[k]->after);
-  buf_.push_back('}');
-  buf_.append(c.tail);
-  buf_.push_back('\n');
+  for (size_t k = 0; k < n; k++) {
+    if (k) buf_ += ',';
+    buf_ += '"';
+    buf_ += rt::regName(sorted[k]->reg);
+    buf_ += "\":";
+    appendDec(buf_, sorted[k]->after);
+  }
+  buf_ += '}';
+  buf_ += c.tail;
+  buf_ += '\n';
+}
+
+void JsonTrace::writeVar(const VarEvent& v) {
+  buf_ += R"({"addr":)";
+  appendDec(buf_, v.addr);
+  buf_ += R"(,"event":"var","frame":)";
+  appendJsonString(buf_, v.owner);
+  buf_ += R"(,"function":)";
+  appendJsonString(buf_, v.function);
+  buf_ += R"(,"name":)";
+  appendJsonString(buf_, v.name);
+  buf_ += R"(,"new":)";
+  appendJsonValue(buf_, v.after);
+  buf_ += R"(,"old":)";
+  appendJsonValue(buf_, v.before);
+  buf_ += R"(,"pc":)";
+  appendDec(buf_, v.pc);
+  buf_ += R"(,"type":)";
+  appendJsonString(buf_, v.type);
+  buf_ += "}\n";
+}
+
+JsonTrace::~JsonTrace() {
+  finish();
+}
+
+void JsonTrace::finish() {
   out_.write(buf_.data(), std::streamsize(buf_.size()));
+  buf_.clear();
 }
 
 void JsonTrace::onEvent(const Event& ev) {
   nlohmann::json j;
-  if (auto* s = std::get_if<StartEvent>(&ev)) {
-    j = {{"event", "start"},        {"object", s->object},       {"go", s->goVersion},
-         {"goos", s->goos},         {"goarch", s->goarch},       {"abi", s->abi},
-         {"function", s->function}, {"signature", s->signature}, {"names_from", s->namesFrom}};
-    j["args"] = nlohmann::json::array();
-    for (const auto& a : s->args)
-      j["args"].push_back(valueJson(a));
-  } else if (auto* i = std::get_if<InsnEvent>(&ev)) {
+  if (auto* i = std::get_if<InsnEvent>(&ev)) {
     writeInsn(*i);
-    return;
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
     // As nlohmann::json would write it (keys sorted), without building the object.
-    buf_.clear();
-    fmt::format_to(std::back_inserter(buf_),
-                   R"({{"addr":{},"event":"mem","new":"{}","old":"{}","pc":{},"size":{})", m->addr,
-                   hexBytes(m->after), hexBytes(m->before), m->pc, m->size);
-    if (!m->var.empty()) buf_ += R"(,"var":)" + nlohmann::json(m->var).dump();
-    buf_ += "}\n";
-    out_.write(buf_.data(), std::streamsize(buf_.size()));
-    return;
-  } else if (auto* v = std::get_if<VarEvent>(&ev)) {
-    j = {{"event", "var"},
-         {"name", v->name},
-         {"type", v->type},
-         {"old", valueJson(v->before)["value"]},
-         {"new", valueJson(v->after)["value"]},
-         {"pc", v->pc},
-         {"function", v->function},
-         {"frame", v->owner},
-         {"addr", v->addr}};
-  } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
-    j = {{"event", "runtime"},
-         {"kind", runtimeEventKindName(r->kind)},
-         {"stub", r->stub},
-         {"pc", r->pc},
-         {"text", describeRuntimeEvent(*r)}};
-    if (r->record) j["record"] = r->record;
-    if (r->sp) j["sp"] = r->sp;
-    if (r->fn) j["fn"] = r->fn;
-    if (!r->fnName.empty()) j["fn_name"] = r->fnName;
-    if (r->newSize) {
-      j["old_size"] = r->oldSize;
-      j["new_size"] = r->newSize;
+    buf_ += R"({"addr":)";
+    appendDec(buf_, m->addr);
+    buf_ += R"(,"event":"mem","new":")";
+    appendHex(buf_, m->after);
+    buf_ += R"(","old":")";
+    appendHex(buf_, m->before);
+    buf_ += R"(","pc":)";
+    appendDec(buf_, m->pc);
+    buf_ += R"(,"size":)";
+    appendDec(buf_, m->size);
+    if (!m->var.empty()) {
+      buf_ += R"(,"var":)";
+      appendJsonString(buf_, m->var);
     }
-    j["defer_chain"] = r->chain;
-    j["defer_chain_length"] = r->chainLength;
-  } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
-    err_ << o->bytes;
-    err_.flush();
-    j = {{"event", "output"}, {"fd", o->fd}, {"text", o->bytes}};
-  } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
-    nlohmann::json stats = {{"event", "stats"},
-                            {"function", ret->function},
-                            {"names_from", ret->namesFrom},
-                            {"instructions", ret->instructions},
-                            {"runtime_calls", ret->runtimeCalls}};
-    out_ << stats.dump() << "\n";
-    // The contract's last line: exactly event, function, results.
-    j = {{"event", "return"}, {"function", ret->function}};
-    j["results"] = nlohmann::json::array();
-    for (const auto& v : ret->results)
-      j["results"].push_back(valueJson(v));
-  } else if (auto* x = std::get_if<ExitEvent>(&ev)) {
-    j = {{"event", "exit"},
-         {"status", x->status},
-         {"reason", x->reason},
-         {"instructions", x->instructions}};
+    buf_ += "}\n";
+  } else if (auto* v = std::get_if<VarEvent>(&ev)) {
+    writeVar(*v);
+  } else {
+    if (auto* s = std::get_if<StartEvent>(&ev)) {
+      j = {{"event", "start"},        {"object", s->object},       {"go", s->goVersion},
+           {"goos", s->goos},         {"goarch", s->goarch},       {"abi", s->abi},
+           {"function", s->function}, {"signature", s->signature}, {"names_from", s->namesFrom}};
+      j["args"] = nlohmann::json::array();
+      for (const auto& a : s->args)
+        j["args"].push_back(valueJson(a));
+    } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
+      j = {{"event", "runtime"},
+           {"kind", runtimeEventKindName(r->kind)},
+           {"stub", r->stub},
+           {"pc", r->pc},
+           {"text", describeRuntimeEvent(*r)}};
+      if (r->record) j["record"] = r->record;
+      if (r->sp) j["sp"] = r->sp;
+      if (r->fn) j["fn"] = r->fn;
+      if (!r->fnName.empty()) j["fn_name"] = r->fnName;
+      if (r->newSize) {
+        j["old_size"] = r->oldSize;
+        j["new_size"] = r->newSize;
+      }
+      j["defer_chain"] = r->chain;
+      j["defer_chain_length"] = r->chainLength;
+    } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
+      // The guest's output goes to another stream: what came before it is written first.
+      finish();
+      out_.flush();
+      err_ << o->bytes;
+      err_.flush();
+      j = {{"event", "output"}, {"fd", o->fd}, {"text", o->bytes}};
+    } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
+      nlohmann::json stats = {{"event", "stats"},
+                              {"function", ret->function},
+                              {"names_from", ret->namesFrom},
+                              {"instructions", ret->instructions},
+                              {"runtime_calls", ret->runtimeCalls}};
+      buf_ += stats.dump();
+      buf_ += '\n';
+      // The contract's last line: exactly event, function, results.
+      j = {{"event", "return"}, {"function", ret->function}};
+      j["results"] = nlohmann::json::array();
+      for (const auto& v : ret->results)
+        j["results"].push_back(valueJson(v));
+    } else if (auto* x = std::get_if<ExitEvent>(&ev)) {
+      j = {{"event", "exit"},
+           {"status", x->status},
+           {"reason", x->reason},
+           {"instructions", x->instructions}};
+    }
+    buf_ += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    buf_ += '\n';
   }
-  out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (buf_.size() >= kFlushAt) finish();
 }
 
 void QuietSink::onEvent(const Event& ev) {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "emulator/events.h"
 
@@ -20,44 +20,50 @@ public:
   TextTrace(std::ostream& out, std::ostream& guestErr, TextTraceOptions opts);
   ~TextTrace() override;
   void onEvent(const Event& e) override;
-  void finish();
+  void finish() override;
 
 private:
   void flushLine();
+  void flushOut();
   std::string paint(const char* code, const std::string& s) const;
   void runtimeLine(const rt::RuntimeEvent& e);
-  void addNote(const std::string& note);
 
   std::ostream& out_;
   std::ostream& err_;
   TextTraceOptions opts_;
+  // The line being built: the instruction part (lineCache_[line_]) and what it changed.
   bool haveLine_ = false;
   uint64_t linePc_ = 0;
-  std::string line_;  // the instruction part
-  std::string notes_; // what it changed, space-separated
-  // The instruction part of a line per pc, formatted once (with what it was made from).
+  size_t line_ = 0;
+  std::string notes_; // space-separated
+  // The instruction part of a line per pc (by InsnInfo::id), formatted once, with what it was
+  // made from.
   struct CachedLine {
     std::string line;
     std::shared_ptr<const InsnInfo> info;
   };
-  std::unordered_map<uint64_t, CachedLine> lineCache_;
+  std::vector<CachedLine> lineCache_;
+  std::string buf_; // written to out_ in large blocks
 };
 
 class JsonTrace final : public EventSink {
 public:
   JsonTrace(std::ostream& out, std::ostream& guestErr) : out_(out), err_(guestErr) {}
+  ~JsonTrace() override;
   void onEvent(const Event& e) override;
+  void finish() override;
 
 private:
   void writeInsn(const InsnEvent& i);
+  void writeVar(const VarEvent& v);
   std::ostream& out_;
   std::ostream& err_;
   struct Cached {
     std::string head, tail; // the line up to "n": and from ,"text": on
     std::shared_ptr<const InsnInfo> info;
   };
-  std::unordered_map<uint64_t, Cached> cache_;
-  std::string buf_;
+  std::vector<Cached> cache_; // by InsnInfo::id
+  std::string buf_;           // written to out_ in large blocks
 };
 
 // -q: only the guest's own output (on stderr); the caller prints the results line.
