@@ -12,6 +12,8 @@
 //   BM_ReverseAfter1G   reverse-stepi and reverse-continue to the start after ~10^9 recorded
 //                       instructions; peak memory
 //   BM_SpinUntraced     spin(n) with SessionOptions{trace=false}, -N -l
+//   BM_SpinEvents       spin(n) traced, the events going to a sink that ignores them (what making
+//                       the trace's events costs, before any formatting)
 //   BM_SpinText         spin(n) traced, the text trace written to a stream that discards it
 //   BM_SpinJson         spin(n) traced, JSON lines to the same kind of stream
 //   BM_StartupDeferr    Session::open + start + run of deferr.o `c` (the seed, go1.15-darwin)
@@ -148,6 +150,10 @@ void BM_SumUntracedOpt(benchmark::State& state) {
 }
 void BM_SumUncountedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum", false);
+  fillCounters(state);
+}
+void BM_SpinEvents(benchmark::State& state) {
+  runSpin(state, true, Sink::Quiet, spinObject());
   fillCounters(state);
 }
 void BM_SpinText(benchmark::State& state) {
@@ -349,6 +355,7 @@ BENCHMARK(BM_SpinRecorded)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumRecorded)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReverseAfter1G)->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinUntraced)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SpinEvents)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinText)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinJson)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StartupDeferr)->Unit(benchmark::kMicrosecond);

@@ -180,8 +180,12 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
       return l.kind == loader::VarLocation::Kind::CfaOffset;
     });
     if (loc == v.locations.end()) continue;
-    WatchedVar w{v, entrySp_ + 8 + uint64_t(loc->offset), goTypeSize(v.type), se.function,
-                 v.type == "string"};
+    WatchedVar w{v,
+                 entrySp_ + 8 + uint64_t(loc->offset),
+                 goTypeSize(v.type),
+                 se.function,
+                 v.type == "string",
+                 rt::builtinTypeFacts(v.type)};
     if (w.size == 0) w.size = 8;
     watched_.push_back(w);
     watchedValues_.push_back(readValue(v.type, w.addr));
@@ -511,8 +515,9 @@ StopReason Session::finishCall() {
   return {StopKind::Returned, 0, "", m.reg(rt::Reg::RIP)};
 }
 
-void Session::checkVars(const std::string& writer, uint64_t pc) {
+void Session::checkVars(const std::string& writer, uint64_t pc, uint64_t touched) {
   for (size_t k = 0; k < watched_.size(); k++) {
+    if (k < 64 && !(touched >> k & 1)) continue;
     const WatchedVar& w = watched_[k];
     std::optional<uint64_t> bits;
     if (!w.isString) { // a string's text also depends on the bytes it points to
@@ -521,7 +526,7 @@ void Session::checkVars(const std::string& writer, uint64_t pc) {
       if (watchedBits_[k] == b) continue;
       bits = b;
     }
-    Value now = readValue(w.info.type, w.addr);
+    Value now = bits ? formatValue(w.info.type, w.facts, *bits) : readValue(w.info.type, w.addr);
     watchedBits_[k] = bits;
     if (now.text == watchedValues_[k].text) continue;
     VarEvent& e = std::get<VarEvent>(varEvent_);
@@ -615,20 +620,22 @@ void Session::flushInstruction(bool everyRegister) {
     pending_.regs[r] = now[r];
   }
   emit(insnEvent_);
-  bool touchesVar = false;
+  uint64_t touched = 0;
   for (size_t k = 0; k < pending_.nWrites; k++) {
     MemEvent& w = std::get<MemEvent>(pending_.writesSeen[k]);
     w.after.resize(w.size);
     machine_->read(w.addr, w.after.data(), w.size);
-    for (const auto& v : watched_)
+    for (size_t j = 0; j < watched_.size(); j++) {
+      const WatchedVar& v = watched_[j];
       if (w.addr < v.addr + v.size && v.addr < w.addr + w.size) {
         w.var = v.info.name;
-        touchesVar = true;
+        touched |= j < 64 ? uint64_t(1) << j : ~0ull;
       }
+    }
     emit(pending_.writesSeen[k]);
   }
   pending_.nWrites = 0;
-  if (touchesVar) checkVars(pending_.at->info->function, ie.pc);
+  if (touched) checkVars(pending_.at->info->function, ie.pc, touched);
 }
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {

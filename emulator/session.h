@@ -18,6 +18,7 @@
 #include "loader/image.h"
 #include "loader/vars.h"
 #include "runtime_stubs/runtime.h"
+#include "runtime_stubs/types.h"
 
 namespace gd::emu {
 
@@ -58,7 +59,8 @@ struct WatchedVar {
   uint64_t addr = 0;
   uint32_t size = 8;
   std::string owner;
-  bool isString = false; // its text depends on more than its own bytes
+  bool isString = false;              // its text depends on more than its own bytes
+  std::optional<rt::TypeFacts> facts; // rt::builtinTypeFacts(info.type), looked up once
 };
 
 class Session : private MachineObserver, private rt::RuntimeListener {
@@ -133,7 +135,9 @@ private:
   // Completes the traced instruction's events, reading every general register (at the end of a
   // run) or only the ones the instruction writes (before the next one).
   void flushInstruction(bool everyRegister = true);
-  void checkVars(const std::string& writer, uint64_t pc);
+  // Emits a VarEvent for each watched variable whose value changed; `touched`: bit k set when
+  // watched_[k] may have changed (those past the 64th are always looked at).
+  void checkVars(const std::string& writer, uint64_t pc, uint64_t touched = ~0ull);
   std::string where(uint64_t pc) const;
 
   // MachineObserver

@@ -12,14 +12,18 @@
 namespace gd::emu {
 namespace {
 
+using namespace std::string_view_literals;
+
 // Traces collect lines in a buffer and write it to their stream in blocks of about this size.
 constexpr size_t kFlushAt = 1 << 16;
 
 void appendHex(std::string& out, const std::vector<uint8_t>& b) {
   static constexpr char kDigits[] = "0123456789abcdef";
+  size_t at = out.size();
+  out.resize(at + 2 * b.size());
   for (uint8_t c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
+    out[at++] = kDigits[c >> 4];
+    out[at++] = kDigits[c & 15];
   }
 }
 
@@ -155,7 +159,7 @@ void TextTrace::flushLine() {
   if (!haveLine_) return;
   buf_ += lineCache_[line_].line;
   if (!notes_.empty()) {
-    buf_ += "  ";
+    buf_ += "  "sv;
     buf_ += notes_;
   }
   buf_ += '\n';
@@ -166,7 +170,7 @@ void TextTrace::flushLine() {
 
 void TextTrace::runtimeLine(const rt::RuntimeEvent& e) {
   flushLine();
-  buf_ += "        ";
+  buf_ += "        "sv;
   buf_ += paint("36", describeRuntimeEvent(e));
   buf_ += '\n';
 }
@@ -201,7 +205,7 @@ void TextTrace::onEvent(const Event& ev) {
       if (!notes_.empty()) notes_ += ' ';
       notes_ += '[';
       appendHex64(notes_, m->addr);
-      notes_ += "]=";
+      notes_ += "]="sv;
       if (m->size <= 8)
         appendHex64(notes_, littleEndian(m->after));
       else
@@ -212,15 +216,15 @@ void TextTrace::onEvent(const Event& ev) {
     if (!onLine) flushLine();
     std::string& to = onLine ? notes_ : buf_;
     if (onLine && !notes_.empty()) notes_ += ' ';
-    if (!onLine) to += "        ";
-    if (opts_.color) to += "\x1b[33;1m";
+    if (!onLine) to += "        "sv;
+    if (opts_.color) to += "\x1b[33;1m"sv;
     to += v->name;
-    to += " = ";
+    to += " = "sv;
     if (v->after.type == "string")
       fmt::format_to(std::back_inserter(to), "{:?}", v->after.text);
     else
       to += v->after.text;
-    if (opts_.color) to += "\x1b[0m";
+    if (opts_.color) to += "\x1b[0m"sv;
     if (v->function != v->owner)
       fmt::format_to(std::back_inserter(to), " (in {}'s frame, written by {})", v->owner,
                      v->function);
@@ -332,9 +336,9 @@ void JsonTrace::writeInsn(const InsnEvent& i) {
   }
   buf_ += c.head;
   appendDec(buf_, i.index);
-  buf_ += R"(,"pc":)";
+  buf_ += R"(,"pc":)"sv;
   appendDec(buf_, i.pc);
-  buf_ += R"(,"regs":{)";
+  buf_ += R"(,"regs":{)"sv;
   // nlohmann::json objects are ordered by key; a register changes at most once per event.
   std::array<const RegChange*, size_t(rt::Reg::Count)> sorted{};
   size_t n = 0;
@@ -347,7 +351,7 @@ void JsonTrace::writeInsn(const InsnEvent& i) {
     if (k) buf_ += ',';
     buf_ += '"';
     buf_ += rt::regName(sorted[k]->reg);
-    buf_ += "\":";
+    buf_ += "\":"sv;
     appendDec(buf_, sorted[k]->after);
   }
   buf_ += '}';
@@ -356,23 +360,23 @@ void JsonTrace::writeInsn(const InsnEvent& i) {
 }
 
 void JsonTrace::writeVar(const VarEvent& v) {
-  buf_ += R"({"addr":)";
+  buf_ += R"({"addr":)"sv;
   appendDec(buf_, v.addr);
-  buf_ += R"(,"event":"var","frame":)";
+  buf_ += R"(,"event":"var","frame":)"sv;
   appendJsonString(buf_, v.owner);
-  buf_ += R"(,"function":)";
+  buf_ += R"(,"function":)"sv;
   appendJsonString(buf_, v.function);
-  buf_ += R"(,"name":)";
+  buf_ += R"(,"name":)"sv;
   appendJsonString(buf_, v.name);
-  buf_ += R"(,"new":)";
+  buf_ += R"(,"new":)"sv;
   appendJsonValue(buf_, v.after);
-  buf_ += R"(,"old":)";
+  buf_ += R"(,"old":)"sv;
   appendJsonValue(buf_, v.before);
-  buf_ += R"(,"pc":)";
+  buf_ += R"(,"pc":)"sv;
   appendDec(buf_, v.pc);
-  buf_ += R"(,"type":)";
+  buf_ += R"(,"type":)"sv;
   appendJsonString(buf_, v.type);
-  buf_ += "}\n";
+  buf_ += "}\n"sv;
 }
 
 JsonTrace::~JsonTrace() {
@@ -390,21 +394,21 @@ void JsonTrace::onEvent(const Event& ev) {
     writeInsn(*i);
   } else if (auto* m = std::get_if<MemEvent>(&ev)) {
     // As nlohmann::json would write it (keys sorted), without building the object.
-    buf_ += R"({"addr":)";
+    buf_ += R"({"addr":)"sv;
     appendDec(buf_, m->addr);
-    buf_ += R"(,"event":"mem","new":")";
+    buf_ += R"(,"event":"mem","new":")"sv;
     appendHex(buf_, m->after);
-    buf_ += R"(","old":")";
+    buf_ += R"(","old":")"sv;
     appendHex(buf_, m->before);
-    buf_ += R"(","pc":)";
+    buf_ += R"(","pc":)"sv;
     appendDec(buf_, m->pc);
-    buf_ += R"(,"size":)";
+    buf_ += R"(,"size":)"sv;
     appendDec(buf_, m->size);
     if (!m->var.empty()) {
-      buf_ += R"(,"var":)";
+      buf_ += R"(,"var":)"sv;
       appendJsonString(buf_, m->var);
     }
-    buf_ += "}\n";
+    buf_ += "}\n"sv;
   } else if (auto* v = std::get_if<VarEvent>(&ev)) {
     writeVar(*v);
   } else {

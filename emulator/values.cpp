@@ -53,9 +53,13 @@ bool isIntegerType(const std::string& t) {
 }
 
 Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
+  return formatValue(type, rt::builtinTypeFacts(type), bits);
+}
+
+Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts,
+                  uint64_t bits) {
   Value v;
   v.type = type;
-  auto facts = rt::builtinTypeFacts(type);
   Scalar kind = facts ? scalarOf(facts->kind) : Scalar::None;
   if (kind == Scalar::None) {
     // Pointers, funcs, maps, chans and anything we cannot decode: println prints them in hex.

@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "emulator/events.h"
+#include "runtime_stubs/types.h"
 
 namespace gd::emu {
 
@@ -16,6 +18,9 @@ uint32_t goTypeSize(const std::string& type);
 bool isIntegerType(const std::string& type);
 // A scalar of `type` held in the low bytes of `bits`.
 Value formatValue(const std::string& type, uint64_t bits, const MemReader& read);
+// The same with the type's facts already looked up (rt::builtinTypeFacts(type)).
+Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts,
+                  uint64_t bits);
 Value formatString(uint64_t ptr, uint64_t len, const MemReader& read);
 
 } // namespace gd::emu

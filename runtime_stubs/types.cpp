@@ -1,11 +1,12 @@
 #include "runtime_stubs/types.h"
 
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
 namespace gd::rt {
 
 std::optional<TypeFacts> builtinTypeFacts(const std::string& t) {
-  static const std::map<std::string, TypeFacts> basic = {
+  static const std::unordered_map<std::string_view, TypeFacts> basic = {
       {"bool", {1, kind::Bool, 1}},
       {"int", {8, kind::Int, 8}},
       {"int8", {1, kind::Int8, 1}},
