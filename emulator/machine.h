@@ -13,8 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -253,7 +253,8 @@ private:
   std::optional<Halt> pending_; // what a hook recorded before stopping the engine
   // The watchdog: running_ and fired_ are shared with its thread under watchMutex_.
   std::optional<std::chrono::steady_clock::time_point> deadline_;
-  std::thread watchThread_;
+  pthread_t watchThread_{};
+  bool watchThreadStarted_ = false;
   std::mutex watchMutex_;
   std::condition_variable watchCv_;
   bool running_ = false, fired_ = false, quit_ = false;

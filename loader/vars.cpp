@@ -553,7 +553,6 @@ private:
     constexpr uint8_t kEnd = 0x00, kBaseAddressx = 0x01, kOffsetPair = 0x04;
     auto opened = openList(listSym, off);
     if (!opened) return std::unexpected(opened.error());
-    const Symbol& s = *opened->first;
     Cursor cur = opened->second;
     std::optional<uint64_t> base;
     for (size_t n = 0; n < kMaxListEntries; ++n) {

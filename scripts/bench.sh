@@ -2,7 +2,8 @@
 # Builds godefer-emu and its benchmarks (Release, in build-bench/), runs godefer_bench
 # (Google Benchmark: emulator throughput untraced and traced, in-process start-up), then times
 # the real command `godefer-emu -q tests/fixtures/go1.15-darwin/nl/deferr.o c` over RUNS runs
-# and prints a short summary.
+# and prints a short summary; beside it, /bin/true and bench/bare_start.c (the engine's own start,
+# linked as godefer-emu links it).
 #
 # Environment:
 #   BUILD_DIR        build folder (default: <project>/build-bench)
@@ -52,9 +53,13 @@ median_ms() {
   printf '%s\n' "${t[@]}" | awk '{ print ($2 - $1) * 1000 }' | sort -n |
     awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+bare=$build/bench/godefer_bare_start
+[ "$("$bare")" = 1 ] || { echo "bench.sh: $bare did not print 1" >&2; exit 1; }
 true_ms=$(median_ms /bin/true)
+bare_ms=$(median_ms "$bare")
 emu_ms=$(median_ms "$emu" -q "$obj" c)
-startup="median $emu_ms ms; /bin/true median $true_ms ms: $(awk -v a="$emu_ms" -v b="$true_ms" 'BEGIN { printf "%.1f", a / b }')x"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+startup="median $emu_ms ms = $(ratio "$emu_ms" "$true_ms")x /bin/true ($true_ms ms) = $(ratio "$emu_ms" "$bare_ms")x the bare engine's start ($bare_ms ms = $(ratio "$bare_ms" "$true_ms")x /bin/true: open Unicorn, map a page, run one instruction)"
 
 # One line per benchmark from the CSV (after its context lines; names are quoted).
 summary=$(awk -F, '
@@ -90,6 +95,7 @@ echo "$summary" | sed \
   -e 's/^BM_SumRecorded /sum, -i continue, recording:                     /' \
   -e 's/^BM_ReverseAfter1G /time travel, sum:/' \
   -e 's/^BM_SpinUntraced /spin -N -l, untraced:     /' \
+  -e 's/^BM_SpinEvents /spin -N -l, events only:  /' \
   -e 's/^BM_SpinText /spin -N -l, text trace:   /' -e 's/^BM_SpinJson /spin -N -l, JSON trace:   /' \
   -e 's/^BM_StartupDeferr /start-up in-process:  /'
 echo "start-up, command:     godefer-emu -q deferr.o c, $runs runs each: $startup"
