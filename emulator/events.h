@@ -98,6 +98,9 @@ public:
   virtual void onEvent(const Event& e) = 0;
   // Writes out whatever the sink still holds (sinks may buffer); the run is over.
   virtual void finish() {}
+  // Whether the sink looks at rt::RuntimeEvents: when no sink does, the runtime model does not
+  // describe its operations at all.
+  virtual bool wantsRuntimeEvents() const { return true; }
 };
 
 } // namespace gd::emu

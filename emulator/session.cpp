@@ -394,7 +394,7 @@ StopReason Session::handleHalt(Halt h) {
     rt::StubResult r = runtime_->onExtern(*machine_, target);
     switch (r.status) {
     case rt::StubStatus::Continue:
-      checkVars(image_->describe(target), target);
+      checkVars(nullptr, target);
       return {StopKind::Stepped};
     case rt::StubStatus::Exit:
       return die(r.exitStatus, r.message);
@@ -515,7 +515,8 @@ StopReason Session::finishCall() {
   return {StopKind::Returned, 0, "", m.reg(rt::Reg::RIP)};
 }
 
-void Session::checkVars(const std::string& writer, uint64_t pc, uint64_t touched) {
+void Session::checkVars(const std::string* writer, uint64_t pc, uint64_t touched) {
+  std::string described;
   for (size_t k = 0; k < watched_.size(); k++) {
     if (k < 64 && !(touched >> k & 1)) continue;
     const WatchedVar& w = watched_[k];
@@ -532,7 +533,8 @@ void Session::checkVars(const std::string& writer, uint64_t pc, uint64_t touched
     VarEvent& e = std::get<VarEvent>(varEvent_);
     e.name = w.info.name;
     e.type = w.info.type;
-    e.function = writer;
+    if (!writer) writer = &(described = image_->describe(pc));
+    e.function = *writer;
     e.owner = w.owner;
     e.pc = pc;
     e.addr = w.addr;
@@ -635,11 +637,18 @@ void Session::flushInstruction(bool everyRegister) {
     emit(pending_.writesSeen[k]);
   }
   pending_.nWrites = 0;
-  if (touched) checkVars(pending_.at->info->function, ie.pc, touched);
+  if (touched) checkVars(&pending_.at->info->function, ie.pc, touched);
 }
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {
   emit(e);
+}
+
+bool Session::wantsRuntimeEvents() const {
+  if (muted_) return false;
+  for (const EventSink* s : sinks_)
+    if (s->wantsRuntimeEvents()) return true;
+  return false;
 }
 
 void Session::guestOutput(const rt::GuestOutput& o) {

@@ -135,9 +135,10 @@ private:
   // Completes the traced instruction's events, reading every general register (at the end of a
   // run) or only the ones the instruction writes (before the next one).
   void flushInstruction(bool everyRegister = true);
-  // Emits a VarEvent for each watched variable whose value changed; `touched`: bit k set when
+  // Emits a VarEvent for each watched variable whose value changed, written at pc by `writer`
+  // (nullptr: the function at pc, named only if something changed); `touched`: bit k set when
   // watched_[k] may have changed (those past the 64th are always looked at).
-  void checkVars(const std::string& writer, uint64_t pc, uint64_t touched = ~0ull);
+  void checkVars(const std::string* writer, uint64_t pc, uint64_t touched = ~0ull);
   std::string where(uint64_t pc) const;
 
   // MachineObserver
@@ -146,6 +147,7 @@ private:
   // RuntimeListener
   void runtimeEvent(const rt::RuntimeEvent& e) override;
   void guestOutput(const rt::GuestOutput& o) override;
+  bool wantsRuntimeEvents() const override;
 
   SessionOptions opts_;
   std::shared_ptr<loader::Object> obj_;

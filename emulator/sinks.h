@@ -71,6 +71,7 @@ class QuietSink final : public EventSink {
 public:
   explicit QuietSink(std::ostream& guestErr) : err_(guestErr) {}
   void onEvent(const Event& e) override;
+  bool wantsRuntimeEvents() const override { return false; }
 
 private:
   std::ostream& err_;

@@ -66,6 +66,7 @@ RuntimeEvent Runtime::deferEvent(const Guest& g, RuntimeEventKind kind, std::str
   e.record = record;
   e.sp = sp;
   e.fn = fn;
+  if (!observed()) return e;
   e.fnCode = g.u64(fn).value_or(0);
   e.fnName = funcvalName(g, fn);
   e.chain = chainNames(g);

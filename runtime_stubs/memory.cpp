@@ -18,7 +18,7 @@ StubResult Runtime::newobject(Guest& g, Call& c) {
   e.pc = c.callSite();
   e.record = *p;
   e.newSize = *size;
-  e.fnName = img_.describe(*typ);
+  if (observed()) e.fnName = img_.describe(*typ);
   emit(std::move(e));
   c.intResult(*p);
   return returnToCaller(g);
@@ -46,9 +46,12 @@ StubResult Runtime::mallocgc(Guest& g, Call& c) {
 // sees it, so compiled code never calls these; they are modelled for completeness.
 StubResult Runtime::gcWriteBarrier(Guest& g, Call& c) {
   Reg src = Reg::RAX;
-  if (c.name().ends_with("CX")) src = Reg::RCX;
-  else if (c.name().ends_with("BX")) src = Reg::RBX;
-  else if (c.name().ends_with("DX")) src = Reg::RDX;
+  if (c.name().ends_with("CX"))
+    src = Reg::RCX;
+  else if (c.name().ends_with("BX"))
+    src = Reg::RBX;
+  else if (c.name().ends_with("DX"))
+    src = Reg::RDX;
   if (!g.put64(g.reg(Reg::RDI), g.reg(src)))
     return fault(fmt::format("{}: cannot write at {:#x}", c.name(), g.reg(Reg::RDI)));
   return returnToCaller(g);
@@ -75,9 +78,7 @@ StubResult Runtime::makeslice(Guest& g, Call& c) {
   if (!et || !len || !cap) return fault("makeslice: cannot read its arguments");
   uint64_t size = g.u64(*et).value_or(0);
   constexpr uint64_t kMaxAlloc = 1ull << 48; // malloc.go maxAlloc on linux/amd64
-  auto tooBig = [&](int64_t n) {
-    return n < 0 || (size && uint64_t(n) > kMaxAlloc / size);
-  };
+  auto tooBig = [&](int64_t n) { return n < 0 || (size && uint64_t(n) > kMaxAlloc / size); };
   if (tooBig(int64_t(*cap)) || int64_t(*len) > int64_t(*cap)) {
     if (tooBig(int64_t(*len))) return raise(g, c, "makeslice: len out of range");
     return raise(g, c, "makeslice: cap out of range");

@@ -77,7 +77,7 @@ StubResult Runtime::resumeRecovered(Guest& g, uint64_t sp, uint64_t pc,
   RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};
   e.pc = pc;
   e.sp = sp;
-  e.fnName = img_.describe(pc);
+  if (observed()) e.fnName = img_.describe(pc);
   e.chain = chainNames(g);
   emit(std::move(e));
   g.setReg(Reg::RSP, sp);

@@ -139,6 +139,7 @@ std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
 
 std::vector<std::string> Runtime::chainNames(const Guest& g) const {
   std::vector<std::string> names;
+  if (!observed()) return names;
   for (uint64_t x : deferChain(g, kChainShown)) {
     auto fn = g.u64(x + prof_.defer.fn);
     names.push_back(fn && *fn ? funcvalName(g, *fn) : "<open-coded>");
@@ -153,7 +154,7 @@ void Runtime::linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta) {
 
 void Runtime::emit(RuntimeEvent e) {
   e.chainLength = deferDepth_;
-  if (listener_) listener_->runtimeEvent(e);
+  if (observed()) listener_->runtimeEvent(e);
 }
 
 void Runtime::output(const std::string& bytes) {

@@ -45,6 +45,10 @@ public:
   virtual ~RuntimeListener() = default;
   virtual void runtimeEvent(const RuntimeEvent& e) = 0;
   virtual void guestOutput(const GuestOutput& o) = 0;
+  // Whether runtime events are looked at now: when not, the model skips describing its
+  // operations (names of functions, the g._defer chain), which would cost more than the
+  // operations themselves.
+  virtual bool wantsRuntimeEvents() const { return true; }
 };
 
 struct RuntimeOptions {
@@ -146,6 +150,8 @@ private:
   void output(const std::string& bytes);
   // The first kChainShown names of g._defer (the event's chain; its length is deferDepth_).
   std::vector<std::string> chainNames(const Guest& g) const;
+  // Someone looks at runtime events (see RuntimeListener::wantsRuntimeEvents).
+  bool observed() const { return listener_ && listener_->wantsRuntimeEvents(); }
   // Every change to g._defer's chain goes through here: `slot` is g._defer or a record's link,
   // `delta` the records that adds (+1) or removes (-1), so the chain's length is known without
   // walking it (a walk per event is quadratic in deep recursion).

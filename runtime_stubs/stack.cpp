@@ -60,7 +60,7 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
   e.newSize = newSize;
   e.stackLo = newLo;
   e.stackHi = kStackHi;
-  e.fnName = img_.describe(fPc);
+  if (observed()) e.fnName = img_.describe(fPc);
   emit(std::move(e));
   // Resume f's `JMP f`: the prologue runs again and now passes.
   return returnToCaller(g);
