@@ -7,6 +7,9 @@
 //   BM_SpinUncountedOpt the same with no callback at all (what -q does)
 //   BM_Sum*             the same three for main.sum of go1.24/opt/chain.o, a loop in registers
 //                       only (s += i ^ (s >> 3)), where a per-block callback costs the most
+//   BM_RecdUncounted    recd(100000) of go1.24/nl/recd.o as -q runs it: one defer per recursion
+//                       level, so three runtime calls (deferprocStack, deferreturn twice) and a
+//                       return through the model every ~50 instructions
 //   BM_SpinRecorded, BM_SumRecorded  the same loops under the debugger (godefer-emu -i), cont()
 //                       to the return with time-travel recording (checkpoints)
 //   BM_ReverseAfter1G   reverse-stepi and reverse-continue to the start after ~10^9 recorded
@@ -150,6 +153,10 @@ void BM_SumUntracedOpt(benchmark::State& state) {
 }
 void BM_SumUncountedOpt(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/opt/chain.o"), "sum", false);
+  fillCounters(state);
+}
+void BM_RecdUncounted(benchmark::State& state) {
+  runSpin(state, false, Sink::Quiet, fixture("go1.24/nl/recd.o"), "recd", false);
   fillCounters(state);
 }
 void BM_SpinEvents(benchmark::State& state) {
@@ -351,6 +358,7 @@ BENCHMARK(BM_SpinUncountedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumBare)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUntracedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUncountedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecdUncounted)->Arg(100'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinRecorded)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumRecorded)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReverseAfter1G)->Iterations(3)->Unit(benchmark::kMillisecond);

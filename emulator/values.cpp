@@ -80,7 +80,7 @@ Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& f
   case Scalar::Unsigned:
     v.isInt = true;
     v.intValue = int64_t(bits);
-    v.text = fmt::format("{}", bits);
+    v.text = fmt::format_int(bits).str();
     break;
   case Scalar::Bool:
     v.isBool = true;

@@ -105,7 +105,7 @@ std::string formatGoComplexShortest(double re, double im, int bits) {
 }
 
 std::string formatGoInt(int64_t v) {
-  return fmt::format("{}", v);
+  return fmt::format_int(v).str();
 }
 
 StubResult Runtime::printlock(Guest& g, Call&) {

@@ -91,6 +91,7 @@ echo "$summary" | sed \
   -e 's/^BM_SumBare /sum (registers only), bare Unicorn, no hooks:     /' \
   -e 's/^BM_SumUntracedOpt /sum, untraced, counted per block:                /' \
   -e 's/^BM_SumUncountedOpt /sum, untraced, not counted (-q):                 /' \
+  -e 's/^BM_RecdUncounted /recd(100000), -q (a defer per level):            /' \
   -e 's/^BM_SpinRecorded /spin, -i continue, recording:                    /' \
   -e 's/^BM_SumRecorded /sum, -i continue, recording:                     /' \
   -e 's/^BM_ReverseAfter1G /time travel, sum:/' \
@@ -111,4 +112,7 @@ echo "$summary" | awk '
       if (b && c && u) printf "%s: counted / bare %.2fx, not counted / bare %.2fx", tolower(loops[i]), c / b, u / b
       if (b && c && u && rec) printf ", recording / not counted %.2fx", rec / u
       if (b && c && u) printf "\n"
-    } }'
+    }
+    if (v["BM_RecdUncounted"] && v["BM_SumUncountedOpt"])
+      printf "recd -q: time per instruction %.0fx that of sum -q\n", v["BM_SumUncountedOpt"] / v["BM_RecdUncounted"]
+  }'
