@@ -7,6 +7,7 @@
 //   BM_SpinUncountedOpt the same with no callback at all (what -q does)
 //   BM_Sum*             the same three for main.sum of go1.24/opt/chain.o, a loop in registers
 //                       only (s += i ^ (s >> 3)), where a per-block callback costs the most
+//   BM_HaltBare         the engine's floor for a runtime call (see there), halts per second
 //   BM_RecdUncounted    recd(100000) of go1.24/nl/recd.o as -q runs it: one defer per recursion
 //                       level, so three runtime calls (deferprocStack, deferreturn twice) and a
 //                       return through the model every ~50 instructions
@@ -27,9 +28,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <vector>
 
 #include <unicorn/unicorn.h>
 
@@ -73,8 +76,9 @@ enum class Sink { Quiet, Text, Json };
 // Google Benchmark's CSV needs every run to carry the same counters: the ones a benchmark does
 // not measure are 0 (scripts/bench.sh reads 0 as absent).
 void fillCounters(benchmark::State& state) {
-  for (const char* name : {"insns/s", "insns/run", "checkpoint_MiB", "checkpoints", "recorded",
-                           "reverse_stepi_ms", "reverse_continue_ms", "peak_RSS_MiB"})
+  for (const char* name :
+       {"insns/s", "insns/run", "halts/s", "calls/run", "checkpoint_MiB", "checkpoints", "recorded",
+        "reverse_stepi_ms", "reverse_continue_ms", "peak_RSS_MiB"})
     if (!state.counters.count(name)) state.counters[name] = 0;
 }
 
@@ -157,6 +161,18 @@ void BM_SumUncountedOpt(benchmark::State& state) {
 }
 void BM_RecdUncounted(benchmark::State& state) {
   runSpin(state, false, Sink::Quiet, fixture("go1.24/nl/recd.o"), "recd", false);
+  // Runtime calls per run (each stops the engine once, and a deferred closure's return into
+  // deferreturn once more), from an untimed run.
+  SessionOptions so;
+  so.trace = false;
+  if (auto s = Session::open(fixture("go1.24/nl/recd.o"), so);
+      s && (*s)->start("recd", {state.range(0)})) {
+    (*s)->run();
+    double calls = 0;
+    for (const auto& [name, k] : (*s)->runtime().callCounts())
+      calls += k;
+    state.counters["calls/run"] = calls;
+  }
   fillCounters(state);
 }
 void BM_SpinEvents(benchmark::State& state) {
@@ -229,6 +245,50 @@ void runBare(benchmark::State& state, const std::string& path, const std::string
   state.counters["insns/s"] =
       benchmark::Counter(double(perRun * runs), benchmark::Counter::kIsRate);
   state.counters["insns/run"] = double(perRun);
+}
+
+// The engine's floor for a runtime call: a bare Unicorn engine (no hooks) runs
+//   loop: CALL extern; DECQ CX; JNZ loop; CALL end
+// where `extern` is unmapped, as the tool's runtime functions are: each CALL stops the engine
+// (fetch from unmapped memory), the harness does what the smallest model does (pops the return
+// address) and starts the engine again there. Reported as halts per second (`halts/s`).
+void BM_HaltBare(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  constexpr uint64_t kCode = 0x1000000, kExtern = 0x2000000, kEnd = 0x3000000;
+  constexpr uint64_t kStack = 0x4000000;
+  auto rel32 = [](uint64_t from, uint64_t to) { return uint32_t(int32_t(to - from)); };
+  std::vector<uint8_t> code = {0xe8, 0, 0, 0, 0, 0x48, 0xff, 0xc9, 0x75, 0xf6, 0xe8, 0, 0, 0, 0};
+  uint32_t r1 = rel32(kCode + 5, kExtern), r2 = rel32(kCode + 15, kEnd);
+  std::memcpy(&code[1], &r1, 4);
+  std::memcpy(&code[11], &r2, 4);
+  uc_engine* uc = nullptr;
+  uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
+  uc_mem_map(uc, kCode, 0x1000, UC_PROT_READ | UC_PROT_EXEC);
+  uc_mem_write(uc, kCode, code.data(), code.size());
+  uc_mem_map(uc, kStack, 0x10000, UC_PROT_READ | UC_PROT_WRITE);
+  uint64_t halts = 0;
+  for (auto _ : state) {
+    uint64_t rcx = uint64_t(n), sp = kStack + 0x8000, pc = kCode;
+    uc_reg_write(uc, UC_X86_REG_RCX, &rcx);
+    uc_reg_write(uc, UC_X86_REG_RSP, &sp);
+    while (true) {
+      uc_emu_start(uc, pc, 0, 0, 0);
+      uc_reg_read(uc, UC_X86_REG_RIP, &pc);
+      if (pc != kExtern) break;
+      halts++;
+      uc_reg_read(uc, UC_X86_REG_RSP, &sp);
+      uc_mem_read(uc, sp, &pc, 8);
+      sp += 8;
+      uc_reg_write(uc, UC_X86_REG_RSP, &sp);
+    }
+    if (pc != kEnd) {
+      state.SkipWithError("the halt loop did not reach its end");
+      break;
+    }
+  }
+  uc_close(uc);
+  state.counters["halts/s"] = benchmark::Counter(double(halts), benchmark::Counter::kIsRate);
+  fillCounters(state);
 }
 
 void BM_SpinBare(benchmark::State& state) {
@@ -358,7 +418,6 @@ BENCHMARK(BM_SpinUncountedOpt)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumBare)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUntracedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumUncountedOpt)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_RecdUncounted)->Arg(100'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinRecorded)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumRecorded)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReverseAfter1G)->Iterations(3)->Unit(benchmark::kMillisecond);
@@ -367,5 +426,9 @@ BENCHMARK(BM_SpinEvents)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinText)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SpinJson)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StartupDeferr)->Unit(benchmark::kMicrosecond);
+// After BM_ReverseAfter1G, whose peak resident memory is the process's (recd's deep stack
+// would count there otherwise).
+BENCHMARK(BM_HaltBare)->Arg(100'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecdUncounted)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

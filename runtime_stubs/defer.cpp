@@ -195,7 +195,7 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   // (the state recovery saves in gp.param). Only the recovery landing pad calls deferreturn in
   // such frames, so the frame's deferBits are exactly that state.
   uint64_t fd;
-  if (prof_.minor >= 22 && openDeferInfo(g, c.returnAddress(), fd))
+  if (prof_.panicWalk == PanicWalk::NextFrame && openDeferInfo(g, c.returnAddress(), fd))
     if (auto called = runOpenSlot(g, c, 0)) return *called;
   uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
   uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;

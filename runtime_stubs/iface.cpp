@@ -28,7 +28,7 @@ constexpr uint8_t kTFlagUncommon = 1, kTFlagExtraStar = 2;
 constexpr uint64_t kInterMethods = 56; // interfacetype: Type (48), PkgPath (8), Methods []Imethod
 constexpr uint64_t kItabFun = 24;      // itab: inter, _type, hash u32, pad, fun[]
 // Records in the frame of a guest call that returns into runtime slot 1 (at call SP + 40).
-constexpr uint64_t kTagEqual = 0x6c61757165ull;        // "equal": bool result to store
+constexpr uint64_t kTagEqual = 0x6c61757165ull;          // "equal": bool result to store
 constexpr uint64_t kTagPreprint = 0x746e697270657270ull; // "preprint": a method's string
 
 struct Method {
@@ -47,9 +47,9 @@ const loader::Reloc* relocAt(const loader::Image& img, uint64_t a) {
 
 // runtime.name: flags byte, then the length (Go 1.15: 2 bytes big-endian; later: uvarint), then
 // the bytes.
-std::optional<std::string> readName(const Guest& g, uint64_t p, int minor) {
+std::optional<std::string> readName(const Guest& g, uint64_t p, NameLength len) {
   uint64_t q = p + 1, n;
-  if (minor <= 15) {
+  if (len == NameLength::BigEndian16) {
     auto hi = g.u8(q), lo = g.u8(q + 1);
     if (!hi || !lo) return std::nullopt;
     n = uint64_t(*hi) << 8 | *lo;
@@ -62,10 +62,10 @@ std::optional<std::string> readName(const Guest& g, uint64_t p, int minor) {
 
 // The name a nameOff field at `a` refers to.
 std::optional<std::string> nameAt(const loader::Image& img, const Guest& g, uint64_t a,
-                                  int minor) {
+                                  NameLength len) {
   const loader::Reloc* r = relocAt(img, a);
   if (!r || !img.address(r->sym)) return std::nullopt;
-  return readName(g, img.address(r->sym) + uint64_t(r->add), minor);
+  return readName(g, img.address(r->sym) + uint64_t(r->add), len);
 }
 
 // The type a typeOff field at `a` refers to, as a type string.
@@ -79,7 +79,7 @@ std::string typeRefAt(const loader::Image& img, uint64_t a) {
 // R_METHODOFF (dmethodptrOff), so an entry is a run of three at +4, +8, +12. Ifn is what an
 // interface call reaches (for a value method of a non-pointer type, its pointer wrapper).
 std::vector<Method> methodTable(const loader::Image& img, const Guest& g, uint64_t typ,
-                                int minor) {
+                                NameLength len) {
   std::vector<Method> out;
   auto id = img.symbolAt(typ);
   if (!id || img.address(*id) != typ || !img.obj->sym(*id).defined()) return out;
@@ -90,10 +90,10 @@ std::vector<Method> methodTable(const loader::Image& img, const Guest& g, uint64
     const loader::Reloc *mtyp = offs[k], *ifn = offs[k + 1], *tfn = offs[k + 2];
     if (ifn->off != mtyp->off + 4 || tfn->off != mtyp->off + 8 || mtyp->off < 4) continue;
     uint64_t entry = typ + uint64_t(mtyp->off) - 4;
-    out.push_back({nameAt(img, g, entry, minor).value_or("?"),
-                   mtyp->sym != loader::kNoSym ? typeStringOfSymbol(img.obj->sym(mtyp->sym).name)
-                                               : "",
-                   ifn->sym != loader::kNoSym ? img.address(ifn->sym) : 0});
+    out.push_back(
+        {nameAt(img, g, entry, len).value_or("?"),
+         mtyp->sym != loader::kNoSym ? typeStringOfSymbol(img.obj->sym(mtyp->sym).name) : "",
+         ifn->sym != loader::kNoSym ? img.address(ifn->sym) : 0});
     k += 2;
   }
   return out;
@@ -109,7 +109,8 @@ uint64_t Runtime::externAddress(const std::string& name) const {
 
 void Runtime::setupHeapModel(Guest& g) {
   if ((staticUint64s_ = externAddress("runtime.staticuint64s")))
-    for (uint64_t i = 0; i < 256; i++) g.put64(staticUint64s_ + 8 * i, i);
+    for (uint64_t i = 0; i < 256; i++)
+      g.put64(staticUint64s_ + 8 * i, i);
   // abi.Type.Hash of the predeclared types' descriptors, which type switches compare.
   for (loader::SymId id = 0; id < img_.obj->symbols.size(); id++) {
     const auto& s = img_.obj->sym(id);
@@ -128,9 +129,14 @@ void Runtime::setupHeapModel(Guest& g) {
     case kind::UnsafePointer:
     case kind::Func:
     case kind::Map:
-    case kind::Chan: ptrdata = 8; break;
-    case kind::Interface: ptrdata = 16; break;
-    default: break;
+    case kind::Chan:
+      ptrdata = 8;
+      break;
+    case kind::Interface:
+      ptrdata = 16;
+      break;
+    default:
+      break;
     }
     g.put64(a + typeoff::PtrData, ptrdata);
   }
@@ -142,7 +148,7 @@ std::string Runtime::typeString(const Guest& g, uint64_t typ) const {
   auto id = img_.symbolAt(typ);
   if (!id) return fmt::format("{:#x}", typ);
   if (img_.obj->sym(*id).defined())
-    if (auto s = nameAt(img_, g, typ + typeoff::Str, prof_.minor)) {
+    if (auto s = nameAt(img_, g, typ + typeoff::Str, prof_.nameLength)) {
       if ((g.u8(typ + typeoff::TFlag).value_or(0) & kTFlagExtraStar) && !s->empty())
         return s->substr(1);
       return *s;
@@ -154,7 +160,7 @@ namespace {
 
 // The methods of interface type `inter` (abi.InterfaceType.Methods), sorted by name.
 std::vector<Method> interfaceMethods(const loader::Image& img, const Guest& g, uint64_t inter,
-                                     int minor) {
+                                     NameLength len) {
   auto id = img.symbolAt(inter);
   if (id && !img.obj->sym(*id).defined() &&
       typeStringOfSymbol(img.obj->sym(*id).name) == "error") // a predeclared type: not in objects
@@ -163,7 +169,7 @@ std::vector<Method> interfaceMethods(const loader::Image& img, const Guest& g, u
   uint64_t p = g.u64(inter + kInterMethods).value_or(0);
   uint64_t n = g.u64(inter + kInterMethods + 8).value_or(0);
   for (uint64_t i = 0; i < n && i < 4096; i++) {
-    auto name = nameAt(img, g, p + 8 * i, minor);
+    auto name = nameAt(img, g, p + 8 * i, len);
     out.push_back({name.value_or("?"), typeRefAt(img, p + 8 * i + 4), 0});
   }
   return out;
@@ -175,7 +181,7 @@ std::vector<Method> interfaceMethods(const loader::Image& img, const Guest& g, u
 // table; the itab records the code each method call through the interface reaches (Ifn).
 uint64_t Runtime::getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail,
                           std::string* missing) {
-  std::vector<Method> imethods = interfaceMethods(img_, g, inter, prof_.minor);
+  std::vector<Method> imethods = interfaceMethods(img_, g, inter, prof_.nameLength);
   if (imethods.empty()) {
     if (missing) *missing = "?";
     return 0; // Go throws "internal error - misuse of itab"; compiled code never asks
@@ -189,7 +195,7 @@ uint64_t Runtime::getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail,
     if (typ == errorType_) // runtime errors: methods of ours in runtime slots
       return std::vector<Method>{{"Error", "func() string", img_.runtimeSlot(2)},
                                  {"RuntimeError", "func()", img_.runtimeSlot(3)}};
-    return methodTable(img_, g, typ, prof_.minor);
+    return methodTable(img_, g, typ, prof_.nameLength);
   };
   auto init = [&](std::vector<uint64_t>& fun) -> std::string {
     std::vector<Method> tm = typeMethods();
@@ -215,8 +221,7 @@ uint64_t Runtime::getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail,
   uint64_t m = 0;
   for (uint64_t a : *staticItabs_)
     if (g.u64(a).value_or(0) == inter && g.u64(a + 8).value_or(0) == typ) m = a;
-  for (uint64_t node = g.u64(kItabListHead).value_or(0); !m && node;
-       node = g.u64(node).value_or(0))
+  for (uint64_t node = g.u64(kItabListHead).value_or(0); !m && node; node = g.u64(node).value_or(0))
     if (g.u64(node + 8).value_or(0) == inter && g.u64(node + 16).value_or(0) == typ) m = node + 8;
   if (!m) {
     std::vector<uint64_t> fun;
@@ -228,7 +233,8 @@ uint64_t Runtime::getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail,
     g.put64(m + 8, typ);
     g.put32(m + 16, 0); // dynamically built itabs never take part in type switches
     if (miss.empty())
-      for (size_t k = 0; k < fun.size(); k++) g.put64(m + kItabFun + 8 * k, fun[k]);
+      for (size_t k = 0; k < fun.size(); k++)
+        g.put64(m + kItabFun + 8 * k, fun[k]);
     g.put64(*node, g.u64(kItabListHead).value_or(0));
     g.put64(kItabListHead, *node);
     RuntimeEvent e{RuntimeEventKind::Call, "runtime.getitab"};
@@ -250,9 +256,9 @@ uint64_t Runtime::getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail,
 // panic(&TypeAssertionError{iface, concrete, asserted, missing}).
 StubResult Runtime::typeAssertionPanic(Guest& g, Call& c, uint64_t iface, uint64_t concrete,
                                        uint64_t asserted, const std::string& missing) {
-  std::string text = typeAssertionText(iface ? typeString(g, iface) : "",
-                                       concrete ? typeString(g, concrete) : "",
-                                       typeString(g, asserted), missing);
+  std::string text =
+      typeAssertionText(iface ? typeString(g, iface) : "", concrete ? typeString(g, concrete) : "",
+                        typeString(g, asserted), missing);
   uint64_t v = runtimeError(g, text);
   if (!v) return fault("cannot allocate the type assertion error");
   return startPanic(g, c.entrySp(), errorType_, v, PanicRun{});
@@ -279,12 +285,13 @@ std::string typeAssertionText(const std::string& iface, const std::string& concr
 // Go 1.22+:     assertE2I, assertE2I2 (inter, t *_type) *itab.
 StubResult Runtime::assertE2I(Guest& g, Call& c) {
   std::string n = c.name().substr(std::string("runtime.").size());
-  int m = prof_.minor;
+  AssertCalls calls = prof_.asserts;
   bool fromIface = n == "convI2I" || n.starts_with("assertI2I");
   bool two = n.ends_with("2");
   // Which arguments this release passes: the second word of an eface/iface only where the
   // result is a whole interface value.
-  bool wholeValue = m <= 15 || (m < 22 && (n == "assertI2I2" || n == "assertE2I2"));
+  bool wholeValue = calls == AssertCalls::Eface115 ||
+                    (calls == AssertCalls::Itab119 && (n == "assertI2I2" || n == "assertE2I2"));
   auto inter = c.intArg(), word = c.intArg();
   std::optional<uint64_t> data = wholeValue ? c.intArg() : std::optional<uint64_t>(0);
   if (!inter || !word || !data) return fault(c.name() + ": cannot read its arguments");
@@ -292,14 +299,18 @@ StubResult Runtime::assertE2I(Guest& g, Call& c) {
   uint64_t typ = fromIface ? (tab ? g.u64(tab + 8).value_or(0) : 0) : *word;
   std::vector<uint64_t> results;
   auto fail = [&] { // a nil or non-matching value: the zero iface (and false)
-    if (wholeValue) results = {0, 0};
-    else results = {0};
-    if (m <= 15 && two) results.push_back(0);
+    if (wholeValue)
+      results = {0, 0};
+    else
+      results = {0};
+    if (calls == AssertCalls::Eface115 && two) results.push_back(0);
   };
   auto ok = [&](uint64_t itab) {
-    if (wholeValue) results = {itab, *data};
-    else results = {itab};
-    if (m <= 15 && two) results.push_back(1);
+    if (wholeValue)
+      results = {itab, *data};
+    else
+      results = {itab};
+    if (calls == AssertCalls::Eface115 && two) results.push_back(1);
   };
   if (!typ) {
     if (!two && n != "convI2I") return typeAssertionPanic(g, c, 0, 0, *inter, "");
@@ -310,10 +321,13 @@ StubResult Runtime::assertE2I(Guest& g, Call& c) {
     std::string missing;
     uint64_t itab = getitab(g, *inter, typ, two, &missing);
     if (!itab && !two) return typeAssertionPanic(g, c, 0, typ, *inter, missing);
-    if (itab) ok(itab);
-    else fail();
+    if (itab)
+      ok(itab);
+    else
+      fail();
   }
-  for (uint64_t v : results) c.intResult(v);
+  for (uint64_t v : results)
+    c.intResult(v);
   return returnToCaller(g);
 }
 
@@ -430,8 +444,10 @@ StubResult Runtime::efaceeq(Guest& g, Call& c) {
     case kind::Func:
     case kind::Map:
     case kind::Slice:
-    case kind::Interface: break; // uncomparable
-    case kind::String: return result(readStringHeader(g, x) == readStringHeader(g, y));
+    case kind::Interface:
+      break; // uncomparable
+    case kind::String:
+      return result(readStringHeader(g, x) == readStringHeader(g, y));
     case kind::Float32:
     case kind::Float64:
     case kind::Complex64:
@@ -501,8 +517,7 @@ Runtime::runtimeCallFrame(const Guest& g, uint64_t pc, uint64_t sp) const {
 StubResult Runtime::runtimeSlotCall(Guest& g, int slot) {
   uint64_t sp = g.reg(Reg::RSP);
   if (slot == 2 || slot == 3) { // (runtime error).Error() string / RuntimeError()
-    Call c(*this, g, slot == 2 ? "runtime.(*errorString).Error" : "runtime.RuntimeError",
-           false);
+    Call c(*this, g, slot == 2 ? "runtime.(*errorString).Error" : "runtime.RuntimeError", false);
     auto recv = c.intArg();
     if (!recv) return fault("Error: cannot read the receiver");
     if (slot == 2) {
@@ -548,15 +563,15 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
     if (r.entrySp < callSp && g.u64(callSp).value_or(0) == img_.runtimeSlot(1) &&
         g.u64(callSp + 40).value_or(0) == kTagPreprint) {
       std::string text = "panic while printing panic value";
-      if (prof_.minor >= 19) {
+      if (prof_.panicWhilePrintingNamesString) {
         uint64_t t = g.u64(r.p + prof_.panic.arg).value_or(0);
         uint64_t d = g.u64(r.p + prof_.panic.arg + 8).value_or(0);
         auto facts = builtinTypeFacts(typeString(g, t));
         if (t && facts && (facts->kind & kind::Mask) == kind::String)
           text += ": " + readStringHeader(g, d).value_or("");
         else
-          text += ": type " + (t == errorType_ ? std::string("runtime.errorString")
-                                               : typeString(g, t));
+          text +=
+              ": type " + (t == errorType_ ? std::string("runtime.errorString") : typeString(g, t));
       }
       std::string sig; // throw prints the signal that caused the panic, as fatalpanic does
       if (r.signal)
@@ -584,7 +599,7 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
     if (!t || t == errorType_) continue;
     if (!(g.u8(t + typeoff::TFlag).value_or(0) & kTFlagUncommon)) continue;
     // `case error:`, then `case stringer:`: the method getitab would put in the itab.
-    std::vector<Method> methods = methodTable(img_, g, t, prof_.minor);
+    std::vector<Method> methods = methodTable(img_, g, t, prof_.nameLength);
     uint64_t code = 0;
     for (const char* want : {"Error", "String"}) {
       for (const Method& m : methods)

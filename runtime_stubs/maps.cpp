@@ -239,7 +239,7 @@ StubResult Runtime::makemap(Guest& g, Call& c) {
     if (!p) return fault(c.name() + ": heap exhausted");
     h = *p;
   }
-  if (prof_.minor >= 24)
+  if (prof_.mapHeader == MapHeader::Swiss)
     g.put64(h + 8, 0x9e3779b97f4a7c15ull); // Map.seed
   else
     g.put32(h + 12, 0x9e3779b9); // hmap.hash0

@@ -14,19 +14,19 @@ namespace gd::rt {
 
 uint64_t Runtime::deferBitsAddr(const Guest& g, uint64_t fd, uint64_t varp) const {
   uint64_t q = fd;
-  if (prof_.minor == 15) g.uvarint(q); // maxargsize
+  if (prof_.openDefers == OpenDeferInfo::ArgsPerSlot) g.uvarint(q); // maxargsize
   return varp - g.uvarint(q);
 }
 
 std::optional<Runtime::OpenSlot> Runtime::takeOpenSlot(Guest& g, uint64_t fd, uint64_t varp) const {
   uint64_t q = fd;
-  if (prof_.minor == 15) g.uvarint(q);
+  if (prof_.openDefers == OpenDeferInfo::ArgsPerSlot) g.uvarint(q); // maxargsize
   uint64_t bitsAddr = varp - g.uvarint(q);
   uint8_t bits = g.u8(bitsAddr).value_or(0);
   if (!bits) return std::nullopt;
   OpenSlot slot;
   int taken = -1;
-  if (prof_.minor >= 22) {
+  if (prof_.openDefers == OpenDeferInfo::SlotArray) {
     uint64_t slotsOff = g.uvarint(q);
     for (int i = 7; i >= 0 && taken < 0; i--)
       if (bits & (1 << i)) taken = i;
@@ -35,7 +35,7 @@ std::optional<Runtime::OpenSlot> Runtime::takeOpenSlot(Guest& g, uint64_t fd, ui
     uint64_t n = g.uvarint(q);
     for (int i = int(n) - 1; i >= 0; i--) {
       uint64_t width = 0, closureOff, nArgs = 0;
-      if (prof_.minor == 15) {
+      if (prof_.openDefers == OpenDeferInfo::ArgsPerSlot) {
         width = g.uvarint(q);
         closureOff = g.uvarint(q);
         nArgs = g.uvarint(q);

@@ -110,7 +110,7 @@ uint64_t Runtime::addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint6
       d = g.u64(d + L.link).value_or(0);
     }
     uint64_t p = fd;
-    uint64_t maxargsize = prof_.minor == 15 ? g.uvarint(p) : 0;
+    uint64_t maxargsize = prof_.openDefers == OpenDeferInfo::ArgsPerSlot ? g.uvarint(p) : 0;
     auto d1 = alloc(g, L.size + maxargsize);
     if (!d1) return 0;
     g.put8(*d1 + uint64_t(L.openDefer), 1);
@@ -159,7 +159,7 @@ std::string Runtime::panicValueText(const Guest& g, uint64_t type, uint64_t data
     auto str = readStringHeader(g, hdr);
     if (!str) return std::string("<bad string>");
     const std::string& s = *str;
-    if (prof_.minor >= 23) { // printindented: a tab after each newline
+    if (prof_.panicValueIndented) { // printindented: a tab after each newline
       std::string out;
       for (char c : s) {
         out += c;
@@ -283,7 +283,7 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
   e.detail = panicValueText(g, type, data);
   e.chain = chainNames(g);
   emit(std::move(e));
-  if (prof_.minor >= 22) {
+  if (prof_.panicWalk == PanicWalk::NextFrame) {
     r.cursorPc = ret; // _panic.start: the cursor is the panicking frame
     r.cursorSp = entrySp + 8;
     panics_.push_back(r);
@@ -318,7 +318,7 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
 StubResult Runtime::panicContinue(Guest& g) {
   if (panics_.empty()) return fault("return into gopanic with no panic in progress");
   PanicRun& r = panics_.back();
-  if (prof_.minor >= 22) return panicLoop122(g);
+  if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoop122(g);
   const DeferLayout& L = prof_.defer;
   const PanicLayout& P = prof_.panic;
   g.put64(r.p + uint64_t(P.argp), 0);
@@ -424,7 +424,7 @@ StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
   // Go 1.21 recovery reloads BP from the slot deferproc's prologue saved it in; earlier
   // releases leave the stale BP, which the frame's epilogue reloads anyway.
   std::optional<uint64_t> bp;
-  if (prof_.minor >= 21) bp = g.u64(sp - 16).value_or(0);
+  if (prof_.recoveryReloadsBp) bp = g.u64(sp - 16).value_or(0);
   return resumeRecovered(g, sp, pc, bp);
 }
 

@@ -34,33 +34,61 @@ constexpr PanicLayout kPanic126{104, -1, 0, 16, -1, 40, 88, -1, 90, 24, 32, 64, 
 constexpr PanicLayout kPanic127{96, -1, 0, 16, 40, 48, 88, -1, 90, 24, 32, 64, 91, 89, -1};
 
 // Columns after the layouts: deferprocReturnsFlag, recover, repanic, floats,
-// directIfaceInTFlag, typeHash, panicCursorAtFrame, funcIdWrapper.
+// directIfaceInTFlag, typeHash, panicCursorAtFrame, funcIdWrapper, openDefers, panicWalk,
+// recoveryReloadsBp, panicValueIndented, morestackFitsFrame, panicWhilePrintingNamesString,
+// asserts, nameLength, mapHeader, heap {classes, mallocHeaders, growByCapacity,
+// growsliceNewLen, growsliceLenMessage}.
 using enum RecoverRule;
 using enum RepanicRule;
 using enum FloatFormat;
 using enum TypeHashRule;
+using enum OpenDeferInfo;
+using enum PanicWalk;
+using enum AssertCalls;
+using enum NameLength;
+using enum MapHeader;
 constexpr auto kClosures = DeferReturnStyle::ClosureLoop;
+// clang-format off
 const std::array<RuntimeProfile, 9> kProfiles = {{
     {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928, 2048,
-     true, Argp, None, Exponent, false, Md5, false, 22},
-    {"go1.19", 19, true, kClosures, gLayout(392), kDefer119, kPanic115, 928, 2048, true, Argp, None,
-     Exponent, false, NotSha256, false, 21},
-    {"go1.21", 21, true, kClosures, gLayout(408), kDefer119, kPanic115, 928, 2048, true, Argp, None,
-     Exponent, false, NotSha256, false, 21},
-    {"go1.22", 22, true, kClosures, gLayout(424), kDefer122, kPanic122, 928, 2048, true, Argp, None,
-     Exponent, false, NotSha256, false, 22},
-    {"go1.23", 23, true, kClosures, gLayout(432), kDefer122, kPanic122, 928, 2048, true, Argp, None,
-     Exponent, false, NotSha256, false, 22},
-    {"go1.24", 24, true, kClosures, gLayout(440), kDefer122, kPanic122, 928, 2048, true, Argp, None,
-     Exponent, false, Sha256At8, false, 22},
+     true, Argp, None, Exponent, false, Md5, false, 22,
+     ArgsPerSlot, DeferChain, false, false, false, false, Eface115, BigEndian16, Hmap,
+     {SizeClasses::Go115, false, false, false, false}},
+    {"go1.19", 19, true, kClosures, gLayout(392), kDefer119, kPanic115, 928, 2048,
+     true, Argp, None, Exponent, false, NotSha256, false, 21,
+     ClosureOffsets, DeferChain, false, false, true, true, Itab119, Uvarint, Hmap,
+     {SizeClasses::Go119, false, true, false, false}},
+    {"go1.21", 21, true, kClosures, gLayout(408), kDefer119, kPanic115, 928, 2048,
+     true, Argp, None, Exponent, false, NotSha256, false, 21,
+     ClosureOffsets, DeferChain, true, false, true, true, Itab119, Uvarint, Hmap,
+     {SizeClasses::Go119, false, true, true, true}},
+    {"go1.22", 22, true, kClosures, gLayout(424), kDefer122, kPanic122, 928, 2048,
+     true, Argp, None, Exponent, false, NotSha256, false, 22,
+     SlotArray, NextFrame, true, false, true, true, Type122, Uvarint, Hmap,
+     {SizeClasses::Go119, true, true, true, true}},
+    {"go1.23", 23, true, kClosures, gLayout(432), kDefer122, kPanic122, 928, 2048,
+     true, Argp, None, Exponent, false, NotSha256, false, 22,
+     SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Hmap,
+     {SizeClasses::Go119, true, true, true, true}},
+    {"go1.24", 24, true, kClosures, gLayout(440), kDefer122, kPanic122, 928, 2048,
+     true, Argp, None, Exponent, false, Sha256At8, false, 22,
+     SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
+     {SizeClasses::Go119, true, true, true, true}},
     // Go 1.25: gobuf.ret is gone (g.sched 8 bytes shorter), valgrindStackID added: still 440.
-    {"go1.25", 25, true, kClosures, gLayout(440), kDefer122, kPanic125, 928, 2048, false, Argp,
-     SameValue, Exponent, false, Sha256XorFF, false, 23},
-    {"go1.26", 26, true, kClosures, gLayout(456), kDefer122, kPanic126, 928, 2048, false, GopanicFP,
-     SameValueRecovered, Shortest, true, Sha256XorFF, false, 23},
-    {"go1.27", 27, true, kClosures, gLayout(456), kDefer122, kPanic127, 928, 2048, false, StartSP,
-     SameValueRecovered, Shortest, true, Sha256XorFF, true, 23},
+    {"go1.25", 25, true, kClosures, gLayout(440), kDefer122, kPanic125, 928, 2048,
+     false, Argp, SameValue, Exponent, false, Sha256XorFF, false, 23,
+     SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
+     {SizeClasses::Go119, true, true, true, true}},
+    {"go1.26", 26, true, kClosures, gLayout(456), kDefer122, kPanic126, 928, 2048,
+     false, GopanicFP, SameValueRecovered, Shortest, true, Sha256XorFF, false, 23,
+     SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
+     {SizeClasses::Go119, true, true, true, true}},
+    {"go1.27", 27, true, kClosures, gLayout(456), kDefer122, kPanic127, 928, 2048,
+     false, StartSP, SameValueRecovered, Shortest, true, Sha256XorFF, true, 23,
+     SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
+     {SizeClasses::Go119, true, true, true, true}},
 }};
+// clang-format on
 
 } // namespace
 

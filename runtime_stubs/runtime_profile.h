@@ -46,6 +46,61 @@ enum class TypeHashRule : uint8_t {
   Sha256XorFF, // Go 1.25+: sha256 with byte 0 ^ 0xff, [0:4] (cmd/internal/hash.Sum32)
 };
 
+// The open-coded defer metadata the compiler writes (FUNCDATA OpenCodedDeferInfo).
+enum class OpenDeferInfo : uint8_t {
+  ArgsPerSlot,    // Go 1.15: maxargsize, the deferBits offset, the number of defers, then per
+                  // defer its closure's width and offset and its argument list
+  ClosureOffsets, // Go 1.16-1.21: the deferBits offset, the number of defers, per defer the
+                  // closure's offset
+  SlotArray,      // Go 1.22+: the deferBits offset, then the offset of the closure slots
+};
+// How a panic finds the deferred calls to run.
+enum class PanicWalk : uint8_t {
+  DeferChain, // Go 1.15-1.21: the records on g._defer (addOneOpenDeferFrame makes one for a
+              // frame with open-coded defers); recovery returns through the record's pc/sp
+  NextFrame,  // Go 1.22+: _panic.nextFrame walks the frames, nextDefer runs each frame's
+              // open-coded slots and records; after a recovery, deferreturn runs the frame's
+              // open-coded slots still set before its records
+};
+// The type-assertion entry points the compiler calls, and their signatures (iface.go).
+enum class AssertCalls : uint8_t {
+  Eface115, // Go 1.15: every assert/conv takes and returns whole interface values; the
+            // comma-ok forms return an extra bool
+  Itab119,  // Go 1.19-1.21: convI2I and assertX2I return *itab; only assertI2I2/assertE2I2
+            // take and return whole values
+  Type122,  // Go 1.22+: assertE2I/assertE2I2 (inter, t *_type) *itab
+};
+// How runtime.name stores its length (type.go).
+enum class NameLength : uint8_t {
+  BigEndian16, // Go 1.15: two bytes, big-endian
+  Uvarint,     // Go 1.17+
+};
+// The map header makemap initialises.
+enum class MapHeader : uint8_t {
+  Hmap,  // Go 1.15-1.23: hmap, hash0 uint32 at 12
+  Swiss, // Go 1.24+: maps.Map, seed uintptr at 8
+};
+// The size classes of sizeclasses.go.
+enum class SizeClasses : uint8_t {
+  Go115, // 67 classes
+  Go119, // 68 classes (24 bytes added)
+};
+// The allocator's rounding and append's growth (msize*.go, slice.go).
+struct HeapRules {
+  SizeClasses classes;
+  // Go 1.22+ (msize_allocheaders.go): an object with pointers larger than 512 bytes carries an
+  // 8-byte malloc header inside its size class.
+  bool mallocHeaders;
+  // Go 1.18+: growslice doubles below a capacity of 256, then moves smoothly to 1.25x; before,
+  // it doubled below a length of 1024, then grew by 25%.
+  bool growByCapacity;
+  // Go 1.21+: growslice(oldPtr, newLen, oldCap, num, et) returns the new length and recomputes
+  // capmem from the rounded capacity; before, growslice(et, old, cap) returned old.len.
+  bool growsliceNewLen;
+  // Go 1.20+: growslice panics "len out of range" (before: "cap out of range").
+  bool growsliceLenMessage;
+};
+
 struct DeferLayout {
   uint32_t size;             // header size (Go 1.15 adds the argument bytes after it)
   int32_t siz;               // int32 siz (Go 1.15 only), -1 when absent
@@ -104,6 +159,21 @@ struct RuntimeProfile {
   bool panicCursorAtFrame;
   // abi.FuncIDWrapper, the FuncID of compiler-generated wrappers (gorecover's walk skips them).
   uint8_t funcIdWrapper;
+  OpenDeferInfo openDefers;
+  PanicWalk panicWalk;
+  // Go 1.21+: a recovery reloads BP from the slot deferproc's prologue saved it in; before, BP
+  // stays stale until the frame's epilogue reloads it.
+  bool recoveryReloadsBp;
+  // Go 1.23+ printpanicval (printindented): a tab after each newline of a string panic value.
+  bool panicValueIndented;
+  // Go 1.19+ newstack: the new stack is doubled until the function's largest frame fits.
+  bool morestackFitsFrame;
+  // Go 1.19+: "panic while printing panic value" names the value when it is a string.
+  bool panicWhilePrintingNamesString;
+  AssertCalls asserts;
+  NameLength nameLength;
+  MapHeader mapHeader;
+  HeapRules heap;
 };
 
 // The runtime model for an object of Go release `minor`; nullptr when we do not model it.

@@ -34,13 +34,13 @@ constexpr uint16_t kClasses119[] = {
 
 // class_to_size[size_to_class8/128[...]]: the smallest size class holding `size` bytes (the
 // tables are built that way; every class above 1024 is a multiple of 128, below of 8).
-uint64_t sizeClass(uint64_t size, int minor) {
+uint64_t sizeClass(uint64_t size, SizeClasses table) {
   auto pick = [&](const auto& classes) -> uint64_t {
     for (uint16_t c : classes)
       if (c >= size) return c;
     return size;
   };
-  return minor <= 15 ? pick(kClasses115) : pick(kClasses119);
+  return table == SizeClasses::Go115 ? pick(kClasses115) : pick(kClasses119);
 }
 
 bool isPowerOfTwo(uint64_t x) {
@@ -49,9 +49,9 @@ bool isPowerOfTwo(uint64_t x) {
 
 } // namespace
 
-uint64_t roundupsize(uint64_t size, bool noscan, int minor) {
-  if (minor < 22) { // msize.go
-    if (size < kMaxSmallSize) return sizeClass(size, minor);
+uint64_t roundupsize(uint64_t size, bool noscan, const HeapRules& rules) {
+  if (!rules.mallocHeaders) { // msize.go
+    if (size < kMaxSmallSize) return sizeClass(size, rules.classes);
     if (size + kPageSize < size) return size;
     return (size + kPageSize - 1) & ~(kPageSize - 1);
   }
@@ -59,7 +59,7 @@ uint64_t roundupsize(uint64_t size, bool noscan, int minor) {
   uint64_t req = size;
   if (req <= kMaxSmallSize - kMallocHeaderSize) {
     if (!noscan && req > kMinSizeForMallocHeader) req += kMallocHeaderSize;
-    return sizeClass(req, minor) - (req - size);
+    return sizeClass(req, rules.classes) - (req - size);
   }
   req += kPageSize - 1;
   if (req < size) return size;
@@ -67,14 +67,14 @@ uint64_t roundupsize(uint64_t size, bool noscan, int minor) {
 }
 
 std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen, uint64_t size,
-                                 bool hasPointers, int minor) {
-  if (minor >= 21 ? newLen < 0 : newLen < oldCap) return std::nullopt;
+                                 bool hasPointers, const HeapRules& rules) {
+  if (rules.growsliceNewLen ? newLen < 0 : newLen < oldCap) return std::nullopt;
   if (size == 0) return GrowPlan{newLen, 0};
   int64_t newcap = oldCap;
   int64_t doublecap = newcap + newcap;
   if (newLen > doublecap) {
     newcap = newLen;
-  } else if (minor <= 15) { // Go 1.15: double below 1024 elements of length, then +25%
+  } else if (!rules.growByCapacity) { // Go 1.15: double below 1024 elements of length, then +25%
     if (oldLen < 1024) {
       newcap = doublecap;
     } else {
@@ -96,21 +96,21 @@ std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen,
   bool overflow;
   uint64_t capmem;
   if (size == 1) {
-    capmem = roundupsize(uint64_t(newcap), noscan, minor);
+    capmem = roundupsize(uint64_t(newcap), noscan, rules);
     overflow = uint64_t(newcap) > kMaxAlloc;
     newcap = int64_t(capmem);
   } else if (isPowerOfTwo(size)) { // includes goarch.PtrSize
     int shift = __builtin_ctzll(size);
-    capmem = roundupsize(uint64_t(newcap) << shift, noscan, minor);
+    capmem = roundupsize(uint64_t(newcap) << shift, noscan, rules);
     overflow = uint64_t(newcap) > (kMaxAlloc >> shift);
     newcap = int64_t(capmem >> shift);
-    if (minor >= 21) capmem = uint64_t(newcap) << shift;
+    if (rules.growsliceNewLen) capmem = uint64_t(newcap) << shift;
   } else {
     unsigned __int128 m = (unsigned __int128)size * uint64_t(newcap);
     overflow = m >> 64 != 0;
-    capmem = roundupsize(uint64_t(m), noscan, minor);
+    capmem = roundupsize(uint64_t(m), noscan, rules);
     newcap = int64_t(capmem / size);
-    if (minor >= 21) capmem = uint64_t(newcap) * size;
+    if (rules.growsliceNewLen) capmem = uint64_t(newcap) * size;
   }
   if (overflow || capmem > kMaxAlloc) return std::nullopt;
   return GrowPlan{newcap, capmem};
@@ -123,7 +123,7 @@ std::optional<GrowPlan> growPlan(int64_t oldLen, int64_t oldCap, int64_t newLen,
 StubResult Runtime::growslice(Guest& g, Call& c) {
   uint64_t et, oldPtr;
   int64_t oldLen, oldCap, newLen;
-  if (prof_.minor >= 21) {
+  if (prof_.heap.growsliceNewLen) {
     auto p = c.intArg(), nl = c.intArg(), oc = c.intArg(), num = c.intArg(), t = c.intArg();
     if (!p || !nl || !oc || !num || !t) return fault("growslice: cannot read its arguments");
     oldPtr = *p, newLen = int64_t(*nl), oldCap = int64_t(*oc), et = *t;
@@ -140,11 +140,12 @@ StubResult Runtime::growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int6
                            int64_t oldCap, int64_t newLen) {
   auto size = g.u64(et + typeoff::Size), ptrdata = g.u64(et + typeoff::PtrData);
   if (!size || !ptrdata) return fault(fmt::format("growslice: cannot read the type at {:#x}", et));
-  auto plan = growPlan(oldLen, oldCap, newLen, *size, *ptrdata != 0, prof_.minor);
+  auto plan = growPlan(oldLen, oldCap, newLen, *size, *ptrdata != 0, prof_.heap);
   if (!plan)
     return raise(g, c,
-                 prof_.minor >= 20 ? "growslice: len out of range" : "growslice: cap out of range");
-  int64_t resultLen = prof_.minor >= 21 ? newLen : oldLen;
+                 prof_.heap.growsliceLenMessage ? "growslice: len out of range"
+                                                : "growslice: cap out of range");
+  int64_t resultLen = prof_.heap.growsliceNewLen ? newLen : oldLen;
   uint64_t p = kZeroBase;
   if (*size) {
     auto a = alloc(g, plan->capmem);
@@ -189,7 +190,7 @@ StubResult Runtime::growsliceBuf(Guest& g, Call& c) {
   if (*p != *buf && oldLen != 0 && !g.copy(*buf, *p, uint64_t(oldLen) * *size))
     return fault(fmt::format("{}: cannot move the elements to {:#x}", c.name(), *buf));
   int64_t newCap =
-      int64_t(roundupsize(uint64_t(newLen) * *size, *ptrdata == 0, prof_.minor) / *size);
+      int64_t(roundupsize(uint64_t(newLen) * *size, *ptrdata == 0, prof_.heap) / *size);
   if (newLen < newCap) g.clear(*buf + uint64_t(newLen) * *size, uint64_t(newCap - newLen) * *size);
   c.intResult(*buf);
   c.intResult(uint64_t(newLen));
@@ -220,7 +221,7 @@ StubResult Runtime::moveSlice(Guest& g, Call& c) {
     return returnToCaller(g);
   }
   uint64_t lenmem = uint64_t(*len) * elemSize, capmem = uint64_t(n) * elemSize;
-  if (noCap) capmem = roundupsize(lenmem, noScan, prof_.minor);
+  if (noCap) capmem = roundupsize(lenmem, noScan, prof_.heap);
   if (noCap && !noScan) capmem = capmem / elemSize * elemSize;
   auto a = alloc(g, capmem);
   if (!a) return fault(c.name() + ": heap exhausted");

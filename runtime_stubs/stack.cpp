@@ -29,7 +29,7 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
   uint64_t fSp = c.callerSp();
   uint64_t oldSize = kStackHi - stackLo_;
   uint64_t newSize = oldSize * 2;
-  if (prof_.minor >= 19) {
+  if (prof_.morestackFitsFrame) {
     // Go 1.19+ (stack.go newstack): make sure the new stack fits f's largest frame.
     uint64_t maxDelta = 0;
     if (auto id = img_.symbolAt(fPc); id && img_.obj->sym(*id).func) {

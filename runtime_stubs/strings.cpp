@@ -17,8 +17,6 @@ namespace {
 constexpr uint64_t kTmpStringBufSize = 32; // string.go tmpStringBufSize
 constexpr int32_t kRuneError = 0xFFFD, kMaxRune = 0x10FFFF;
 
-
-
 } // namespace
 
 // ---- UTF-8 (utf8.go) ----
@@ -235,7 +233,7 @@ StubResult Runtime::stringtoslicebyte(Guest& g, Call& c) {
     g.clear(*buf, kTmpStringBufSize);
     p = *buf, cap = kTmpStringBufSize;
   } else {
-    cap = roundupsize(*sn, true, prof_.minor);
+    cap = roundupsize(*sn, true, prof_.heap);
     auto a = alloc(g, cap);
     if (!a) return fault("stringtoslicebyte: heap exhausted");
     p = *a;
@@ -259,7 +257,7 @@ StubResult Runtime::stringtoslicerune(Guest& g, Call& c) {
     g.clear(*buf, 4 * kTmpStringBufSize);
     p = *buf, cap = kTmpStringBufSize;
   } else {
-    uint64_t mem = roundupsize(n * 4, true, prof_.minor); // rawruneslice
+    uint64_t mem = roundupsize(n * 4, true, prof_.heap); // rawruneslice
     auto a = alloc(g, mem);
     if (!a) return fault("stringtoslicerune: heap exhausted");
     p = *a, cap = mem / 4;
@@ -365,8 +363,10 @@ StubResult Runtime::memequal(Guest& g, Call& c) {
   } else if (n == "runtime.strequal") {
     auto ap = g.u64(*p), an = g.u64(*p + 8), bp = g.u64(*q), bn = g.u64(*q + 8);
     if (!ap || !an || !bp || !bn) return fault("strequal: cannot read the strings");
-    if (*an != *bn) r = false;
-    else if (*ap == *bp) r = true;
+    if (*an != *bn)
+      r = false;
+    else if (*ap == *bp)
+      r = true;
     else {
       auto a = readBytes(g, *ap, *an), b = readBytes(g, *bp, *bn);
       if (a && b) r = *a == *b;

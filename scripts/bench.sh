@@ -73,6 +73,12 @@ summary=$(awk -F, '
       printf "%s after %.0f recorded insns: reverse-stepi %.1f ms, reverse-continue to the start %.1f ms; checkpoints %.1f MiB, peak RSS %.0f MiB\n",
              name, $(col["recorded"]), $(col["reverse_stepi_ms"]), $(col["reverse_continue_ms"]),
              $(col["checkpoint_MiB"]), $(col["peak_RSS_MiB"])
+    else if (("halts/s" in col) && $(col["halts/s"]) + 0 > 0)
+      printf "%s %s halts/s (%.2f us each)\n", name, rate($(col["halts/s"])), 1e6 / $(col["halts/s"])
+    else if (("calls/run" in col) && $(col["calls/run"]) + 0 > 0)
+      printf "%s %s insns/s (%.0f insns, %.0f runtime calls per run: %.2f us per call with its share of instructions)\n",
+             name, rate($(col["insns/s"])), $(col["insns/run"]), $(col["calls/run"]),
+             $(col["cpu_time"]) * ($(col["time_unit"]) == "ms" ? 1000 : 1) / $(col["calls/run"])
     else if (("checkpoints" in col) && $(col["checkpoints"]) + 0 > 0)
       printf "%s %s insns/s (%.0f checkpoints, %.1f MiB)\n", name, rate($(col["insns/s"])),
              $(col["checkpoints"]), $(col["checkpoint_MiB"])
@@ -91,6 +97,7 @@ echo "$summary" | sed \
   -e 's/^BM_SumBare /sum (registers only), bare Unicorn, no hooks:     /' \
   -e 's/^BM_SumUntracedOpt /sum, untraced, counted per block:                /' \
   -e 's/^BM_SumUncountedOpt /sum, untraced, not counted (-q):                 /' \
+  -e 's/^BM_HaltBare /runtime-call floor, bare Unicorn (stop on unmapped fetch, restart): /' \
   -e 's/^BM_RecdUncounted /recd(100000), -q (a defer per level):            /' \
   -e 's/^BM_SpinRecorded /spin, -i continue, recording:                    /' \
   -e 's/^BM_SumRecorded /sum, -i continue, recording:                     /' \

@@ -4,36 +4,48 @@
 // predeclared types (checked against constants in the fixtures' compiled type switches).
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "runtime_stubs/heaprules.h"
 
 using namespace gd::rt;
 
+namespace {
+// The heap rules of the release table's row for Go 1.`minor`.
+const HeapRules& rules(int minor) {
+  const RuntimeProfile* p = runtimeProfileFor(minor);
+  if (!p) throw std::runtime_error("no runtime profile for go1." + std::to_string(minor));
+  return p->heap;
+}
+} // namespace
+
 TEST(SizeClasses, Go115HasNo24ByteClass) {
-  EXPECT_EQ(roundupsize(17, true, 15), 32u);
-  EXPECT_EQ(roundupsize(17, true, 19), 24u);
-  EXPECT_EQ(roundupsize(0, true, 19), 0u);
-  EXPECT_EQ(roundupsize(1, true, 15), 8u);
-  EXPECT_EQ(roundupsize(1025, true, 21), 1152u);
-  EXPECT_EQ(roundupsize(6656, true, 19), 6784u);
-  EXPECT_EQ(roundupsize(32768, true, 19), 32768u);
-  EXPECT_EQ(roundupsize(32769, true, 19), 40960u); // large objects: whole 8 KiB pages
+  EXPECT_EQ(roundupsize(17, true, rules(15)), 32u);
+  EXPECT_EQ(roundupsize(17, true, rules(19)), 24u);
+  EXPECT_EQ(roundupsize(0, true, rules(19)), 0u);
+  EXPECT_EQ(roundupsize(1, true, rules(15)), 8u);
+  EXPECT_EQ(roundupsize(1025, true, rules(21)), 1152u);
+  EXPECT_EQ(roundupsize(6656, true, rules(19)), 6784u);
+  EXPECT_EQ(roundupsize(32768, true, rules(19)), 32768u);
+  EXPECT_EQ(roundupsize(32769, true, rules(19)), 40960u); // large objects: whole 8 KiB pages
 }
 
 TEST(SizeClasses, Go122MallocHeaderForPointerfulObjectsAbove512Bytes) {
   // msize_allocheaders.go: an 8-byte header inside the size class, not in the result.
-  EXPECT_EQ(roundupsize(512, false, 22), 512u);
-  EXPECT_EQ(roundupsize(640, false, 22), 696u); // 648 -> class 704, minus the header
-  EXPECT_EQ(roundupsize(640, true, 22), 640u);  // no pointers: no header
-  EXPECT_EQ(roundupsize(640, false, 21), 640u); // before Go 1.22: no header
-  EXPECT_EQ(roundupsize(1024, false, 24), 1144u);
-  EXPECT_EQ(roundupsize(32760, false, 23), 32760u);
-  EXPECT_EQ(roundupsize(32761, false, 23), 32768u); // a large object: whole pages
-  EXPECT_EQ(roundupsize(32769, false, 23), 40960u);
+  EXPECT_EQ(roundupsize(512, false, rules(22)), 512u);
+  EXPECT_EQ(roundupsize(640, false, rules(22)), 696u); // 648 -> class 704, minus the header
+  EXPECT_EQ(roundupsize(640, true, rules(22)), 640u);  // no pointers: no header
+  EXPECT_EQ(roundupsize(640, false, rules(21)), 640u); // before Go 1.22: no header
+  EXPECT_EQ(roundupsize(1024, false, rules(24)), 1144u);
+  EXPECT_EQ(roundupsize(32760, false, rules(23)), 32760u);
+  EXPECT_EQ(roundupsize(32761, false, rules(23)), 32768u); // a large object: whole pages
+  EXPECT_EQ(roundupsize(32769, false, rules(23)), 40960u);
 }
 
 namespace {
 int64_t grow(int64_t oldLen, int64_t oldCap, int64_t newLen, uint64_t size, bool ptrs, int minor) {
-  auto p = growPlan(oldLen, oldCap, newLen, size, ptrs, minor);
+  auto p = growPlan(oldLen, oldCap, newLen, size, ptrs, rules(minor));
   return p ? p->newcap : -1;
 }
 } // namespace
@@ -66,13 +78,13 @@ TEST(GrowSlice, SizeClassesDecideOddCapacities) {
 }
 
 TEST(GrowSlice, ZeroSizeAndImpossibleLengths) {
-  auto z = growPlan(0, 0, 2, 0, false, 22);
+  auto z = growPlan(0, 0, 2, 0, false, rules(22));
   ASSERT_TRUE(z);
   EXPECT_EQ(z->newcap, 2);
   EXPECT_EQ(z->capmem, 0u);
-  EXPECT_FALSE(growPlan(0, 0, -1, 8, false, 22));               // "growslice: len out of range"
-  EXPECT_FALSE(growPlan(0, 10, 5, 8, false, 19));               // "growslice: cap out of range"
-  EXPECT_FALSE(growPlan(0, 0, int64_t(1) << 60, 8, false, 24)); // past maxAlloc
+  EXPECT_FALSE(growPlan(0, 0, -1, 8, false, rules(22))); // "growslice: len out of range"
+  EXPECT_FALSE(growPlan(0, 10, 5, 8, false, rules(19))); // "growslice: cap out of range"
+  EXPECT_FALSE(growPlan(0, 0, int64_t(1) << 60, 8, false, rules(24))); // past maxAlloc
 }
 
 TEST(Utf8, EncodeRuneAsTheRuntime) {
