@@ -433,7 +433,7 @@ private:
   // Go 1.16+ FuncInfo (goobj/funcinfo.go): CU file indices; StartLine from Go 1.20.
   Expected<void> readFuncInfo118(const std::vector<uint8_t>& b, FuncInfo& fi) {
     ByteView v{b};
-    bool startLine = obj_.profile->minor >= 20;
+    bool startLine = obj_.profile->funcInfoStartLine;
     uint64_t pos = startLine ? 16 : 12;
     if (!v.has(0, pos + 4)) return fail("truncated");
     fi.args = *v.u32(0);

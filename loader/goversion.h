@@ -98,6 +98,29 @@ struct DwarfRules {
   // Go 1.25+ writes DWARF 5 forms (addrx low_pc, udata high_pc, loclists, rnglists) for every
   // GOOS but darwin, ios and aix (internal/buildcfg/exp.go: dwarf5Supported).
   bool dwarf5ExceptDarwinIosAix;
+  // How the compiler names parameters and results the source leaves unnamed or blank (1.15
+  // gc/dcl.go funcargs; 1.19/1.21 typecheck/dcl.go, noder/reader.go; 1.22+ ir/func.go
+  // DeclareParams).
+  bool resultsAfterParams;          // 1.15: ~r numbering continues after the parameters
+  std::string_view blankResult;     // "~b1" / "~r1" for a `_` result
+  std::string_view unnamedParam;    // "": shown as "_"
+  std::string_view wrapperReceiver; // receiver of a `(*T).M` wrapper; "": the source's name
+};
+
+// What `go tool objdump` of the release prints for an object (cmd/internal/objfile/goobj.go).
+enum class ObjdumpStyle : uint8_t {
+  Goobj115, // Go 1.15 (goobj2): file offsets as addresses, `"".` escaped as %22%22., relocation
+            // targets by bare name, line spans for every named symbol's bytes, one undefined
+            // entry per distinct relocation target
+  Goobj116, // Go 1.16+: offsets within the object, builtins with their ABI and static symbols
+            // `<1>`, line spans for functions, undefined entries per Nonpkgref and RefName
+            // record, RelocType(n) for relocations with the weak bit
+};
+// The sort objdump's symbol table goes through (sort.Sort / slices.SortFunc).
+enum class SymbolSort : uint8_t {
+  IntroSort,  // Go 1.15: introsort with median-of-three pivots
+  Pdq13_17_5, // Go 1.19-1.23: pdqsort, the pattern breaker's xorshift 13/17/5
+  Pdq13_7_17, // Go 1.24+: the same with xorshift 13/7/17
 };
 
 struct GoProfile {
@@ -111,6 +134,9 @@ struct GoProfile {
   uint8_t funcdataArgInfo;        // FUNCDATA index of ArgInfo (0xFF: none)
   X86asmRules x86asm;
   DwarfRules dwarf;
+  ObjdumpStyle objdump;
+  SymbolSort symbolSort;
+  bool funcInfoStartLine; // Go 1.20+: FuncInfo carries StartLine (goobj/funcinfo.go)
 };
 
 // True when objects of this release and GOOS hold DWARF 5 forms (see DwarfRules). When the

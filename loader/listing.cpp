@@ -151,13 +151,14 @@ std::optional<int64_t> immediateToSp(const std::string& text, const char* mnemon
 // would have written it: the depth changes with SUBQ/ADDQ $n, SP and PUSHQ/POPQ; after a RET
 // the body's depth applies again (more paths follow); the stack-check trailer (the target of
 // the prologue's first forward conditional jump: CALL morestack; JMP entry) runs at depth 0.
-std::vector<uint8_t> derivePcsp(std::span<const uint8_t> code, uint64_t base, int goMinor) {
+std::vector<uint8_t> derivePcsp(std::span<const uint8_t> code, uint64_t base,
+                                const X86asmRules& rules) {
   std::vector<PcRange> ranges;
   int64_t depth = 0, body = 0;
   std::optional<uint64_t> trailer;
   bool framed = false;
   for (uint32_t off = 0; off < code.size();) {
-    auto insn = disassemble(code.subspan(off), base + off, Syntax::Go, {}, goMinor);
+    auto insn = disassemble(code.subspan(off), base + off, Syntax::Go, {}, rules);
     if (trailer && base + off >= *trailer) depth = 0;
     ranges.push_back({off, off + insn.length, int32_t(depth)});
     if (!framed && insn.isJump && insn.branchTarget && !insn.text.starts_with("JMP") && !trailer &&
@@ -305,7 +306,7 @@ Expected<void> parseListing(Object& obj, std::string_view text) {
     s.dataOffset = b.start;
     FuncInfo fi;
     fi.pcline = encodePcTable(b.lineRanges);
-    fi.pcsp = derivePcsp(s.data, s.dataOffset, obj.profile->minor);
+    fi.pcsp = derivePcsp(s.data, s.dataOffset, obj.profile->x86asm);
     fi.pcfile = encodePcTable(b.fileRanges);
     // The TEXT line names the full path of the entry's file; other files only by base name.
     fi.files = b.files;

@@ -86,8 +86,8 @@ public:
 
   // sort.Sort of Go 1.19-1.23 and slices.SortFunc of Go 1.24: pattern-defeating quicksort.
   // The pattern breaker's xorshift shifts changed from 13/17/5 to 13/7/17 in Go 1.24.
-  void pdqsort(int goMinor) {
-    xorshift_ = goMinor >= 24 ? std::array{13, 7, 17} : std::array{13, 17, 5};
+  void pdqsort(SymbolSort variant) {
+    xorshift_ = variant == SymbolSort::Pdq13_7_17 ? std::array{13, 7, 17} : std::array{13, 17, 5};
     int n = int(v_.size());
     if (n > 1) pdq(0, n, bitLen(uint64_t(n)));
   }
@@ -405,8 +405,7 @@ bool matches(const std::regex& re, const std::string& name) {
 class Printer {
 public:
   explicit Printer(const Object& obj)
-      : obj_(obj), minor_(obj.profile ? obj.profile->minor : newestProfile().minor),
-        x86asm_(obj.profile ? obj.profile->x86asm : newestProfile().x86asm) {
+      : obj_(obj), prof_(obj.profile ? *obj.profile : newestProfile()), x86asm_(prof_.x86asm) {
     listSymbols();
     indexLineSpans();
   }
@@ -427,13 +426,13 @@ public:
 private:
   // Go 1.15 objdump prints file offsets; later releases offsets within the object.
   uint64_t addrOf(const Symbol& s) const {
-    return (minor_ <= 15 ? obj_.baseOffset : 0) + s.dataOffset;
+    return (goobj115() ? obj_.baseOffset : 0) + s.dataOffset;
   }
 
   // Defined symbols as goobj.go lists them: static ones get `<1>`, and Go 1.15 shows the
   // package placeholder `"".` as `%22%22.`.
   std::string escapedName(const Symbol& s) const {
-    return minor_ <= 15 ? replaceAll(s.name, "\"\".", "%22%22.") : s.name;
+    return goobj115() ? replaceAll(s.name, "\"\".", "%22%22.") : s.name;
   }
   std::string listedName(const Symbol& s) const {
     return s.abi == kAbiStatic ? escapedName(s) + "<1>" : escapedName(s);
@@ -444,7 +443,7 @@ private:
   std::string targetName(SymId id) const {
     if (id == kNoSym || id >= obj_.symbols.size()) return {};
     const Symbol& s = obj_.sym(id);
-    if (minor_ <= 15) return s.name;
+    if (goobj115()) return s.name;
     if (s.origin == SymOrigin::Builtin && s.abi != 0) return fmt::format("{}<{}>", s.name, s.abi);
     // A saved listing keeps the `<1>` it showed as the ABI of a by-name reference.
     if (obj_.source == SourceKind::Listing && s.origin == SymOrigin::NonPkgRef && s.abi == 1)
@@ -464,10 +463,10 @@ private:
     syms_.resize(syms_.size() + undefinedCount());
     auto byAddr = [](const ListedSym& a, const ListedSym& b) { return a.addr < b.addr; };
     GoSort sorter(syms_, byAddr);
-    if (minor_ <= 15)
+    if (prof_.symbolSort == SymbolSort::IntroSort)
       sorter.quickSort();
     else
-      sorter.pdqsort(minor_);
+      sorter.pdqsort(prof_.symbolSort);
   }
 
   // How many undefined entries objdump's table has. Go 1.16+: one per Nonpkgref record and one
@@ -476,7 +475,7 @@ private:
   // the own package's `"".x` targets count too (the listed names are escaped).
   size_t undefinedCount() const {
     size_t n = 0;
-    if (minor_ > 15) {
+    if (!goobj115()) {
       size_t pkgRefs = 0;
       for (const Symbol& s : obj_.symbols) {
         if (s.origin == SymOrigin::NonPkgRef) n++;
@@ -537,8 +536,8 @@ private:
       const Symbol& s = obj_.sym(id);
       if (!s.defined() || s.origin == SymOrigin::Synthetic) continue;
       uint64_t addr = addrOf(s);
-      if (minor_ <= 15 && !s.name.empty()) lineSpans_.push_back({addr, addr + s.data.size(), id});
-      if (minor_ > 15 && s.func) lineSpans_.push_back({addr, addr + s.size, id});
+      if (goobj115() && !s.name.empty()) lineSpans_.push_back({addr, addr + s.data.size(), id});
+      if (!goobj115() && s.func) lineSpans_.push_back({addr, addr + s.size, id});
     }
     std::sort(lineSpans_.begin(), lineSpans_.end(),
               [](const LineSpan& a, const LineSpan& b) { return a.start < b.start; });
@@ -573,7 +572,7 @@ private:
   std::string relocString(const Reloc& r, uint64_t insnOffset) const {
     int64_t delta = int64_t(r.off) - int64_t(insnOffset);
     std::string type;
-    if (minor_ > 15 && (r.rawType & 0x8000))
+    if (!goobj115() && (r.rawType & 0x8000))
       type = fmt::format("RelocType({})", int16_t(r.rawType));
     else if (r.kind == RelocKind::Unknown)
       type = fmt::format("RelocType({})", r.rawType);
@@ -620,7 +619,8 @@ private:
   }
 
   const Object& obj_;
-  int minor_;
+  const GoProfile& prof_;
+  bool goobj115() const { return prof_.objdump == ObjdumpStyle::Goobj115; }
   X86asmRules x86asm_;
   Syntax syntax_ = Syntax::Go;
   std::vector<ListedSym> syms_;      // sorted by address

@@ -648,28 +648,9 @@ private:
   bool dwarf5_; // DWARF 5 forms and lists (usesDwarf5): addrx, loclists, rnglists
 };
 
-// How the compiler names parameters and results the source leaves unnamed or blank
-// (1.15 gc/dcl.go funcargs; 1.19/1.21 typecheck/dcl.go, noder/reader.go; 1.22+ ir/func.go
-// DeclareParams).
-struct UnnamedRule {
-  int fromMinor;
-  bool resultsAfterParams; // 1.15: ~r numbering continues after the parameters
-  std::string_view blankResult;
-  std::string_view unnamedParam;    // "" : shown as "_"
-  std::string_view wrapperReceiver; // receiver of a `(*T).M` wrapper; "": the source's name
-};
-constexpr UnnamedRule kUnnamedRules[] = {
-    {0, true, "~b", "", ".this"},
-    {19, false, "~b", "", ".this"},
-    {22, false, "~r", "~p", ""},
-};
-
-const UnnamedRule& unnamedRuleFor(const Object& obj) {
-  int minor = obj.profile ? obj.profile->minor : 24;
-  const UnnamedRule* r = &kUnnamedRules[0];
-  for (const auto& x : kUnnamedRules)
-    if (minor >= x.fromMinor) r = &x;
-  return *r;
+// How the object's compiler names unnamed and blank parameters and results (DwarfRules).
+const DwarfRules& namingRules(const Object& obj) {
+  return (obj.profile ? *obj.profile : newestProfile()).dwarf;
 }
 
 std::string baseName(std::string_view path) {
@@ -723,8 +704,8 @@ Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string
       ptr.elem.push_back(std::move(wrapper->receiver->type));
       wrapper->receiver->type = std::move(ptr);
       wrapper->recvPointer = true;
-      if (!unnamedRuleFor(obj).wrapperReceiver.empty())
-        wrapper->receiver->name = std::string(unnamedRuleFor(obj).wrapperReceiver);
+      if (!namingRules(obj).wrapperReceiver.empty())
+        wrapper->receiver->name = std::string(namingRules(obj).wrapperReceiver);
       decl = &*wrapper;
     }
   }
@@ -733,7 +714,7 @@ Expected<FuncVars> readSourceVars(const Object& obj, SymId fn, const std::string
     return out;
   }
 
-  const UnnamedRule& rule = unnamedRuleFor(obj);
+  const DwarfRules& rule = namingRules(obj);
   std::vector<const gosrc::Param*> all;
   if (decl->receiver) all.push_back(&*decl->receiver);
   for (const auto& p : decl->params)
