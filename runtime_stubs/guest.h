@@ -1,6 +1,6 @@
 // The narrow view of the machine that runtime models get: registers, memory, mappings. The
-// emulator implements it over Unicorn; unit tests implement it over a plain byte map, so every
-// stub can be tested without a CPU.
+// emulator implements it over Unicorn; tests/runtime/fake_guest.h implements it over pages in a
+// map, and tests/runtime runs the models on that without a CPU.
 #pragma once
 
 #include <cstdint>
