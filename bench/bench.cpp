@@ -38,9 +38,9 @@
 
 #include <sys/resource.h>
 
-#include "emulator/debugger.h"
-#include "emulator/session.h"
-#include "emulator/sinks.h"
+#include "emulator/debugger/debugger.h"
+#include "emulator/engine/session.h"
+#include "emulator/frontends/trace/sinks.h"
 #include "loader/image.h"
 #include "loader/object.h"
 

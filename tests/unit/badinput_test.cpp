@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "emulator/session.h"
+#include "emulator/engine/session.h"
 #include "loader/objdump.h"
 
 namespace fs = std::filesystem;

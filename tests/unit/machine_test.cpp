@@ -1,4 +1,4 @@
-// The engine's two speeds (emulator/machine.h): translated blocks counted per block with no
+// The engine's two speeds (emulator/engine/machine.h): translated blocks counted per block with no
 // per-instruction callback, and a code hook before every instruction. Both must give the same
 // instruction counts, stop at the same count, and put a fault on the same instruction; where a
 // block alone cannot tell which instruction faulted, the machine must say so rather than guess.
@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "emulator/machine.h"
+#include "emulator/engine/machine.h"
 #include "loader/image.h"
 
 namespace gd::emu {

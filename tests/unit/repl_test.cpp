@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "emulator/repl.h"
+#include "emulator/frontends/repl/repl.h"
 #include "support.h"
 
 using namespace gd;

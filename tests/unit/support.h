@@ -16,6 +16,14 @@
 
 namespace gd::test {
 
+// Built with AddressSanitizer (scripts/test.sh's second pass): the heaviest corpus sweeps run a
+// subset of releases there, the whole set in the normal pass.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 inline std::string root() {
   return GODEFER_SOURCE_DIR;
 }
@@ -24,9 +32,8 @@ inline std::string fixture(const std::string& rel) {
 }
 
 // Every Go release with fixtures (tests/fixtures/goX.Y), oldest first.
-inline const std::vector<std::string> kGoVersions = {"go1.15", "go1.19", "go1.21",
-                                                     "go1.22", "go1.23", "go1.24",
-                                                     "go1.25", "go1.26", "go1.27"};
+inline const std::vector<std::string> kGoVersions = {
+    "go1.15", "go1.19", "go1.21", "go1.22", "go1.23", "go1.24", "go1.25", "go1.26", "go1.27"};
 // The newest of them: fixtures that stand for "today's Go".
 inline const std::string kNewestGo = kGoVersions.back();
 

@@ -1,4 +1,4 @@
-#include "emulator/repl.h"
+#include "emulator/frontends/repl/repl.h"
 
 #include <charconv>
 #include <csignal>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "emulator/sinks.h"
+#include "emulator/frontends/trace/sinks.h"
 
 namespace gd::emu {
 namespace {

@@ -1,4 +1,4 @@
-#include "emulator/session.h"
+#include "emulator/engine/session.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "emulator/values.h"
+#include "emulator/engine/values.h"
 #include "loader/pctab.h"
 
 namespace gd::emu {

@@ -1,4 +1,4 @@
-#include "emulator/timeline.h"
+#include "emulator/engine/timeline.h"
 
 #include <algorithm>
 

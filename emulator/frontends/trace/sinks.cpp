@@ -1,4 +1,4 @@
-#include "emulator/sinks.h"
+#include "emulator/frontends/trace/sinks.h"
 
 #include <nlohmann/json.hpp>
 

@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "emulator/machine.h"
-#include "emulator/session.h"
+#include "emulator/engine/machine.h"
+#include "emulator/engine/session.h"
 
 namespace gd::emu {
 

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "emulator/repl.h"
+#include "emulator/frontends/repl/repl.h"
 #include "loader/disasm.h"
 
 namespace gd::emu {

@@ -1,4 +1,4 @@
-#include "emulator/unwind.h"
+#include "emulator/debugger/unwind.h"
 
 #include <cstring>
 

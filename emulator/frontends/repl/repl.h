@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "emulator/debugger.h"
-#include "emulator/inspect.h"
+#include "emulator/debugger/debugger.h"
+#include "emulator/debugger/inspect.h"
 
 namespace gd::emu {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/debugger.h"
+#include "emulator/debugger/debugger.h"
 #include "loader/vars.h"
 
 namespace gd::emu {

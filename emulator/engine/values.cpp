@@ -1,4 +1,4 @@
-#include "emulator/values.h"
+#include "emulator/engine/values.h"
 
 #include <cstring>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/session.h"
+#include "emulator/engine/session.h"
 #include "loader/pctab.h"
 
 namespace gd::emu {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/events.h"
+#include "emulator/engine/events.h"
 
 namespace gd::emu {
 

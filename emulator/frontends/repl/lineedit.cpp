@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "emulator/repl.h"
+#include "emulator/frontends/repl/repl.h"
 
 namespace gd::emu {
 namespace {

@@ -20,7 +20,7 @@
 
 #include <unicorn/unicorn.h>
 
-#include "emulator/decode.h"
+#include "emulator/engine/decode.h"
 #include "loader/error.h"
 #include "loader/image.h"
 #include "runtime_stubs/guest.h"
@@ -63,7 +63,7 @@ public:
   virtual void beforeWrite(uint64_t addr, uint32_t size) = 0;
 };
 
-// Time travel and stop conditions (emulator/timeline.h): sees every guest store and may stop
+// Time travel and stop conditions (emulator/engine/timeline.h): sees every guest store and may stop
 // execution before an instruction runs.
 class MachineRecorder {
 public:
@@ -82,10 +82,11 @@ public:
   virtual void afterRun() = 0;
 };
 
-// A copy of the machine's state for time travel (emulator/timeline.h): the CPU (a uc_context:
-// every register Unicorn keeps), the mapped regions, and their contents in 4 KiB pages. Pages are
-// immutable and shared: a snapshot made from a base snapshot copies only the pages written since
-// (or, without a record of writes, those whose bytes differ), and every all-zero page is one page.
+// A copy of the machine's state for time travel (emulator/engine/timeline.h): the CPU (a
+// uc_context: every register Unicorn keeps), the mapped regions, and their contents in 4 KiB pages.
+// Pages are immutable and shared: a snapshot made from a base snapshot copies only the pages
+// written since (or, without a record of writes, those whose bytes differ), and every all-zero page
+// is one page.
 class MachineSnapshot {
 public:
   static constexpr uint64_t kPage = 4096;

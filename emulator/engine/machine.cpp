@@ -1,4 +1,4 @@
-#include "emulator/machine.h"
+#include "emulator/engine/machine.h"
 
 #include <algorithm>
 #include <array>

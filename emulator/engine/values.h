@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "emulator/events.h"
+#include "emulator/engine/events.h"
 #include "runtime_stubs/types.h"
 
 namespace gd::emu {

@@ -1,4 +1,4 @@
-#include "emulator/inspect.h"
+#include "emulator/debugger/inspect.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "emulator/values.h"
+#include "emulator/engine/values.h"
 
 namespace gd::emu {
 namespace {

@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "emulator/events.h"
-#include "emulator/machine.h"
+#include "emulator/engine/events.h"
+#include "emulator/engine/machine.h"
 #include "loader/disasm.h"
 #include "loader/image.h"
 #include "loader/vars.h"
@@ -96,8 +96,8 @@ public:
   uint64_t entrySp() const { return entrySp_; }
   const SessionOptions& options() const { return opts_; }
 
-  // The session's own part of the run's state, for time travel (emulator/timeline.h): restored
-  // together with the machine and the runtime model.
+  // The session's own part of the run's state, for time travel (emulator/engine/timeline.h):
+  // restored together with the machine and the runtime model.
   struct State {
     bool finished = false;
     std::vector<Value> results, watchedValues;

@@ -1,7 +1,7 @@
 // The debugger behind `godefer-emu -i`: one Session, run untraced under a Timeline, with
 // breakpoints, watchpoints and stepping by instruction, source line and frame, forward and
 // backward. It decides when to stop (as a StopPolicy, before each instruction) and reports why
-// as a value; the REPL (emulator/repl.h) does all the printing.
+// as a value; the REPL (emulator/frontends/repl/repl.h) does all the printing.
 #pragma once
 
 #include <atomic>
@@ -12,11 +12,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "emulator/session.h"
+#include "emulator/engine/session.h"
 #include <functional>
 
-#include "emulator/timeline.h"
-#include "emulator/unwind.h"
+#include "emulator/debugger/unwind.h"
+#include "emulator/engine/timeline.h"
 
 namespace gd::emu {
 

@@ -1,4 +1,4 @@
-#include "emulator/cli.h"
+#include "emulator/frontends/cli/cli.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -9,9 +9,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "emulator/repl.h"
-#include "emulator/session.h"
-#include "emulator/sinks.h"
+#include "emulator/engine/session.h"
+#include "emulator/frontends/repl/repl.h"
+#include "emulator/frontends/trace/sinks.h"
 #include "loader/objdump.h"
 
 #ifndef GODEFER_VERSION

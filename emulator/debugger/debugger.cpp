@@ -1,4 +1,4 @@
-#include "emulator/debugger.h"
+#include "emulator/debugger/debugger.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "emulator/decode.h"
+#include "emulator/engine/decode.h"
 
 #include <Zydis/Zydis.h>
 
