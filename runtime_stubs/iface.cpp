@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime_stubs/abi.h"
 #include "runtime_stubs/guestmem.h"
 #include "runtime_stubs/heaprules.h"
 #include "runtime_stubs/runtime.h"
@@ -484,8 +485,7 @@ StubResult Runtime::efaceeq(Guest& g, Call& c) {
     g.setReg(Reg::RBX, y);
     g.setReg(Reg::RDX, eq);
     g.setReg(Reg::RIP, *code);
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
+    abi::enterGoCode(g, true, kGAddr);
     return {};
   }
   // ABI0: call eq(x, y) below our frame; it returns into slot 1, which stores its result.
@@ -623,10 +623,7 @@ std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
     g.setReg(Reg::RSP, sp);
     g.setReg(Reg::RAX, data);
     g.setReg(Reg::RIP, code);
-    if (prof_.registerAbi) {
-      g.setReg(Reg::R14, kGAddr);
-      g.zeroX15();
-    }
+    abi::enterGoCode(g, prof_.registerAbi, kGAddr);
     return StubResult{};
   }
   return std::nullopt;

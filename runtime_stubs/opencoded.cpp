@@ -8,6 +8,7 @@
 // _panic.nextDefer run the highest set bit first, clearing it before the call.
 #include <fmt/format.h>
 
+#include "runtime_stubs/abi.h"
 #include "runtime_stubs/runtime.h"
 
 namespace gd::rt {
@@ -65,10 +66,7 @@ StubResult Runtime::enterClosure(Guest& g, uint64_t sp, uint64_t returnTo, uint6
   g.setReg(Reg::RSP, sp);
   g.setReg(Reg::RDX, fn);
   g.setReg(Reg::RIP, *code);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
   return {};
 }
 
@@ -84,10 +82,7 @@ StubResult Runtime::resumeRecovered(Guest& g, uint64_t sp, uint64_t pc,
   g.setReg(Reg::RIP, pc);
   if (prof_.deferprocReturnsFlag) g.setReg(Reg::RAX, 1); // deferproc "returns" 1
   if (bp) g.setReg(Reg::RBP, *bp);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
   return {};
 }
 

@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "runtime_stubs/abi.h"
 #include "runtime_stubs/asm.h"
 #include "runtime_stubs/types.h"
 
 namespace gd::rt {
 namespace {
 
-constexpr Reg kIntArgRegs[] = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDI, Reg::RSI,
-                               Reg::R8,  Reg::R9,  Reg::R10, Reg::R11};
 constexpr uint64_t kInitialMapping = 64 * 1024; // first stack mapping; Go's stack is 2 KiB in it
 
 uint64_t roundUp(uint64_t v, uint64_t a) {
@@ -70,10 +69,7 @@ bool Runtime::setup(Guest& g) {
   g.put64(kTlsBlock + 0x30, kGAddr);
   g.setReg(Reg::FsBase, kTlsBlock + 0x10);
   g.setReg(Reg::GsBase, kTlsBlock);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr);
-    g.zeroX15();
-  }
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
   // Descriptors of predeclared types (type:int, type:*int, type:string, ...), which objects
   // reference but never define.
   for (loader::SymId id = 0; id < img_.obj->symbols.size(); id++) {
@@ -394,10 +390,7 @@ StubResult Runtime::returnToCaller(Guest& g) {
   if (!ret) return fault("cannot read the return address");
   g.setReg(Reg::RIP, *ret);
   g.setReg(Reg::RSP, sp + 8);
-  if (prof_.registerAbi) {
-    g.setReg(Reg::R14, kGAddr); // Go code relies on R14 = g and X15 = 0 after every call
-    g.zeroX15();
-  }
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
   return {};
 }
 
@@ -424,8 +417,8 @@ Runtime::Call::Call(Runtime& rt, Guest& g, std::string name, bool continuation)
 
 std::optional<uint64_t> Runtime::Call::intArg() {
   if (rt_.prof_.registerAbi) {
-    if (intRegs_ >= int(std::size(kIntArgRegs))) return std::nullopt;
-    return g_.reg(kIntArgRegs[intRegs_++]);
+    if (intRegs_ >= int(abi::kIntRegs.size())) return std::nullopt;
+    return g_.reg(abi::kIntRegs[intRegs_++]);
   }
   stackOff_ = roundUp(stackOff_, 8);
   auto v = g_.u64(sp_ + stackOff_);
@@ -477,8 +470,8 @@ std::optional<double> Runtime::Call::float32Arg() {
 
 bool Runtime::Call::intResult(uint64_t v) {
   if (rt_.prof_.registerAbi) {
-    if (intResults_ >= int(std::size(kIntArgRegs))) return false;
-    g_.setReg(kIntArgRegs[intResults_++], v);
+    if (intResults_ >= int(abi::kIntRegs.size())) return false;
+    g_.setReg(abi::kIntRegs[intResults_++], v);
     return true;
   }
   stackOff_ = roundUp(stackOff_, 8);

@@ -9,13 +9,12 @@
 
 #include "emulator/engine/values.h"
 #include "loader/pctab.h"
+#include "runtime_stubs/abi.h"
 
 namespace gd::emu {
 namespace {
 
-constexpr rt::Reg kIntRegs[] = {rt::Reg::RAX, rt::Reg::RBX, rt::Reg::RCX,
-                                rt::Reg::RDI, rt::Reg::RSI, rt::Reg::R8,
-                                rt::Reg::R9,  rt::Reg::R10, rt::Reg::R11};
+constexpr auto& kIntRegs = rt::abi::kIntRegs;
 constexpr size_t kTracedRegs = size_t(rt::Reg::RIP); // RAX..R15
 
 std::string cleanFile(const std::string& recorded) {
@@ -116,6 +115,18 @@ Value Session::readValue(const std::string& type, uint64_t addr) const {
   return valueFromBits(type, bits);
 }
 
+// A call of the function at `address` from the emulator: its return address is the sentinel
+// (execution reaching it ends the call), no closure context, and what Go code may assume at
+// entry.
+void Session::callReturningToUs(uint64_t address) {
+  Machine& m = *machine_;
+  m.put64(entrySp_, image_->sentinel());
+  m.setReg(rt::Reg::RSP, entrySp_);
+  m.setReg(rt::Reg::RIP, address);
+  m.setReg(rt::Reg::RDX, 0);
+  rt::abi::enterGoCode(m, rprof_->registerAbi, runtime_->gAddr());
+}
+
 Expected<void> Session::start(const std::string& function, const std::vector<int64_t>& args) {
   auto fn = obj_->findFunction(function);
   if (!fn) return fail("{}: no function {} in this object", obj_->path, function);
@@ -130,10 +141,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   argBytes = std::max<uint64_t>(argBytes, 8 * (args.size() + 4));
   entrySp_ = runtime_->entrySp(argBytes);
   Machine& m = *machine_;
-  m.put64(entrySp_, image_->sentinel()); // the function returns to us
-  m.setReg(rt::Reg::RSP, entrySp_);
-  m.setReg(rt::Reg::RIP, image_->address(*fn));
-  m.setReg(rt::Reg::RDX, 0);
+  callReturningToUs(image_->address(*fn));
 
   StartEvent se;
   se.object = obj_->path;
@@ -254,15 +262,7 @@ std::vector<loader::SymId> Session::initFunctions() const {
 void Session::callNextInit() {
   loader::SymId fn = initQueue_.front();
   initQueue_.erase(initQueue_.begin());
-  Machine& m = *machine_;
-  m.put64(entrySp_, image_->sentinel());
-  m.setReg(rt::Reg::RSP, entrySp_);
-  m.setReg(rt::Reg::RIP, image_->address(fn));
-  m.setReg(rt::Reg::RDX, 0);
-  if (rprof_->registerAbi) {
-    m.setReg(rt::Reg::R14, runtime_->gAddr());
-    m.zeroX15();
-  }
+  callReturningToUs(image_->address(fn));
   rt::RuntimeEvent e{rt::RuntimeEventKind::Call, "runtime.doInit"};
   e.fnName = obj_->displayName(fn);
   e.detail = "package initialisation: calling " + e.fnName;
@@ -450,13 +450,7 @@ StopReason Session::finishCall() {
     }
     // Initialisation done: now main.main.
     pendingMain_ = false;
-    m.put64(entrySp_, image_->sentinel());
-    m.setReg(rt::Reg::RSP, entrySp_);
-    m.setReg(rt::Reg::RIP, image_->address(function_));
-    if (rprof_->registerAbi) {
-      m.setReg(rt::Reg::R14, runtime_->gAddr());
-      m.zeroX15();
-    }
+    callReturningToUs(image_->address(function_));
     return {StopKind::Stepped};
   }
   results_.clear();

@@ -131,6 +131,7 @@ private:
   StopReason finishCall();
   std::vector<loader::SymId> initFunctions() const;
   void callNextInit();
+  void callReturningToUs(uint64_t address);
   void emit(const Event& e);
   // Completes the traced instruction's events, reading every general register (at the end of a
   // run) or only the ones the instruction writes (before the next one).
