@@ -105,11 +105,7 @@ Debugger::Key Debugger::currentKey() {
 }
 
 bool Debugger::isCall(uint64_t pc) {
-  uint8_t code[16] = {};
-  size_t n = sizeof code;
-  while (n && !session_->machine().read(pc, code, n))
-    n--;
-  return loader::disassemble(std::span<const uint8_t>(code, n), pc, loader::Syntax::Go).isCall;
+  return session_->machine().decoded(pc).isCall;
 }
 
 // ---- watchpoints ----

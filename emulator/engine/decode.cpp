@@ -37,6 +37,8 @@ DecodedInsn decode(const uint8_t* code, size_t n) {
   if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder(), code, n, &zi, ops))) return out;
   out.ok = true;
   out.length = zi.length;
+  out.isCall = zi.mnemonic == ZYDIS_MNEMONIC_CALL;
+  out.isRet = zi.mnemonic == ZYDIS_MNEMONIC_RET;
   for (uint8_t i = 0; i < zi.operand_count; i++) {
     const ZydisDecodedOperand& op = ops[i];
     if (op.type == ZYDIS_OPERAND_TYPE_REGISTER && (op.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {

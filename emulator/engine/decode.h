@@ -1,6 +1,7 @@
 // What the engine needs to know about a guest instruction, decoded once per address with Zydis:
 // its length, the memory it addresses (as base + index*scale + disp, so the address can be
-// computed from the registers of the moment) and which general registers it writes. The machine
+// computed from the registers of the moment), which general registers it writes (the trace reads
+// only those) and whether it calls or returns (the debugger's `next` and `finish`). The machine
 // uses it to count the instructions of a translated block and to find which instruction of a
 // block faulted (Unicorn 2.0.1 without a code hook reports the block's start as RIP).
 #pragma once
@@ -29,6 +30,7 @@ struct DecodedInsn {
   bool ok = false;     // false: Zydis cannot decode it (Unicorn will raise invalid instruction)
   uint8_t length = 1;  // bytes
   uint32_t writes = 0; // bit i: general register i (rt::Reg numbering) is written
+  bool isCall = false, isRet = false;
   std::vector<MemAccess> mem; // explicit and implicit memory operands (not LEA's)
 };
 

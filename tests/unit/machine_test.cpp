@@ -150,3 +150,27 @@ TEST(Machine, AnAmbiguousFaultIsReportedAsSuch) {
 
 } // namespace
 } // namespace gd::emu
+
+namespace gd::emu {
+namespace {
+
+// The per-pc decoding the engine, the trace and the debugger share: length, registers written
+// (implicit ones included), calls and returns.
+TEST(Machine, DecodedInstructionsKnowWritesCallsAndReturns) {
+  // call +0; ret; cqo (writes RDX); div rcx (RAX, RDX); push rbx (RSP); syscall (RCX, R11)
+  auto m = machineWith({0xe8, 0, 0, 0, 0, 0xc3, 0x48, 0x99, 0x48, 0xf7, 0xf1, 0x53, 0x0f, 0x05});
+  auto bit = [](rt::Reg r) { return 1u << unsigned(r); };
+  const DecodedInsn& call = m->decoded(kText);
+  EXPECT_TRUE(call.isCall);
+  EXPECT_EQ(call.length, 5);
+  EXPECT_TRUE(call.writes & bit(rt::Reg::RSP));
+  EXPECT_TRUE(m->decoded(kText + 5).isRet);
+  EXPECT_FALSE(m->decoded(kText + 5).isCall);
+  EXPECT_EQ(m->decoded(kText + 6).writes, bit(rt::Reg::RDX));
+  EXPECT_EQ(m->decoded(kText + 8).writes, bit(rt::Reg::RAX) | bit(rt::Reg::RDX));
+  EXPECT_EQ(m->decoded(kText + 11).writes, bit(rt::Reg::RSP));
+  EXPECT_EQ(m->decoded(kText + 12).writes, bit(rt::Reg::RCX) | bit(rt::Reg::R11));
+}
+
+} // namespace
+} // namespace gd::emu
