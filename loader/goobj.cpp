@@ -351,7 +351,7 @@ private:
       if (!payload) return std::unexpected(payload.error());
       if (!*payload) return bad("FuncInfo aux record is nil", funcInfoAt);
       auto r = obj_.profile->format == ObjFormat::Go115 ? readFuncInfo115(**payload, fi)
-                                                        : readFuncInfo118(**payload, fi);
+                                                        : readFuncInfo116(**payload, fi);
       if (!r)
         return std::unexpected(r.error().context(
             fmt::format("symbol {}: FuncInfo (aux at {:#x})", obj_.symbols[i].name, funcInfoAt)));
@@ -431,7 +431,7 @@ private:
   }
 
   // Go 1.16+ FuncInfo (goobj/funcinfo.go): CU file indices; StartLine from Go 1.20.
-  Expected<void> readFuncInfo118(const std::vector<uint8_t>& b, FuncInfo& fi) {
+  Expected<void> readFuncInfo116(const std::vector<uint8_t>& b, FuncInfo& fi) {
     ByteView v{b};
     bool startLine = obj_.profile->funcInfoStartLine;
     uint64_t pos = startLine ? 16 : 12;

@@ -287,12 +287,12 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
     r.cursorPc = ret; // _panic.start: the cursor is the panicking frame
     r.cursorSp = entrySp + 8;
     panics_.push_back(r);
-    nextFrame122(g, panics_.back());
-    return panicLoop122(g);
+    nextFrame(g, panics_.back());
+    return panicLoopNextFrame(g);
   }
   panics_.push_back(r);
   addOneOpenDeferFrame(g, ret, entrySp + 8, 0);
-  return panicLoop115(g);
+  return panicLoopDeferChain(g);
 }
 
 StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args, uint32_t siz) {
@@ -318,7 +318,7 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
 StubResult Runtime::panicContinue(Guest& g) {
   if (panics_.empty()) return fault("return into gopanic with no panic in progress");
   PanicRun& r = panics_.back();
-  if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoop122(g);
+  if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoopNextFrame(g);
   const DeferLayout& L = prof_.defer;
   const PanicLayout& P = prof_.panic;
   g.put64(r.p + uint64_t(P.argp), 0);
@@ -330,7 +330,7 @@ StubResult Runtime::panicContinue(Guest& g) {
     uint64_t fd = g.u64(d + uint64_t(L.fd)).value_or(0);
     uint64_t varp = g.u64(d + uint64_t(L.varp)).value_or(0);
     uint8_t bits = g.u8(deferBitsAddr(g, fd, varp)).value_or(0);
-    if (!aborted && !recovered && bits) return panicLoop115(g); // more of this frame to run
+    if (!aborted && !recovered && bits) return panicLoopDeferChain(g); // more of this frame to run
     done = aborted || bits == 0;
   }
   if (g.u64(kGAddr + prof_.g.defer).value_or(0) != d) {
@@ -361,11 +361,11 @@ StubResult Runtime::panicContinue(Guest& g) {
     }
     return recover115(g, sp, pc);
   }
-  return panicLoop115(g);
+  return panicLoopDeferChain(g);
 }
 
 // Go 1.15-1.21: the gopanic loop over g._defer.
-StubResult Runtime::panicLoop115(Guest& g) {
+StubResult Runtime::panicLoopDeferChain(Guest& g) {
   PanicRun& r = panics_.back();
   const DeferLayout& L = prof_.defer;
   while (true) {
@@ -432,7 +432,7 @@ StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
 // Go 1.22-1.26 keep the found frame's caller (p.lr, p.fp) as the cursor; Go 1.27 keeps the found
 // frame itself (p.pc, p.sp) and, on reaching the frame where the next panic up the stack
 // started, skips ahead to where that panic was last looking (issue 77062).
-bool Runtime::nextFrame122(const Guest& g, PanicRun& r) {
+bool Runtime::nextFrame(const Guest& g, PanicRun& r) {
   if (!r.cursorPc) return false;
   uint64_t limit = 0;
   if (uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0))
@@ -478,7 +478,7 @@ bool Runtime::nextFrame122(const Guest& g, PanicRun& r) {
   return false;
 }
 
-StubResult Runtime::panicLoop122(Guest& g) {
+StubResult Runtime::panicLoopNextFrame(Guest& g) {
   PanicRun& r = panics_.back();
   const PanicLayout& P = prof_.panic;
   if (g.u8(r.p + P.recovered).value_or(0)) return recover122(g, r);
@@ -503,7 +503,7 @@ StubResult Runtime::panicLoop122(Guest& g) {
       linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0), -1);
       return callDeferred(g, r, fn, 0, 0);
     }
-    if (!nextFrame122(g, r)) return fatalPanic(g);
+    if (!nextFrame(g, r)) return fatalPanic(g);
   }
 }
 

@@ -191,9 +191,9 @@ private:
   StubResult startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64_t data,
                         const PanicRun& signal);
   StubResult panicContinue(Guest& g);
-  StubResult panicLoop115(Guest& g);
-  StubResult panicLoop122(Guest& g);
-  bool nextFrame122(const Guest& g, PanicRun& r);
+  StubResult panicLoopDeferChain(Guest& g);
+  StubResult panicLoopNextFrame(Guest& g);
+  bool nextFrame(const Guest& g, PanicRun& r);
   StubResult callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args, uint32_t siz);
   StubResult recover115(Guest& g, uint64_t sp, uint64_t pc);
   StubResult recover122(Guest& g, PanicRun& r);

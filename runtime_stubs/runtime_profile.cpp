@@ -15,7 +15,7 @@ constexpr GLayout gLayout(uint32_t size) {
 // the deferred call's argument bytes.
 constexpr DeferLayout kDefer115{72, 0, 4, 5, 6, -1, 8, 16, 24, 32, 40, -1, 48, 56, 64};
 // _defer, Go 1.18-1.21: siz is gone; started, heap, openDefer bool at 0..2; fn is a func().
-constexpr DeferLayout kDefer119{72, -1, 0, 1, 2, -1, 8, 16, 24, 32, 40, -1, 48, 56, 64};
+constexpr DeferLayout kDefer118{72, -1, 0, 1, 2, -1, 8, 16, 24, 32, 40, -1, 48, 56, 64};
 // _defer, Go 1.22+: heap, rangefunc bool; sp, pc, fn; link; head.
 constexpr DeferLayout kDefer122{48, -1, -1, 0, -1, 1, 8, 16, 24, -1, 32, 40, -1, -1, -1};
 
@@ -54,11 +54,11 @@ const std::array<RuntimeProfile, 9> kProfiles = {{
      true, Argp, None, Exponent, false, Md5, false, 22,
      ArgsPerSlot, DeferChain, false, false, false, false, Eface115, BigEndian16, Hmap,
      {SizeClasses::Go115, false, false, false, false}},
-    {"go1.19", 19, true, kClosures, gLayout(392), kDefer119, kPanic115, 928, 2048,
+    {"go1.19", 19, true, kClosures, gLayout(392), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, false, false, true, true, Itab119, Uvarint, Hmap,
      {SizeClasses::Go119, false, true, false, false}},
-    {"go1.21", 21, true, kClosures, gLayout(408), kDefer119, kPanic115, 928, 2048,
+    {"go1.21", 21, true, kClosures, gLayout(408), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, true, false, true, true, Itab119, Uvarint, Hmap,
      {SizeClasses::Go119, false, true, true, true}},

@@ -361,7 +361,6 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
 DebugStop Debugger::fromSession(const StopReason& r) {
   switch (r.kind) {
   case StopKind::Breakpoint:
-  case StopKind::Watch:
     if (pending_) return *pending_;
     return {StopWhy::Step};
   case StopKind::Stepped:

@@ -38,12 +38,11 @@ struct SessionOptions {
 };
 
 enum class StopKind : uint8_t {
-  Stepped,  // the requested number of instructions ran
-  Returned, // the called function returned to us: results are in the ReturnEvent
-  Exited,   // the guest died as a Go program would (panic, fatal error): exitStatus
-  Error,    // the tool cannot go on: unmodelled runtime call, fault it cannot explain, limit
-  Breakpoint,
-  Watch,
+  Stepped,    // the requested number of instructions ran
+  Returned,   // the called function returned to us: results are in the ReturnEvent
+  Exited,     // the guest died as a Go program would (panic, fatal error): exitStatus
+  Error,      // the tool cannot go on: unmodelled runtime call, fault it cannot explain, limit
+  Breakpoint, // the machine stopped for its owner (a debugger's breakpoint, watchpoint or stop)
 };
 
 struct StopReason {
