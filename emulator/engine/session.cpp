@@ -549,7 +549,6 @@ void Session::beforeInstruction(uint64_t pc) {
   pending_.active = true;
   pending_.pc = pc;
   pending_.index = machine_->instructionsExecuted();
-  pending_.writes = t.writes;
   pending_.at = &t;
   pending_.nWrites = 0;
 }
@@ -606,7 +605,7 @@ void Session::flushInstruction(bool everyRegister) {
   ie.pc = pending_.pc;
   ie.info = pending_.at->info;
   ie.changes.clear();
-  uint32_t mask = everyRegister ? 0xffffu : pending_.writes;
+  uint32_t mask = everyRegister ? 0xffffu : pending_.at->writes;
   uint64_t now[16];
   machine_->readGprs(mask, now);
   for (uint32_t m = mask; m; m &= m - 1) {

@@ -200,8 +200,7 @@ private:
   struct Pending {
     bool active = false;
     uint64_t pc = 0;
-    uint64_t index = 0;  // 1-based: the machine counts an instruction before it runs
-    uint32_t writes = 0; // TracedPc::writes of pc
+    uint64_t index = 0; // 1-based: the machine counts an instruction before it runs
     const TracedPc* at = nullptr;
     uint64_t regs[16] = {};
     std::vector<Event> writesSeen; // MemEvents; the first `nWrites` are this instruction's

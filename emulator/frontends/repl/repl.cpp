@@ -382,22 +382,23 @@ void Repl::cmdContinue(const std::string&) {
   report(dbg_->cont());
 }
 
-void Repl::cmdStep(const std::string& args) {
+// `step N` and its kin: the move N times, stopping early at anything but an ordinary step.
+void Repl::repeatLineStep(const std::string& args, const char* name,
+                          DebugStop (Debugger::*move)()) {
   auto n = count(args);
-  if (!n) return void(out_ << "step takes a count\n");
+  if (!n) return void(out_ << name << " takes a count\n");
   DebugStop s;
   for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
-    s = dbg_->step();
+    s = ((*dbg_).*move)();
   report(s);
 }
 
+void Repl::cmdStep(const std::string& args) {
+  repeatLineStep(args, "step", &Debugger::step);
+}
+
 void Repl::cmdNext(const std::string& args) {
-  auto n = count(args);
-  if (!n) return void(out_ << "next takes a count\n");
-  DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
-    s = dbg_->next();
-  report(s);
+  repeatLineStep(args, "next", &Debugger::next);
 }
 
 void Repl::cmdStepi(const std::string& args) {
@@ -535,21 +536,11 @@ void Repl::cmdReverseStepi(const std::string& args) {
 }
 
 void Repl::cmdReverseStep(const std::string& args) {
-  auto n = count(args);
-  if (!n) return void(out_ << "reverse-step takes a count\n");
-  DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
-    s = dbg_->reverseStep();
-  report(s);
+  repeatLineStep(args, "reverse-step", &Debugger::reverseStep);
 }
 
 void Repl::cmdReverseNext(const std::string& args) {
-  auto n = count(args);
-  if (!n) return void(out_ << "reverse-next takes a count\n");
-  DebugStop s;
-  for (uint64_t k = 0; k < *n && s.why == StopWhy::Step; k++)
-    s = dbg_->reverseNext();
-  report(s);
+  repeatLineStep(args, "reverse-next", &Debugger::reverseNext);
 }
 
 void Repl::cmdReverseFinish(const std::string&) {

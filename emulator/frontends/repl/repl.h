@@ -80,6 +80,7 @@ private:
   void cmdBreak(const std::string&);
   void cmdDelete(const std::string&);
   void cmdContinue(const std::string&);
+  void repeatLineStep(const std::string& args, const char* name, DebugStop (Debugger::*move)());
   void cmdStep(const std::string&);
   void cmdNext(const std::string&);
   void cmdStepi(const std::string&);
