@@ -8,6 +8,8 @@
 
 #include <Zydis/Zydis.h>
 
+#include "loader/zydis.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,6 +20,16 @@
 #include <fmt/format.h>
 
 namespace gd::loader {
+
+const ZydisDecoder& zydis() {
+  static const ZydisDecoder decoder = [] {
+    ZydisDecoder d;
+    ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    return d;
+  }();
+  return decoder;
+}
+
 namespace {
 
 // ----------------------------------------------------------------------------------------------
@@ -449,15 +461,6 @@ void buildXchg90(Inst& in, const PrefixScan& ps) {
     in.op = "PAUSE";
     in.args = {};
   }
-}
-
-const ZydisDecoder& zydis() {
-  static const ZydisDecoder decoder = [] {
-    ZydisDecoder d;
-    ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-    return d;
-  }();
-  return decoder;
 }
 
 using InstBytes = std::array<uint8_t, ZYDIS_MAX_INSTRUCTION_LENGTH>;

@@ -131,11 +131,11 @@ StubResult Runtime::deferreturnDone(Guest& g, Call& c) {
 }
 
 std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
-  auto frames = unwind(g, c.returnAddress(), c.callerSp());
+  auto frames = unwind(g, c.returnAddress(), c.callerSp(), 1);
   uint64_t fd = 0;
   if (frames.empty() || !openDeferInfo(g, c.returnAddress(), fd))
     return fault("deferreturn: the caller's frame has no open-coded defer information");
-  uint64_t varp = frames[0].fp - 16;
+  uint64_t varp = frames[0].cfa - 16;
   auto slot = takeOpenSlot(g, fd, varp);
   if (!slot) return std::nullopt; // the frame is done
   uint64_t entry = c.entrySp();

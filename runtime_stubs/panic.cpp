@@ -32,40 +32,6 @@ int highestBit(uint8_t bits) {
 
 // ---- frames ----
 
-std::vector<Runtime::Frame> Runtime::unwind(const Guest& g, uint64_t pc, uint64_t sp) const {
-  std::vector<Frame> frames;
-  while (frames.size() < 100000 && pc && pc != img_.sentinel()) {
-    Frame f{pc, sp, 0, 0, img_.describe(pc)};
-    if (pc >= img_.externStart && pc < img_.externEnd) {
-      f.fp = sp + 8; // runtime model frames hold just their return address...
-      for (const PanicRun& r : panics_)
-        if (r.callSp + 8 == sp) { // ...except gopanic's, which spans up to its entry
-          f.fp = r.entrySp + 8;
-          f.function = "runtime.gopanic";
-        }
-      if (auto call = runtimeCallFrame(g, pc, sp)) { // iface.cpp: Go code a model called
-        f.fp = call->first + 8;
-        f.function = call->second;
-      }
-      auto id = img_.externAt(pc);
-      if (id) f.function = img_.obj->sym(*id).name;
-    } else {
-      auto id = img_.symbolAt(pc);
-      if (!id || !img_.obj->sym(*id).func) break;
-      auto sp_ = loader::PcTable::decode(img_.obj->sym(*id).func->pcsp);
-      uint32_t off = uint32_t(pc - img_.address(*id));
-      auto delta = sp_.lookup(off);
-      if (!delta && off) delta = sp_.lookup(off - 1); // a return address at the very end
-      f.fp = sp + uint64_t(delta.value_or(0)) + 8;
-    }
-    f.lr = g.u64(f.fp - 8).value_or(0);
-    frames.push_back(f);
-    pc = f.lr;
-    sp = f.fp;
-  }
-  return frames;
-}
-
 // FUNCDATA_OpenCodedDeferInfo of the function at pc: the address of its bytes in memory.
 bool Runtime::openDeferInfo(const Guest&, uint64_t pc, uint64_t& fd) const {
   auto id = img_.symbolAt(pc);
@@ -78,20 +44,6 @@ bool Runtime::openDeferInfo(const Guest&, uint64_t pc, uint64_t& fd) const {
   fd = img_.address(fdSym);
   return true;
 }
-
-namespace {
-// The linker's FuncInfo.deferreturn: the offset of the CALL to runtime.deferreturn.
-uint64_t deferreturnPc(const loader::Image& img, uint64_t pc) {
-  auto id = img.symbolAt(pc);
-  if (!id) return 0;
-  const auto& sym = img.obj->sym(*id);
-  for (const auto& r : sym.relocs)
-    if (r.kind == loader::RelocKind::Call && r.sym != loader::kNoSym &&
-        img.obj->sym(r.sym).name == "runtime.deferreturn")
-      return img.address(*id) + uint64_t(r.off) - 1;
-  return 0;
-}
-} // namespace
 
 // Go 1.15-1.21 addOneOpenDeferFrame: finds the next frame (above skipSp's) with open-coded
 // defers and inserts a record for it into the chain, ordered by sp. Returns the record or 0.
@@ -115,8 +67,8 @@ uint64_t Runtime::addOneOpenDeferFrame(Guest& g, uint64_t pc, uint64_t sp, uint6
     if (!d1) return 0;
     g.put8(*d1 + uint64_t(L.openDefer), 1);
     g.put8(*d1 + uint64_t(L.heap), 1);
-    g.put64(*d1 + L.pc, deferreturnPc(img_, f.pc));
-    g.put64(*d1 + uint64_t(L.varp), f.fp - 16);
+    g.put64(*d1 + L.pc, walker_.deferreturnCallAt(f.pc));
+    g.put64(*d1 + uint64_t(L.varp), f.cfa - 16);
     g.put64(*d1 + uint64_t(L.fd), fd);
     g.put64(*d1 + uint64_t(L.framepc), f.pc);
     g.put64(*d1 + L.sp, f.sp);
@@ -449,10 +401,10 @@ bool Runtime::nextFrame(const Guest& g, PanicRun& r) {
       bool found = f.sp == limit;
       uint64_t fd;
       if (!found && openDeferInfo(g, f.pc, fd)) {
-        uint64_t q = fd, varp = f.fp - 16;
+        uint64_t q = fd, varp = f.cfa - 16;
         uint64_t bitsOff = g.uvarint(q), slotsOff = g.uvarint(q);
         if (g.u8(varp - bitsOff).value_or(0)) {
-          r.retpc = deferreturnPc(img_, f.pc);
+          r.retpc = walker_.deferreturnCallAt(f.pc);
           r.deferBitsPtr = varp - bitsOff;
           r.slotsPtr = varp - slotsOff;
           found = true;
@@ -460,9 +412,9 @@ bool Runtime::nextFrame(const Guest& g, PanicRun& r) {
       }
       if (found) {
         r.sp = f.sp;
-        r.fp = f.fp;
+        r.fp = f.cfa;
         r.cursorPc = prof_.panicCursorAtFrame ? f.pc : f.lr;
-        r.cursorSp = prof_.panicCursorAtFrame ? f.sp : f.fp;
+        r.cursorSp = prof_.panicCursorAtFrame ? f.sp : f.cfa;
         return true;
       }
       if (outer && outer->cursorPc && f.sp == outer->callSp + 8 && outer->cursorSp > f.sp) {
@@ -511,7 +463,7 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   uint64_t pc = r.retpc, sp = r.sp, fp = r.fp;
   // Go 1.25+ recovery: resume at the frame's CALL runtime.deferreturn (f.entry +
   // f.deferreturn) rather than after its deferproc call with AX = 1.
-  if (!prof_.deferprocReturnsFlag) pc = deferreturnPc(img_, pc);
+  if (!prof_.deferprocReturnsFlag) pc = walker_.deferreturnCallAt(pc);
   const PanicLayout& P = prof_.panic;
   // Unwind the panic stack: panics started below the recovering frame are over.
   uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
@@ -633,10 +585,10 @@ StubResult Runtime::fatalPanic(Guest& g) {
     if (auto pos = img_.position(lookupPc))
       where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
     if (auto id = img_.symbolAt(f.pc)) {
-      args = traceArgs(g, *id, f.fp, lookupPc);
+      args = traceArgs(g, *id, f.cfa, lookupPc);
       where += fmt::format(" +{:#x}", f.pc - img_.address(*id));
     }
-    text += fmt::format("{}({})\n\t{}\n", f.function.substr(0, f.function.find('+')), args, where);
+    text += fmt::format("{}({})\n\t{}\n", f.name.substr(0, f.name.find('+')), args, where);
   }
   output(text);
   std::string first = text.substr(0, text.find('\n'));
@@ -683,9 +635,9 @@ bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
   const PanicLayout& P = prof_.panic;
   int nonWrapper = 0;
   for (const Frame& f : unwind(g, c.returnAddress(), c.callerSp())) {
-    if (f.function == "runtime.gopanic") {
+    if (f.name == "runtime.gopanic") {
       bool same = prof_.recover == RecoverRule::GopanicFP
-                      ? f.fp == g.u64(p + uint64_t(P.gopanicFP)).value_or(0)
+                      ? f.cfa == g.u64(p + uint64_t(P.gopanicFP)).value_or(0)
                       : f.sp == g.u64(p + uint64_t(P.startSP)).value_or(0);
       return same && nonWrapper > 0;
     }

@@ -25,7 +25,7 @@ const char* regName(Reg r) {
 }
 
 Runtime::Runtime(const loader::Image& img, const RuntimeProfile& prof, RuntimeOptions opts)
-    : img_(img), prof_(prof), opts_(opts) {}
+    : img_(img), prof_(prof), walker_(img), opts_(opts) {}
 
 Runtime::~Runtime() = default;
 

@@ -16,6 +16,7 @@
 #include "runtime_stubs/events.h"
 #include "runtime_stubs/guest.h"
 #include "runtime_stubs/runtime_profile.h"
+#include "runtime_stubs/unwind.h"
 
 namespace gd::rt {
 
@@ -95,15 +96,10 @@ public:
   // Heap allocation, zeroed, aligned as mallocgc would round small sizes.
   std::optional<uint64_t> alloc(Guest& g, uint64_t size);
 
-  // A stack frame, as Go's unwinder sees it: pc, sp (SP while in the frame), fp (the caller's
-  // SP, just above the return address), lr (the return address).
-  struct Frame {
-    uint64_t pc = 0, sp = 0, fp = 0, lr = 0;
-    std::string function;
-  };
-  // Unwinds from (pc, sp) with the objects' pcsp tables through runtime-model frames, up to the
-  // first frame (the one that returns to the emulator's sentinel).
-  std::vector<Frame> unwind(const Guest& g, uint64_t pc, uint64_t sp) const;
+  // Frames from (pc, sp), innermost first, up to the first frame (the one that returns to the
+  // emulator's sentinel): Go code by its pcsp tables, the models' frames as they know them.
+  std::vector<Frame> unwind(const Guest& g, uint64_t pc, uint64_t sp, size_t max = 100000) const;
+  const StackWalker& walker() const { return walker_; }
 
   // A fault in Go code at `pc` touching `addr`: what the signal handler and sigpanic do (a
   // nil dereference becomes a recoverable runtime error; other addresses are fatal).
@@ -302,6 +298,7 @@ private:
 
   const loader::Image& img_;
   const RuntimeProfile& prof_;
+  StackWalker walker_;
   RuntimeOptions opts_;
   RuntimeListener* listener_ = nullptr;
   uint64_t stackLo_ = 0, mappedLo_ = 0;

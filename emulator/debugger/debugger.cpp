@@ -149,31 +149,28 @@ const Watchpoint* Debugger::addWatch(const std::string& spec, uint64_t addr, uin
 
 // Where `break FUNC` stops, as gdb and Delve do: past the prologue (stack check, frame set-up,
 // argument spills, all on the function's first line) at the first instruction of the next line,
-// when the function starts with a prologue and a new line begins before any call or return.
-// Otherwise (no prologue, Go 1.15 closures, one-line bodies) the first instruction.
+// when the function has a prologue (it checks the stack bound, calling runtime.morestack*, or it
+// sets up a frame) and a new line begins before any call or return. Otherwise (frameless
+// NOSPLIT functions, one-line bodies) the first instruction.
 uint64_t Debugger::afterPrologue(loader::SymId id) {
   const loader::Image& img = session_->image();
-  uint64_t entry = img.address(id), end = entry + session_->object().sym(id).memSize();
-  auto prologue = [](const std::string& t) {
-    return t.starts_with("CMPQ SP,") || t.starts_with("CMPQ R12,") ||
-           (t.starts_with("CMPQ") && t.find("(R14)") != std::string::npos) ||
-           t.starts_with("MOVQ FS:") || t.starts_with("MOVQ GS:") || t == "PUSHQ BP" ||
-           (t.starts_with("SUBQ $") && t.ends_with(", SP")) ||
-           (t.starts_with("LEAQ -") && t.ends_with(", R12"));
-  };
+  const loader::Object& obj = session_->object();
+  const loader::Symbol& sym = obj.sym(id);
+  uint64_t entry = img.address(id), end = entry + sym.memSize();
+  bool prologue = false;
+  for (const auto& r : sym.relocs)
+    if (r.kind == loader::RelocKind::Call && r.sym != loader::kNoSym &&
+        obj.sym(r.sym).name.starts_with("runtime.morestack"))
+      prologue = true;
   int entryLine = lineAt(entry);
-  bool first = true;
+  const rt::StackWalker& walker = session_->runtime().walker();
   for (uint64_t a = entry; a < end;) {
-    uint8_t code[16] = {};
-    size_t n = std::min<uint64_t>(sizeof code, end - a);
-    if (!session_->machine().read(a, code, n)) break;
-    auto insn = loader::disassemble(std::span<const uint8_t>(code, n), a, loader::Syntax::Go);
-    if (first && !prologue(insn.text)) return entry;
-    first = false;
     int line = lineAt(a);
-    if (line && line != entryLine) return a;
-    if (insn.isCall || insn.isRet) break;
-    a += insn.length ? insn.length : 1;
+    if (line && line != entryLine) return prologue ? a : entry;
+    if (walker.spDelta(a).value_or(0) > 0) prologue = true;
+    const DecodedInsn& insn = session_->machine().decoded(a);
+    if (!insn.ok || insn.isCall || insn.isRet) break;
+    a += insn.length;
   }
   return entry;
 }

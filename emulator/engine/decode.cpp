@@ -1,18 +1,9 @@
 #include "emulator/engine/decode.h"
 
-#include <Zydis/Zydis.h>
+#include "loader/zydis.h"
 
 namespace gd::emu {
 namespace {
-
-const ZydisDecoder& decoder() {
-  static const ZydisDecoder d = [] {
-    ZydisDecoder z;
-    ZydisDecoderInit(&z, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-    return z;
-  }();
-  return d;
-}
 
 uint8_t regNumber(ZydisRegister r) {
   if (r == ZYDIS_REGISTER_NONE) return kRegNone;
@@ -34,7 +25,7 @@ DecodedInsn decode(const uint8_t* code, size_t n) {
   DecodedInsn out;
   ZydisDecodedInstruction zi;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-  if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder(), code, n, &zi, ops))) return out;
+  if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&loader::zydis(), code, n, &zi, ops))) return out;
   out.ok = true;
   out.length = zi.length;
   out.isCall = zi.mnemonic == ZYDIS_MNEMONIC_CALL;

@@ -64,7 +64,7 @@ std::string Repl::location(uint64_t pc) {
 }
 
 std::string Repl::frameLine(const Frame& f) {
-  if (f.runtime) return fmt::format("#{:<2} {:#x} in {} (runtime model)", f.index, f.pc, f.name);
+  if (f.model) return fmt::format("#{:<2} {:#x} in {} (runtime model)", f.index, f.pc, f.name);
   std::string s = fmt::format("#{:<2} {:#x} in {}", f.index, f.pc, f.name);
   if (f.line) s += fmt::format(" at {}:{}", f.file, f.line);
   if (f.jmpdefer) s += "   [jmpdefer: returns onto CALL runtime.deferreturn]";
@@ -165,7 +165,7 @@ std::vector<std::string> Repl::deferLines(bool detailed) {
     std::string name = fn ? s.runtime().funcvalName(m, fn) : "<open-coded frame>";
     std::string owner;
     for (const auto& f : frames)
-      if (f.sp == sp && !f.runtime) owner = f.name;
+      if (f.sp == sp && !f.model) owner = f.name;
     std::string where =
         owner.empty() ? fmt::format("sp={:#x}", sp) : fmt::format("sp={:#x} ({})", sp, owner);
     std::string kind = open ? "open-coded" : heap ? "heap" : "stack";
@@ -404,7 +404,7 @@ void Repl::cmdInfo(const std::string& args) {
   } else if (what == "frame") {
     if (!f) return void(out_ << "No frame.\n");
     out_ << fmt::format("Stack frame #{}: {}\n", f->index,
-                        f->runtime ? f->name : location(f->lookupPc));
+                        f->model ? f->name : location(f->lookupPc));
     out_ << fmt::format(
         "  pc = {:#x}, sp = {:#x}, cfa = {:#x} (frame size {} bytes below the return "
         "address)\n",
