@@ -12,7 +12,15 @@ for cmds in tests/golden/repl/*.cmds; do
   args=$(sed -n '1s/^# args: //p' "$cmds")
   [ -n "$args" ] || { echo "$cmds: the first line must be '# args: ...'" >&2; exit 1; }
   # shellcheck disable=SC2086 # the args line is split into words on purpose
-  NO_COLOR=1 "$bin" $args < "$cmds" > "${cmds%.cmds}.txt" 2>&1 || true
-  echo "wrote ${cmds%.cmds}.txt"
+  status=0
+  NO_COLOR=1 "$bin" $args < "$cmds" > "${cmds%.cmds}.txt" 2>&1 || status=$?
+  # A transcript may end in a guest's exit status (a panic is 2); the emulator's own failures
+  # (1 an --expect mismatch, 3 could not load or run) mean the transcript is not worth keeping.
+  case $status in
+    0 | 2) echo "wrote ${cmds%.cmds}.txt (exit $status)" ;;
+    *) echo "${cmds}: godefer-emu exited $status; see ${cmds%.cmds}.txt" >&2; exit 1 ;;
+  esac
 done
-git --no-pager diff --stat -- tests/golden/repl || true
+if git rev-parse --git-dir > /dev/null 2>&1; then
+  git --no-pager diff --stat -- tests/golden/repl
+fi
