@@ -14,63 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/runtime/objdump_listing.h"
 #include "tests/runtime/world.h"
 
 namespace gd::test {
 namespace {
-
-struct Insn {
-  uint64_t off = 0;
-  std::string text;
-};
-struct Func {
-  std::string name; // main.c (objdump of Go 1.15 says %22%22.c)
-  std::vector<Insn> insns;
-};
-
-std::vector<Func> parseObjdump(const std::string& text) {
-  std::vector<Func> out;
-  std::istringstream in(text);
-  std::string line;
-  static const std::regex insn(R"(^\s+\S+:\d+\s+0x([0-9a-f]+)\s+[0-9a-f]+\s+(.*?)\s*$)");
-  std::smatch m;
-  while (std::getline(in, line)) {
-    if (line.rfind("TEXT ", 0) == 0) {
-      std::string esc = line.substr(5, line.find("(SB)") - 5), name; // %22 is '"'
-      for (size_t i = 0; i < esc.size(); i++)
-        if (esc[i] == '%' && i + 2 < esc.size()) {
-          name += char(std::stoi(esc.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else {
-          name += esc[i];
-        }
-      if (name.rfind("\"\".", 0) == 0) name = "main." + name.substr(3); // Go 1.15: "".c
-      out.push_back({name, {}});
-    } else if (!out.empty() && std::regex_match(line, m, insn)) {
-      out.back().insns.push_back({std::stoull(m[1], nullptr, 16), m[2]});
-    }
-  }
-  return out;
-}
-
-// What the instruction does to SP, in bytes below the return address; nullopt when it ends the
-// straight line (RET, JMP, a call that does not return) or sets SP some other way.
-std::optional<int64_t> spEffect(const std::string& t) {
-  static const std::regex noreturn(
-      R"(^CALL .*R_CALL:runtime\.(gopanic|panic|goPanic|throw|morestack|sigpanic).*)");
-  if (std::regex_match(t, noreturn)) return std::nullopt;
-  static const std::regex sub(R"(^SUBQ \$0x([0-9a-f]+), SP\b.*)"),
-      add(R"(^ADDQ \$0x([0-9a-f]+), SP\b.*)");
-  std::smatch m;
-  if (std::regex_match(t, m, sub)) return int64_t(std::stoll(m[1], nullptr, 16));
-  if (std::regex_match(t, m, add)) return -int64_t(std::stoll(m[1], nullptr, 16));
-  if (t.rfind("PUSHQ ", 0) == 0 || t == "PUSHFQ") return 8;
-  if (t.rfind("POPQ ", 0) == 0 || t == "POPFQ") return -8;
-  if (t.rfind("RET", 0) == 0 || t.rfind("JMP ", 0) == 0) return std::nullopt;
-  static const std::regex writesSp(R"(.*, SP\b.*)");
-  if (std::regex_match(t, writesSp)) return std::nullopt;
-  return 0;
-}
 
 class Unwind : public ::testing::TestWithParam<std::string> {};
 
