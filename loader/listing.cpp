@@ -208,6 +208,126 @@ bool looksLikeListing(std::string_view text) {
   return false;
 }
 
+namespace {
+
+// One instruction line of a TEXT block: `  file:line\taddress\tbytes\ttext\t[relocations]`.
+Expected<void> readInstruction(Block& blk, std::string_view line, size_t lineNo) {
+  auto cells = splitTabs(line);
+  if (cells.size() < 4)
+    return fail("line {}: cannot read instruction line `{}` (want file:line, address, bytes, "
+                "text)",
+                lineNo, trim(line));
+  std::string_view where = trim(cells[0]);
+  size_t colon = where.rfind(':');
+  int32_t srcLine = 0;
+  uint64_t addr = 0;
+  std::vector<uint8_t> bytes;
+  if (colon == std::string_view::npos ||
+      std::from_chars(where.data() + colon + 1, where.data() + where.size(), srcLine).ec !=
+          std::errc())
+    return fail("line {}: bad file:line `{}`", lineNo, where);
+  if (!parseHex(cells[1], addr)) return fail("line {}: bad address `{}`", lineNo, cells[1]);
+  if (!parseBytes(cells[2], bytes))
+    return fail("line {}: bad instruction bytes `{}`", lineNo, cells[2]);
+  if (blk.code.empty()) {
+    blk.start = blk.next = addr;
+  } else if (addr != blk.next) {
+    return fail("line {}: address {:#x} does not follow the previous instruction (want {:#x})",
+                lineNo, addr, blk.next);
+  }
+  uint32_t off = uint32_t(addr - blk.start);
+  std::string file(where.substr(0, colon));
+  auto fit = std::find(blk.files.begin(), blk.files.end(), file);
+  int32_t fileIdx = int32_t(fit - blk.files.begin());
+  if (fit == blk.files.end()) blk.files.push_back(file);
+  blk.lineRanges.push_back({off, off + uint32_t(bytes.size()), srcLine});
+  blk.fileRanges.push_back({off, off + uint32_t(bytes.size()), fileIdx});
+  for (size_t k = 4; k < cells.size(); k++) {
+    // Several relocations in one cell are separated by single spaces before each `[`.
+    std::string_view cell = cells[k];
+    while (!cell.empty()) {
+      size_t nextRel = cell.find(" [");
+      std::string_view one = cell.substr(0, nextRel);
+      PendingReloc r;
+      if (!parseReloc(trim(one), r))
+        return fail("line {}: cannot read relocation `{}`", lineNo, one);
+      if (r.off < 0 || size_t(r.off) + r.size > bytes.size())
+        return fail("line {}: relocation [{}:{}] outside the {}-byte instruction", lineNo, r.off,
+                    r.off + r.size, bytes.size());
+      r.off += int32_t(off);
+      blk.relocs.push_back(std::move(r));
+      cell = nextRel == std::string_view::npos ? std::string_view() : cell.substr(nextRel + 1);
+    }
+  }
+  blk.code.insert(blk.code.end(), bytes.begin(), bytes.end());
+  blk.next = addr + bytes.size();
+  return {};
+}
+
+// The blocks as text symbols with the FuncInfo a compiler would give them (pcline, pcfile
+// from the listing; pcsp derived from the instructions).
+Expected<void> addFunctions(Object& obj, std::vector<Block>& blocks) {
+  for (Block& b : blocks) {
+    if (b.code.empty()) return fail("line {}: TEXT block {} has no instructions", b.line, b.name);
+    Symbol s;
+    s.name = b.name;
+    s.abi = 1;
+    s.origin = SymOrigin::Defined;
+    s.kind = SymKind::Text;
+    s.size = uint32_t(b.code.size());
+    s.data = std::move(b.code);
+    s.dataOffset = b.start;
+    FuncInfo fi;
+    fi.pcline = encodePcTable(b.lineRanges);
+    fi.pcsp = derivePcsp(s.data, s.dataOffset, obj.profile->x86asm);
+    fi.pcfile = encodePcTable(b.fileRanges);
+    // The TEXT line names the full path of the entry's file; other files only by base name.
+    fi.files = b.files;
+    if (!fi.files.empty()) fi.files[0] = b.file;
+    s.func = std::move(fi);
+    obj.symbols.push_back(std::move(s));
+  }
+  return {};
+}
+
+// Relocation targets: this listing's functions, or references by name.
+Expected<void> resolveRelocations(Object& obj, const std::vector<Block>& blocks) {
+  std::map<std::string, SymId> refs;
+  for (size_t i = 0; i < blocks.size(); i++) {
+    for (const PendingReloc& p : blocks[i].relocs) {
+      Reloc r;
+      r.off = p.off;
+      r.size = p.size;
+      r.add = p.add;
+      r.kind = relocKindFromGoName(p.type);
+      if (r.kind == RelocKind::Unknown)
+        return fail("TEXT {}: unknown relocation type {} at offset {:#x}", blocks[i].name, p.type,
+                    p.off);
+      if (!p.target.empty()) {
+        auto local = std::find_if(blocks.begin(), blocks.end(),
+                                  [&](const Block& b) { return b.name == p.target; });
+        if (local != blocks.end()) {
+          r.sym = SymId(local - blocks.begin());
+        } else if (auto it = refs.find(p.target); it != refs.end()) {
+          r.sym = it->second;
+        } else {
+          Symbol ref;
+          ref.name = p.target;
+          ref.origin = SymOrigin::NonPkgRef;
+          ref.abi = p.abiInternal ? 1 : 0;
+          r.sym = SymId(obj.symbols.size());
+          refs[p.target] = r.sym;
+          obj.symbols.push_back(std::move(ref));
+        }
+      }
+      obj.symbols[i].relocs.push_back(r);
+    }
+  }
+  return {};
+}
+
+} // namespace
+
 Expected<void> parseListing(Object& obj, std::string_view text) {
   obj.profile = guessProfile(text);
   obj.header.version = std::string(obj.profile->name);
@@ -241,111 +361,12 @@ Expected<void> parseListing(Object& obj, std::string_view text) {
       cur = nullptr; // a blank line or prose ends the block
       continue;
     }
-    auto cells = splitTabs(line);
-    if (cells.size() < 4)
-      return fail("line {}: cannot read instruction line `{}` (want file:line, address, bytes, "
-                  "text)",
-                  lineNo, trim(line));
-    std::string_view where = trim(cells[0]);
-    size_t colon = where.rfind(':');
-    int32_t srcLine = 0;
-    uint64_t addr = 0;
-    std::vector<uint8_t> bytes;
-    if (colon == std::string_view::npos ||
-        std::from_chars(where.data() + colon + 1, where.data() + where.size(), srcLine).ec !=
-            std::errc())
-      return fail("line {}: bad file:line `{}`", lineNo, where);
-    if (!parseHex(cells[1], addr)) return fail("line {}: bad address `{}`", lineNo, cells[1]);
-    if (!parseBytes(cells[2], bytes))
-      return fail("line {}: bad instruction bytes `{}`", lineNo, cells[2]);
-    if (cur->code.empty()) {
-      cur->start = cur->next = addr;
-    } else if (addr != cur->next) {
-      return fail("line {}: address {:#x} does not follow the previous instruction (want {:#x})",
-                  lineNo, addr, cur->next);
-    }
-    uint32_t off = uint32_t(addr - cur->start);
-    std::string file(where.substr(0, colon));
-    auto fit = std::find(cur->files.begin(), cur->files.end(), file);
-    int32_t fileIdx = int32_t(fit - cur->files.begin());
-    if (fit == cur->files.end()) cur->files.push_back(file);
-    cur->lineRanges.push_back({off, off + uint32_t(bytes.size()), srcLine});
-    cur->fileRanges.push_back({off, off + uint32_t(bytes.size()), fileIdx});
-    for (size_t k = 4; k < cells.size(); k++) {
-      // Several relocations in one cell are separated by single spaces before each `[`.
-      std::string_view cell = cells[k];
-      while (!cell.empty()) {
-        size_t nextRel = cell.find(" [");
-        std::string_view one = cell.substr(0, nextRel);
-        PendingReloc r;
-        if (!parseReloc(trim(one), r))
-          return fail("line {}: cannot read relocation `{}`", lineNo, one);
-        if (r.off < 0 || size_t(r.off) + r.size > bytes.size())
-          return fail("line {}: relocation [{}:{}] outside the {}-byte instruction", lineNo, r.off,
-                      r.off + r.size, bytes.size());
-        r.off += int32_t(off);
-        cur->relocs.push_back(std::move(r));
-        cell = nextRel == std::string_view::npos ? std::string_view() : cell.substr(nextRel + 1);
-      }
-    }
-    cur->code.insert(cur->code.end(), bytes.begin(), bytes.end());
-    cur->next = addr + bytes.size();
+    if (auto r = readInstruction(*cur, line, lineNo); !r) return r;
   }
   if (blocks.empty()) return fail("listing has no TEXT blocks");
 
-  std::map<std::string, SymId> refs;
-  for (Block& b : blocks) {
-    if (b.code.empty()) return fail("line {}: TEXT block {} has no instructions", b.line, b.name);
-    Symbol s;
-    s.name = b.name;
-    s.abi = 1;
-    s.origin = SymOrigin::Defined;
-    s.kind = SymKind::Text;
-    s.size = uint32_t(b.code.size());
-    s.data = std::move(b.code);
-    s.dataOffset = b.start;
-    FuncInfo fi;
-    fi.pcline = encodePcTable(b.lineRanges);
-    fi.pcsp = derivePcsp(s.data, s.dataOffset, obj.profile->x86asm);
-    fi.pcfile = encodePcTable(b.fileRanges);
-    // The TEXT line names the full path of the entry's file; other files only by base name.
-    fi.files = b.files;
-    if (!fi.files.empty()) fi.files[0] = b.file;
-    s.func = std::move(fi);
-    obj.symbols.push_back(std::move(s));
-  }
-  // Relocation targets: this listing's functions, or references by name.
-  for (size_t i = 0; i < blocks.size(); i++) {
-    for (const PendingReloc& p : blocks[i].relocs) {
-      Reloc r;
-      r.off = p.off;
-      r.size = p.size;
-      r.add = p.add;
-      r.kind = relocKindFromGoName(p.type);
-      if (r.kind == RelocKind::Unknown)
-        return fail("TEXT {}: unknown relocation type {} at offset {:#x}", blocks[i].name, p.type,
-                    p.off);
-      if (!p.target.empty()) {
-        auto local = std::find_if(blocks.begin(), blocks.end(),
-                                  [&](const Block& b) { return b.name == p.target; });
-        if (local != blocks.end()) {
-          r.sym = SymId(local - blocks.begin());
-        } else if (auto it = refs.find(p.target); it != refs.end()) {
-          r.sym = it->second;
-        } else {
-          Symbol ref;
-          ref.name = p.target;
-          ref.origin = SymOrigin::NonPkgRef;
-          ref.abi = p.abiInternal ? 1 : 0;
-          r.sym = SymId(obj.symbols.size());
-          refs[p.target] = r.sym;
-          obj.symbols.push_back(std::move(ref));
-        }
-      }
-      obj.symbols[i].relocs.push_back(r);
-    }
-  }
-  return {};
+  if (auto r = addFunctions(obj, blocks); !r) return r;
+  return resolveRelocations(obj, blocks);
 }
 
 } // namespace gd::loader
