@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "runtime_stubs/runtime.h"
+#include "runtime_stubs/types.h"
 
 namespace gd::rt {
 namespace {
@@ -140,6 +141,7 @@ std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
   if (!slot) return std::nullopt; // the frame is done
   uint64_t entry = c.entrySp();
   uint64_t calleeSp = entry - 8;
+  if (!callable(g, slot->closure)) return deferredCallFault(g, entry, slot->closure);
   if (slot->argWidth) { // Go 1.15: the arguments go below our frame, restored on return
     calleeSp = entry - 8 - ((slot->argWidth + 7) & ~uint64_t(7));
     for (const auto& [argOff, argLen, callOff] : slot->args) {
@@ -152,6 +154,7 @@ std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
                               c.callerSp(), slot->closure);
   e.fnName += " (open-coded)";
   e.returnTo = slotAddr + 8;
+  e.unlinked = false; // Go 1.15-1.21: the frame's record goes when its last slot has run
   emit(std::move(e));
   return enterClosure(g, calleeSp, slotAddr + 8, slot->closure);
 }
@@ -174,12 +177,14 @@ StubResult Runtime::deferreturnJmp(Guest& g, Call& c) {
   }
   uint64_t fn = g.u64(d + L.fn).value_or(0);
   linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
-  auto code = g.u64(fn);
-  if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
   RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferJmp, c.name(), c.callSite(), d, argp, fn);
   e.argBytes = siz;
   e.returnTo = c.callSite();
   emit(std::move(e));
+  if (!callable(g, fn)) { // jmpdefer has already set SP and the return address
+    g.put64(argp - 8, c.callSite());
+    return deferredCallFault(g, argp - 8, fn);
+  }
   // jmpdefer(fn, argp): SP = argp - 8 (the slot of deferreturn's return address), which now
   // holds the address of the CALL; DX = fn; jump to the code.
   return enterClosure(g, argp - 8, c.callSite(), fn);
@@ -199,12 +204,15 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
     if (auto called = runOpenSlot(g, c, 0)) return *called;
   uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
   uint64_t dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
+  // A range-over-func loop's record: its list takes its place, then the records are run.
+  while (d && dsp == callerSp && deferconvert(g, d)) {
+    d = g.u64(kGAddr + prof_.g.defer).value_or(0);
+    dsp = d ? g.u64(d + L.sp).value_or(0) : 0;
+  }
   if (!d || dsp != callerSp) return deferreturnDone(g, c);
   if (L.openDefer >= 0 && g.u8(d + uint64_t(L.openDefer)).value_or(0))
     return deferreturnOpen(g, c, d);
   uint64_t fn = g.u64(d + L.fn).value_or(0);
-  auto code = g.u64(fn);
-  if (!fn || !code) return fault(fmt::format("deferreturn: record {:#x} has no function", d));
   linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + L.link).value_or(0), -1);
   uint64_t slot = img_.address(*img_.externAt(g.reg(Reg::RIP)));
   RuntimeEvent e =
@@ -212,7 +220,111 @@ StubResult Runtime::deferreturnLoop(Guest& g, Call& c) {
   e.heap = L.heap >= 0 && g.u8(d + uint64_t(L.heap)).value_or(0);
   e.returnTo = slot + 8;
   emit(std::move(e));
+  if (!callable(g, fn)) return deferredCallFault(g, c.entrySp(), fn); // in deferreturn's frame
   return enterClosure(g, g.reg(Reg::RSP) - 8, slot + 8, fn);
+}
+
+} // namespace gd::rt
+
+namespace gd::rt {
+
+// ---- range-over-func loops (Go 1.23+, src/runtime/panic.go deferrangefunc/deferprocat/
+// deferconvert) ----
+
+// deferrangefunc() any: a record for the caller's frame marked rangefunc, holding a fresh
+// atomic list head onto which the loop body's deferprocat pushes; the head is returned as the
+// `any` the body passes back (type *atomic.Pointer[_defer]: our own pointer-kind descriptor).
+StubResult Runtime::deferrangefunc(Guest& g, Call& c) {
+  const DeferLayout& L = prof_.defer;
+  if (L.rangefunc < 0 || L.head < 0) return unsupported(g, c.name());
+  auto d = alloc(g, L.size);
+  auto head = alloc(g, 8);
+  auto type = alloc(g, 48);
+  if (!d || !head || !type) return fault("deferrangefunc: heap exhausted");
+  g.put64(*type + typeoff::Size, 8);
+  g.put8(*type + typeoff::Kind, kind::Pointer);
+  putBool(g, *d, L.heap, true);
+  g.put8(*d + uint64_t(L.rangefunc), 1);
+  g.put64(*d + uint64_t(L.head), *head);
+  g.put64(*d + L.sp, c.callerSp());
+  g.put64(*d + L.pc, prof_.rangefuncPcIsDeferreturn ? walker_.deferreturnCallAt(c.returnAddress())
+                                                    : c.returnAddress());
+  g.put64(*d + L.link, g.u64(kGAddr + prof_.g.defer).value_or(0));
+  linkDefer(g, kGAddr + prof_.g.defer, *d, +1);
+  RuntimeEvent e =
+      deferEvent(g, RuntimeEventKind::DeferRegistered, c.name(), c.callSite(), *d, c.callerSp(), 0);
+  e.fnName = "the range-over-func loop's defers";
+  e.heap = true;
+  emit(std::move(e));
+  c.intResult(*type);
+  c.intResult(*head);
+  return returnToCaller(g);
+}
+
+// deferprocat(fn func(), frame any): like deferproc, onto the loop's list (frame's data word);
+// `defer after range func returned` once deferconvert has poisoned the head.
+StubResult Runtime::deferprocat(Guest& g, Call& c) {
+  const DeferLayout& L = prof_.defer;
+  auto fn = c.intArg();
+  auto frameType = c.intArg(), head = c.intArg();
+  if (!fn || !frameType || !head) return fault("deferprocat: cannot read its arguments");
+  auto link = g.u64(*head);
+  if (!link) return fault(fmt::format("deferprocat: cannot read the list head {:#x}", *head));
+  if (*link == kBadDefer) return fatalError("defer after range func returned");
+  auto d = alloc(g, L.size);
+  if (!d) return fault("deferprocat: heap exhausted");
+  putBool(g, *d, L.heap, true);
+  g.put64(*d + L.fn, *fn);
+  g.put64(*d + L.link, *link);
+  g.put64(*head, *d);
+  // The frame the record is for: the one whose rangefunc record holds this head.
+  uint64_t frameSp = 0;
+  if (observed())
+    for (uint64_t x : deferChain(g))
+      if (g.u64(x + uint64_t(L.head)).value_or(0) == *head) frameSp = g.u64(x + L.sp).value_or(0);
+  RuntimeEvent e =
+      deferEvent(g, RuntimeEventKind::DeferRegistered, c.name(), c.callSite(), *d, frameSp, *fn);
+  e.heap = true;
+  e.fnName += " (on the range-over-func loop's list)";
+  emit(std::move(e));
+  if (prof_.deferprocReturnsFlag) g.setReg(Reg::RAX, 0); // return0()
+  return returnToCaller(g);
+}
+
+bool Runtime::deferconvert(Guest& g, uint64_t d0) {
+  const DeferLayout& L = prof_.defer;
+  if (L.rangefunc < 0 || !g.u8(d0 + uint64_t(L.rangefunc)).value_or(0)) return false;
+  uint64_t head = g.u64(d0 + uint64_t(L.head)).value_or(0);
+  uint64_t tail = g.u64(d0 + L.link).value_or(0);
+  g.put8(d0 + uint64_t(L.rangefunc), 0);
+  uint64_t d = head ? g.u64(head).value_or(0) : 0;
+  if (head) g.put64(head, kBadDefer);
+  uint64_t sp = g.u64(d0 + L.sp).value_or(0), pc = g.u64(d0 + L.pc).value_or(0);
+  uint64_t first = d ? d : tail;
+  int moved = 0;
+  for (uint64_t d1 = d; d1 && moved < 1000000; moved++) {
+    g.put64(d1 + L.sp, sp);
+    g.put64(d1 + L.pc, pc);
+    uint64_t next = g.u64(d1 + L.link).value_or(0);
+    if (!next) {
+      g.put64(d1 + L.link, tail);
+      break;
+    }
+    d1 = next;
+  }
+  // d0 is popped with the converted list in its place: g._defer = d (or d0's link).
+  if (g.u64(kGAddr + prof_.g.defer).value_or(0) == d0)
+    linkDefer(g, kGAddr + prof_.g.defer, first, moved + (d ? 1 : 0) - 1);
+  RuntimeEvent e{RuntimeEventKind::Call, "runtime.deferconvert"};
+  e.record = d0;
+  e.sp = sp;
+  e.detail = fmt::format("the range-over-func loop's record {:#x} of frame sp={:#x} leaves "
+                         "g._defer; its {} deferred call{} take{} its place",
+                         d0, sp, moved + (d ? 1 : 0), moved + (d ? 1 : 0) == 1 ? "" : "s",
+                         moved + (d ? 1 : 0) == 1 ? "s" : "");
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  return true;
 }
 
 } // namespace gd::rt

@@ -36,6 +36,9 @@ struct RuntimeEvent {
   bool heap = false;     // heap-allocated record (deferproc)
   uint64_t argBytes = 0; // Go 1.15: bytes of arguments copied
   uint64_t returnTo = 0; // where the deferred call will return (jmpdefer: the CALL)
+  // DeferRun: whether the record left g._defer before the call (deferreturn, and panics from
+  // Go 1.22) or stays on it, marked started, until the call returns (panics up to Go 1.21).
+  bool unlinked = true;
   uint64_t oldSize = 0, newSize = 0, stackLo = 0, stackHi = 0; // stack growth
   // g._defer after the event, newest first: the names of its first records (at most
   // kChainShown) and the length of the whole chain.

@@ -13,6 +13,6 @@ std::string formatGoFloat(double v); // runtime.printfloat: +1.500000e+000
 std::string formatGoFloatShortest(double v, int bits);
 // Go 1.26+ printcomplex128/64: strconv.FormatComplex(c, 'g', -1, bits): (1+2i), (1.5-2i).
 std::string formatGoComplexShortest(double re, double im, int bits);
-std::string formatGoInt(int64_t v);  // runtime.printint
+std::string formatGoInt(int64_t v); // runtime.printint
 
 } // namespace gd::rt

@@ -13,8 +13,8 @@ namespace gd::rt {
 // Runtime data of our own in the page that holds the TLS block and g (below the heap's first
 // allocation), so that it is restored with the memory on time travel.
 inline constexpr uint64_t kRuntimeDataBase = 0xc000000800;
-inline constexpr uint64_t kItabListHead = kRuntimeDataBase;     // itabs made by getitab
-inline constexpr uint64_t kZeroBase = kRuntimeDataBase + 0x10;  // runtime.zerobase
+inline constexpr uint64_t kItabListHead = kRuntimeDataBase;    // itabs made by getitab
+inline constexpr uint64_t kZeroBase = kRuntimeDataBase + 0x10; // runtime.zerobase
 
 inline constexpr uint64_t kMaxGuestString = 1ull << 30;
 

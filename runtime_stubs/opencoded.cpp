@@ -70,6 +70,17 @@ StubResult Runtime::enterClosure(Guest& g, uint64_t sp, uint64_t returnTo, uint6
   return {};
 }
 
+// Go loads the code pointer of the func value in the runtime function that makes the deferred
+// call (jmpdefer's `MOVQ 0(DX), BX`, deferreturn's and gopanic's `fn()`), so a nil func value
+// faults there: a signal in that frame, which sigpanic turns into the recoverable
+// `invalid memory address or nil pointer dereference` (a non-nil unreadable pointer: a fatal
+// `unexpected fault address`). The spec: "if a deferred function value evaluates to nil,
+// execution panics when the function is invoked, not when the defer statement is executed".
+StubResult Runtime::deferredCallFault(Guest& g, uint64_t frameSp, uint64_t fn) {
+  g.setReg(Reg::RSP, frameSp);
+  return memoryFault(g, g.reg(Reg::RIP), fn);
+}
+
 StubResult Runtime::resumeRecovered(Guest& g, uint64_t sp, uint64_t pc,
                                     std::optional<uint64_t> bp) {
   RuntimeEvent e{RuntimeEventKind::PanicRecovered, "runtime.gopanic"};

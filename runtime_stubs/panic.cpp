@@ -248,9 +248,6 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
 }
 
 StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t args, uint32_t siz) {
-  auto code = g.u64(fn);
-  if (!fn || !code)
-    return fault(fmt::format("gopanic: deferred call with no function ({:#x})", fn));
   uint64_t sp = r.callSp;
   if (siz) {
     if (!g.copy(sp + 8, args, siz))
@@ -262,7 +259,9 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
                               g.u64(r.entrySp).value_or(0), r.d, r.sp, fn);
   e.argBytes = siz;
   e.returnTo = img_.runtimeSlot(0);
+  e.unlinked = prof_.panicWalk == PanicWalk::NextFrame; // nextDefer pops before the call
   emit(std::move(e));
+  if (!callable(g, fn)) return deferredCallFault(g, sp + 8, fn); // in gopanic's frame
   return enterClosure(g, sp, img_.runtimeSlot(0), fn);
 }
 
@@ -448,6 +447,8 @@ StubResult Runtime::panicLoopNextFrame(Guest& g) {
       return callDeferred(g, r, fn, 0, 0);
     }
     uint64_t d = g.u64(kGAddr + prof_.g.defer).value_or(0);
+    if (d && g.u64(d + prof_.defer.sp).value_or(0) == r.sp && deferconvert(g, d))
+      continue; // Recheck: the range-over-func loop's records are now on g._defer
     if (d && g.u64(d + prof_.defer.sp).value_or(0) == r.sp) {
       uint64_t fn = g.u64(d + prof_.defer.fn).value_or(0);
       r.retpc = g.u64(d + prof_.defer.pc).value_or(0);

@@ -128,6 +128,7 @@ std::vector<uint64_t> Runtime::deferChain(const Guest& g, size_t limit) const {
 }
 
 std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
+  if (!fn) return "nil func";
   auto code = g.u64(fn);
   if (!code) return fmt::format("{:#x}", fn);
   return img_.describe(*code);
@@ -136,9 +137,14 @@ std::string Runtime::funcvalName(const Guest& g, uint64_t fn) const {
 std::vector<std::string> Runtime::chainNames(const Guest& g) const {
   std::vector<std::string> names;
   if (!observed()) return names;
+  const DeferLayout& L = prof_.defer;
   for (uint64_t x : deferChain(g, kChainShown)) {
-    auto fn = g.u64(x + prof_.defer.fn);
-    names.push_back(fn && *fn ? funcvalName(g, *fn) : "<open-coded>");
+    if (L.openDefer >= 0 && g.u8(x + uint64_t(L.openDefer)).value_or(0))
+      names.push_back("<open-coded>");
+    else if (L.rangefunc >= 0 && g.u8(x + uint64_t(L.rangefunc)).value_or(0))
+      names.push_back("<range-over-func loop>");
+    else
+      names.push_back(funcvalName(g, g.u64(x + L.fn).value_or(0)));
   }
   return names;
 }
@@ -146,6 +152,11 @@ std::vector<std::string> Runtime::chainNames(const Guest& g) const {
 void Runtime::linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta) {
   g.put64(slot, value);
   deferDepth_ = uint64_t(int64_t(deferDepth_) + delta);
+}
+
+StubResult Runtime::fatalError(const std::string& text) {
+  output("fatal error: " + text + "\n\ngoroutine 1 [running]:\n");
+  return {StubStatus::Exit, 2, "fatal error: " + text};
 }
 
 void Runtime::emit(RuntimeEvent e) {
@@ -178,6 +189,8 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
   static const std::map<std::string, Model> r = {
       {"runtime.deferprocStack", &Runtime::deferprocStack},
       {"runtime.deferproc", &Runtime::deferproc},
+      {"runtime.deferrangefunc", &Runtime::deferrangefunc},
+      {"runtime.deferprocat", &Runtime::deferprocat},
       {"runtime.deferreturn", &Runtime::deferreturn},
       {"runtime.morestack", &Runtime::morestack},
       {"runtime.morestack_noctxt", &Runtime::morestackNoctxt},

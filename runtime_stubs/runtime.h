@@ -27,6 +27,7 @@ inline constexpr uint64_t kGAddr = kHeapBase + 0x100; // the goroutine's g
 inline constexpr uint64_t kHeapAllocStart = kHeapBase + 0x1000;
 inline constexpr uint64_t kHeapChunk = 16ull << 20; // heap grows in 16 MiB steps
 inline constexpr uint64_t kStackHi = 0xc200000000;  // the goroutine stack's top
+inline constexpr uint64_t kBadDefer = 1; // badDefer(): a range-over-func list head poisoned
 
 enum class StubStatus : uint8_t {
   Continue,    // registers updated; resume at RIP
@@ -156,6 +157,12 @@ private:
   // defer.cpp
   StubResult deferprocStack(Guest& g, Call& c);
   StubResult deferproc(Guest& g, Call& c);
+  StubResult deferrangefunc(Guest& g, Call& c);
+  StubResult deferprocat(Guest& g, Call& c);
+  // Go 1.23+ deferconvert: the records a range-over-func loop body pushed on d's head move onto
+  // g._defer in d's place (taking d's sp and pc); d leaves the chain. Returns false when d is
+  // not such a record.
+  bool deferconvert(Guest& g, uint64_t d);
   StubResult deferreturn(Guest& g, Call& c);
   StubResult deferreturnJmp(Guest& g, Call& c);
   StubResult deferreturnLoop(Guest& g, Call& c);
@@ -194,6 +201,8 @@ private:
   StubResult recover115(Guest& g, uint64_t sp, uint64_t pc);
   StubResult recover122(Guest& g, PanicRun& r);
   StubResult fatalPanic(Guest& g);
+  // throw(text): `fatal error: text` and the traceback header; exit 2, not recoverable.
+  StubResult fatalError(const std::string& text);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
   bool recoverableFromHere(const Guest& g, Call& c, uint64_t p) const;
   // Whether values of the type at `type` are stored directly in an interface's data word.
@@ -211,6 +220,12 @@ private:
   // Calls Go code at fn's code with `returnTo` as its return address at `sp` (DX = fn; R14 = g
   // and X15 = 0 for the register ABI), the way runtime code calls a closure.
   StubResult enterClosure(Guest& g, uint64_t sp, uint64_t returnTo, uint64_t fn);
+  // Whether fn is a func value whose code pointer can be read (a deferred call of it is made).
+  bool callable(const Guest& g, uint64_t fn) const { return fn && g.u64(fn).has_value(); }
+  // A deferred call of a nil (or unreadable) func value: it faults where the runtime function
+  // making the call loads the code pointer, in that function's frame ([frameSp] = its return
+  // address).
+  StubResult deferredCallFault(Guest& g, uint64_t frameSp, uint64_t fn);
   // Resumes a frame after recovery: SP, PC, AX = 1 (deferproc "returns" 1), BP if known.
   StubResult resumeRecovered(Guest& g, uint64_t sp, uint64_t pc, std::optional<uint64_t> bp);
   StubResult deferreturnDone(Guest& g, Call& c);

@@ -37,7 +37,7 @@ constexpr PanicLayout kPanic127{96, -1, 0, 16, 40, 48, 88, -1, 90, 24, 32, 64, 9
 // directIfaceInTFlag, typeHash, panicCursorAtFrame, funcIdWrapper, openDefers, panicWalk,
 // recoveryReloadsBp, panicValueIndented, morestackFitsFrame, panicWhilePrintingNamesString,
 // asserts, nameLength, mapHeader, heap {classes, mallocHeaders, growByCapacity,
-// growsliceNewLen, growsliceLenMessage}.
+// growsliceNewLen, growsliceLenMessage}, rangefuncPcIsDeferreturn (default false).
 using enum RecoverRule;
 using enum RepanicRule;
 using enum FloatFormat;
@@ -73,7 +73,7 @@ const std::array<RuntimeProfile, 9> kProfiles = {{
     {"go1.24", 24, true, kClosures, gLayout(440), kDefer122, kPanic122, 928, 2048,
      true, Argp, None, Exponent, false, Sha256At8, false, 22,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
-     {SizeClasses::Go119, true, true, true, true}},
+     {SizeClasses::Go119, true, true, true, true}, true},
     // Go 1.25: gobuf.ret is gone (g.sched 8 bytes shorter), valgrindStackID added: still 440.
     {"go1.25", 25, true, kClosures, gLayout(440), kDefer122, kPanic125, 928, 2048,
      false, Argp, SameValue, Exponent, false, Sha256XorFF, false, 23,

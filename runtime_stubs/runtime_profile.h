@@ -174,6 +174,9 @@ struct RuntimeProfile {
   NameLength nameLength;
   MapHeader mapHeader;
   HeapRules heap;
+  // Go 1.23+ deferrangefunc: the record's pc is the caller's return address (1.23, 1.25+) or
+  // the frame's CALL runtime.deferreturn (1.24: fn.entry() + fn.deferreturn).
+  bool rangefuncPcIsDeferreturn = false;
 };
 
 // The runtime model for an object of Go release `minor`; nullptr when we do not model it.

@@ -113,10 +113,24 @@ std::string describeRuntimeEvent(const rt::RuntimeEvent& e) {
                        "will return to {:#x} (the CALL {}); g._defer: {}",
                        e.stub, e.sp, e.fnName, e.argBytes, e.sp, e.fnName, e.returnTo, e.stub,
                        chainText(e));
-  case K::DeferRun:
-    return fmt::format("{}: frame sp={:#x} has {}{}: unlinked and called with DX={:#x}; it returns "
-                       "into deferreturn; g._defer: {}",
-                       e.stub, e.sp, e.fnName, e.heap ? " (heap record)" : "", e.fn, chainText(e));
+  case K::DeferRun: {
+    std::string what = e.record == 0 ? "called"
+                       : e.unlinked  ? "unlinked and called"
+                                     : "called, its record staying on g._defer";
+    if (e.fn == 0)
+      return fmt::format("{}: frame sp={:#x} has a nil func value{}: {}; the call faults; "
+                         "g._defer: {}",
+                         e.stub, e.sp, e.heap ? " (heap record)" : "",
+                         e.unlinked ? "unlinked" : "its record stays on g._defer", chainText(e));
+    return fmt::format("{}: frame sp={:#x} has {}{}: {} with DX={:#x}; it returns into {}; "
+                       "g._defer: {}",
+                       e.stub, e.sp, e.fnName, e.heap ? " (heap record)" : "", what, e.fn, e.stub,
+                       chainText(e));
+  }
+  case K::PanicRecovered:
+    return fmt::format(
+        "{}: the panic is recovered; {} resumes at {:#x} with SP={:#x}; g._defer: {}", e.stub,
+        e.fnName.empty() ? "the frame" : e.fnName, e.pc, e.sp, chainText(e));
   case K::DeferReturnDone:
     return fmt::format("{}: no defers left for frame sp={:#x}; returning; g._defer: {}", e.stub,
                        e.sp, chainText(e));
