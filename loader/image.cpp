@@ -390,7 +390,9 @@ std::string Image::describe(uint64_t a) const {
   // calls, 1-3 runtime code calling Go code: equality functions, methods).
   for (int k = 0; k < kRuntimeSlots; k++)
     if (a >= runtimeSlot(k) && a < runtimeSlot(k) + kExternSlot)
-      return k == 0 ? "runtime.gopanic" : "runtime (calling Go code)";
+      return k == 0             ? "runtime.gopanic"
+             : k == kGoexitSlot ? "runtime.goexit"
+                                : "runtime (calling Go code)";
   auto id = symbolAt(a);
   if (!id) return fmt::format("{:#x}", a);
   std::string name = obj->displayName(*id);

@@ -63,7 +63,8 @@ public:
   uint64_t sentinel() const { return externEnd - kExternSlot; }
   // Slots the runtime model keeps for itself (continuations of runtime code that calls Go
   // code, such as gopanic running deferred calls): k in [0, kRuntimeSlots).
-  static constexpr int kRuntimeSlots = 4;
+  static constexpr int kRuntimeSlots = 5;
+  static constexpr int kGoexitSlot = 4; // where a goroutine's function returns (runtime.goexit)
   uint64_t runtimeSlot(int k) const { return externEnd - uint64_t(2 + k) * kExternSlot; }
 
   // Source position of a text address: base file name and line, as objdump prints them.

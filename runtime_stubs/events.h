@@ -16,9 +16,10 @@ enum class RuntimeEventKind : uint8_t {
   StackGrown,      // morestack: the goroutine stack doubled (frames intact)
   PanicStarted,
   PanicRecovered,
-  Recover, // gorecover called (value returned or nil)
-  Alloc,   // newobject / mallocgc
-  Call,    // any other modelled runtime call (prints, conversions)
+  Recover,   // gorecover called (value returned or nil)
+  Alloc,     // newobject / mallocgc
+  Call,      // any other modelled runtime call (prints, conversions)
+  Goroutine, // a goroutine created, parked, made ready, switched to, or exited
 };
 
 // How many of g._defer's records an event names: events describe a chain in bounded space.

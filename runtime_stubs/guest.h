@@ -58,6 +58,11 @@ public:
     if (!read(a, &v, 4)) return std::nullopt;
     return v;
   }
+  std::optional<uint16_t> u16(uint64_t a) const {
+    uint16_t v;
+    if (!read(a, &v, 2)) return std::nullopt;
+    return v;
+  }
   std::optional<uint8_t> u8(uint64_t a) const {
     uint8_t v;
     if (!read(a, &v, 1)) return std::nullopt;

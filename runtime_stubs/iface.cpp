@@ -515,6 +515,7 @@ Runtime::runtimeCallFrame(const Guest& g, uint64_t pc, uint64_t sp) const {
 }
 
 StubResult Runtime::runtimeSlotCall(Guest& g, int slot) {
+  if (slot == loader::Image::kGoexitSlot) return goexit(g);
   uint64_t sp = g.reg(Reg::RSP);
   if (slot == 2 || slot == 3) { // (runtime error).Error() string / RuntimeError()
     Call c(*this, g, slot == 2 ? "runtime.(*errorString).Error" : "runtime.RuntimeError", false);

@@ -575,7 +575,7 @@ StubResult Runtime::fatalPanic(Guest& g) {
   if (r.signal)
     text += fmt::format("[signal SIGSEGV: segmentation violation code=0x1 addr={:#x} pc={:#x}]\n",
                         r.sigAddr, r.sigPc);
-  text += "\ngoroutine 1 [running]:\n";
+  text += "\n" + goroutineHeader() + "\n";
   uint64_t ret = g.u64(r.entrySp).value_or(0);
   // traceback.go's form: `function(args)`, then `\tfile:line +pcoffset`.
   bool innermost = true;

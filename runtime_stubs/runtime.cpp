@@ -155,7 +155,7 @@ void Runtime::linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta) {
 }
 
 StubResult Runtime::fatalError(const std::string& text) {
-  output("fatal error: " + text + "\n\ngoroutine 1 [running]:\n");
+  output("fatal error: " + text + "\n\n" + goroutineHeader() + "\n");
   return {StubStatus::Exit, 2, "fatal error: " + text};
 }
 
@@ -169,8 +169,8 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {stackLo_, mappedLo_,          heapNext_,  heapMapped_, calls_,
-          panics_,  deferreturnResume_, errorType_, deferDepth_};
+  return {stackLo_,           mappedLo_,  heapNext_,   heapMapped_, calls_, panics_,
+          deferreturnResume_, errorType_, deferDepth_, stackHi_,    sched_};
 }
 
 void Runtime::restore(const State& s) {
@@ -181,6 +181,8 @@ void Runtime::restore(const State& s) {
   calls_ = s.calls;
   panics_ = s.panics;
   deferreturnResume_ = s.deferreturnResume;
+  stackHi_ = s.stackHi;
+  sched_ = s.sched;
   errorType_ = s.errorType;
   deferDepth_ = s.deferDepth;
 }
@@ -190,6 +192,21 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.deferprocStack", &Runtime::deferprocStack},
       {"runtime.deferproc", &Runtime::deferproc},
       {"runtime.deferrangefunc", &Runtime::deferrangefunc},
+      {"runtime.newproc", &Runtime::newproc},
+      {"runtime.Gosched", &Runtime::gosched},
+      {"runtime.makechan", &Runtime::makechan},
+      {"runtime.makechan64", &Runtime::makechan},
+      {"runtime.chansend1", &Runtime::chansend1},
+      {"runtime.chanrecv1", &Runtime::chanrecv1},
+      {"runtime.chanrecv2", &Runtime::chanrecv2},
+      {"runtime.closechan", &Runtime::closechan},
+      {"runtime.selectgo", &Runtime::selectgo},
+      {"runtime.selectnbsend", &Runtime::selectnbsend},
+      {"runtime.selectnbrecv", &Runtime::selectnbrecv},
+      {"runtime.selectnbrecv2", &Runtime::selectnbrecv2},
+      {"runtime.block", &Runtime::block},
+      {"runtime.chanlen", &Runtime::chanlen},
+      {"runtime.chancap", &Runtime::chanlen},
       {"runtime.deferprocat", &Runtime::deferprocat},
       {"runtime.deferreturn", &Runtime::deferreturn},
       {"runtime.morestack", &Runtime::morestack},

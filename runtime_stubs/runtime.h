@@ -82,7 +82,7 @@ public:
 
   uint64_t gAddr() const { return kGAddr; }
   uint64_t stackLo() const { return stackLo_; }
-  uint64_t stackHi() const { return kStackHi; }
+  uint64_t stackHi() const { return stackHi_; }
   // Where the first frame's stack pointer goes, leaving `argBytes` above the return address.
   uint64_t entrySp(uint64_t argBytes) const;
 
@@ -124,6 +124,53 @@ public:
     bool operator==(const PanicRun&) const = default;
   };
 
+  // A goroutine (sched.go). The running one lives where the single-goroutine model keeps its
+  // state (the g struct at kGAddr, the stack bounds, the panics in progress); the others keep
+  // copies here, with their registers, until they run again.
+  enum class GStatus : uint8_t { Runnable, Running, Waiting, Dead };
+  struct Goroutine {
+    uint64_t goid = 0;
+    GStatus status = GStatus::Runnable;
+    std::string waitReason;          // "chan receive", "select", ... while Waiting
+    std::string startFn;             // the function `go` started
+    std::array<uint64_t, 17> regs{}; // RAX..R15, RIP
+    std::vector<uint8_t> gStruct;    // the g struct's bytes
+    uint64_t stackLo = 0, stackHi = 0, mappedLo = 0, deferDepth = 0;
+    std::vector<PanicRun> panics;
+    std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
+    // Why it was woken: a channel operation completed (success), or the channel was closed; the
+    // select case that fired.
+    bool success = false;
+    int64_t selectCase = -1;
+    bool operator==(const Goroutine&) const = default;
+  };
+  // A goroutine blocked on a channel (a sudog): where the value comes from or goes to, and the
+  // select case it stands for (-1 outside select).
+  struct Waiter {
+    size_t gi = 0;
+    uint64_t elem = 0;
+    int64_t selectCase = -1;
+    bool operator==(const Waiter&) const = default;
+  };
+  struct ChanQueues {
+    std::vector<Waiter> recvq, sendq;
+    bool operator==(const ChanQueues&) const = default;
+  };
+  struct Scheduler {
+    std::vector<Goroutine> gs; // index 0: the main goroutine
+    size_t current = 0;
+    int64_t runnext = -1;
+    std::vector<size_t> runq;          // the P's local run queue, FIFO
+    std::vector<size_t> free;          // dead goroutines whose stacks can be reused
+    uint64_t nextGoid = 0;             // assigned on first `go`
+    uint64_t rng = 0x9e3779b97f4a7c15; // select's poll order (fastrand): a fixed seed
+    uint64_t slice = 0; // channel operations since the last switch (sysmon's preemption)
+    std::map<uint64_t, ChanQueues> chans;
+    bool operator==(const Scheduler&) const = default;
+  };
+  const Scheduler& scheduler() const { return sched_; }
+  uint64_t currentGoid() const { return sched_.gs.empty() ? 1 : sched_.gs[sched_.current].goid; }
+
   // The copyable part of the model's state (for time travel: restored with the memory).
   struct State {
     uint64_t stackLo, mappedLo, heapNext, heapMapped;
@@ -132,6 +179,8 @@ public:
     std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
     uint64_t errorType = 0; // allocated on first use: undone with the heap
     uint64_t deferDepth = 0;
+    uint64_t stackHi = kStackHi;
+    Scheduler sched;
     bool operator==(const State&) const = default;
   };
   State state() const;
@@ -158,6 +207,42 @@ private:
   StubResult deferprocStack(Guest& g, Call& c);
   StubResult deferproc(Guest& g, Call& c);
   StubResult deferrangefunc(Guest& g, Call& c);
+  // sched.cpp: goroutines
+  StubResult newproc(Guest& g, Call& c);
+  StubResult gosched(Guest& g, Call& c);
+  StubResult goexit(Guest& g); // a goroutine's function returned into the goexit slot
+  // Parks the running goroutine in the runtime function being modelled (it resumes by
+  // re-entering that function as a continuation) and runs the next one.
+  StubResult park(Guest& g, const std::string& reason);
+  void ready(size_t gi); // runqput(next=true)
+  StubResult schedule(Guest& g);
+  void saveRunning(Guest& g, uint64_t rip);
+  void switchTo(Guest& g, size_t gi);
+  void ensureMainGoroutine();
+  // A channel operation that completed returns to its caller; a goroutine that has completed
+  // many of them without blocking while others wait to run is preempted there, as sysmon
+  // preempts one that runs too long.
+  StubResult returnOrPreempt(Guest& g);
+  std::string goroutineHeader() const; // "goroutine 1 [running]:"
+  // chan.cpp: channels and select
+  StubResult makechan(Guest& g, Call& c);
+  StubResult chansend1(Guest& g, Call& c);
+  StubResult chanrecv1(Guest& g, Call& c);
+  StubResult chanrecv2(Guest& g, Call& c);
+  StubResult closechan(Guest& g, Call& c);
+  StubResult selectgo(Guest& g, Call& c);
+  StubResult selectnbsend(Guest& g, Call& c);
+  StubResult selectnbrecv(Guest& g, Call& c);
+  StubResult selectnbrecv2(Guest& g, Call& c);
+  StubResult block(Guest& g, Call& c);
+  StubResult chanlen(Guest& g, Call& c); // chanlen/chancap (Go 1.23+: len and cap call them)
+  // One send or receive attempted without blocking: true when it happened (received: whether a
+  // value came, false for a closed channel's zero value). A send on a closed channel panics:
+  // `sendClosed` set.
+  bool trySend(Guest& g, uint64_t ch, uint64_t elem, bool& sendClosed);
+  bool tryRecv(Guest& g, uint64_t ch, uint64_t elem, bool& received);
+  void dequeueSelect(size_t gi);
+  StubResult chanPanic(Guest& g, Call& c, const std::string& text);
   StubResult deferprocat(Guest& g, Call& c);
   // Go 1.23+ deferconvert: the records a range-over-func loop body pushed on d's head move onto
   // g._defer in d's place (taking d's sp and pc); d leaves the chain. Returns false when d is
@@ -316,7 +401,8 @@ private:
   StackWalker walker_;
   RuntimeOptions opts_;
   RuntimeListener* listener_ = nullptr;
-  uint64_t stackLo_ = 0, mappedLo_ = 0;
+  uint64_t stackLo_ = 0, mappedLo_ = 0, stackHi_ = kStackHi;
+  Scheduler sched_;
   uint64_t heapNext_ = kHeapAllocStart, heapMapped_ = 0;
   std::map<std::string, int> calls_;
   std::vector<PanicRun> panics_;

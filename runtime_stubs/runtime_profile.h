@@ -132,6 +132,30 @@ struct GLayout {
   uint32_t stackLo, stackHi, stackguard0, stackguard1, panic, defer, m;
 };
 
+// hchan (chan.go): qcount, dataqsiz, buf, elemsize uint16, closed uint32 at 0, 8, 16, 24, 28 in
+// every release; Go 1.23 adds timer before elemtype, Go 1.24 a synctest bubble after sendq.
+struct ChanLayout {
+  uint32_t size, elemtype, sendx, recvx;
+};
+
+// How select statements call selectgo (select.go).
+enum class SelectAbi : uint8_t {
+  KindedCases, // Go 1.15: scase{c, elem, kind uint16, pc, releasetime} (40 bytes),
+               // selectgo(cas0, order0, ncases) (int, bool); selectnbrecv2 for `v, ok`
+  SendsRecvs,  // Go 1.16+: scase{c, elem}, sends first, then receives;
+               // selectgo(cas0, order0, pc0, nsends, nrecvs, block) (int, bool);
+               // selectnbrecv(elem, c) (selected, received bool)
+};
+
+// Goroutines (proc.go).
+struct GoroutineRules {
+  ChanLayout chan;
+  SelectAbi select;
+  // Go 1.15 newproc(siz int32, fn *funcval, args...) copies siz bytes of arguments to the new
+  // stack; from Go 1.17 the compiler wraps `go f(x)` in a closure: newproc(fn *funcval).
+  bool newprocCopiesArgs;
+};
+
 struct RuntimeProfile {
   std::string_view name;
   int minor;
@@ -177,6 +201,7 @@ struct RuntimeProfile {
   // Go 1.23+ deferrangefunc: the record's pc is the caller's return address (1.23, 1.25+) or
   // the frame's CALL runtime.deferreturn (1.24: fn.entry() + fn.deferreturn).
   bool rangefuncPcIsDeferreturn = false;
+  GoroutineRules goroutines = {{112, 40, 48, 56}, SelectAbi::SendsRecvs, false};
 };
 
 // The runtime model for an object of Go release `minor`; nullptr when we do not model it.

@@ -251,7 +251,7 @@ TEST(Repl, PanicsCanBeSteppedBackOutOf) {
   std::string out = r("continue\nbt\n");
   expectInOrder(out,
                 {"panic: boom", "The program died: panic: boom (exit status 2",
-                 "#0  0x4010e0 in runtime.gopanic (runtime model)", "in main.boom at"},
+                 "#0  0x4010f0 in runtime.gopanic (runtime model)", "in main.boom at"},
                 "panic");
   r("reverse-stepi\n");
   EXPECT_FALSE(r.repl->debugger().finished());

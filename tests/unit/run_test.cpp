@@ -67,10 +67,10 @@ const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
 // The programs of tests/programs, each compiled by every release in both modes.
 const std::vector<std::string> kPrograms = {
-    "deferr",  "multidefer", "deferloop", "deferargs", "closures", "methods",  "recursion",
-    "prints",  "panics",     "panicexit", "divzero",   "nilderef", "bounds",   "opendefer",
-    "spin",    "initorder",  "strings",   "ifaces",    "errpanic", "slices",   "maps",
-    "repanic", "panicfloat", "chain",     "recd",      "nildefer", "rangefunc"};
+    "deferr",  "multidefer", "deferloop", "deferargs", "closures", "methods",   "recursion",
+    "prints",  "panics",     "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
+    "spin",    "initorder",  "strings",   "ifaces",    "errpanic", "slices",    "maps",
+    "repanic", "panicfloat", "chain",     "recd",      "nildefer", "rangefunc", "goroutines"};
 
 // The release a program needs, from its `//go:build go1.N` line (make-fixtures.sh makes no
 // fixtures for older releases); 0 when it runs everywhere.
@@ -555,7 +555,7 @@ TEST(RunErrors, WrongArgumentCountIsAnError) {
 // caller's file:line; it never returns silently.
 TEST(RunErrors, UnmodelledRuntimeCallNamesItAndTheCaller) {
   std::string text = "TEXT main.f(SB) gofile..x.go\n"
-                     "  x.go:3\t\t0x0\t\te800000000\tCALL 0x5\t[1:5]R_CALL:runtime.chansend1\n"
+                     "  x.go:3\t\t0x0\t\te800000000\tCALL 0x5\t[1:5]R_CALL:runtime.racefuncenter\n"
                      "  x.go:4\t\t0x5\t\tc3\tRET\n";
   auto obj = loader::loadBytes("x.txt", std::vector<uint8_t>(text.begin(), text.end()));
   ASSERT_TRUE(obj) << obj.error().message;
@@ -565,7 +565,8 @@ TEST(RunErrors, UnmodelledRuntimeCallNamesItAndTheCaller) {
   StopReason r = (*s)->run();
   EXPECT_EQ(r.kind, StopKind::Error);
   EXPECT_EQ(r.exitStatus, 3);
-  EXPECT_EQ(r.message, "call to runtime.chansend1 is not modelled (called from main.f at x.go:3)");
+  EXPECT_EQ(r.message,
+            "call to runtime.racefuncenter is not modelled (called from main.f at x.go:3)");
 }
 
 // The goroutine traceback of an unrecovered panic, as traceback.go prints it: function names,

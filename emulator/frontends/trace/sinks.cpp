@@ -96,6 +96,8 @@ std::string runtimeEventKindName(rt::RuntimeEventKind k) {
     return "alloc";
   case rt::RuntimeEventKind::Call:
     return "call";
+  case rt::RuntimeEventKind::Goroutine:
+    return "goroutine";
   }
   return "runtime";
 }

@@ -1,0 +1,243 @@
+// Goroutines (src/runtime/proc.go), scheduled as one P schedules them: `go` puts the new
+// goroutine in runnext (the previous runnext moves to the tail of the run queue), a goroutine
+// made ready by a channel operation likewise; a goroutine that blocks parks and the scheduler
+// takes runnext, then the run queue's head. Nothing runs in parallel and nothing is preempted,
+// so a run is deterministic; programs whose output Go makes deterministic (by synchronising)
+// print what they print natively.
+//
+// The running goroutine's state is where the single-goroutine model keeps it: the g struct at
+// kGAddr (which R14 and TLS point to), the stack bounds, the panics in progress. A switch saves
+// those and the registers into the goroutine's record and loads the next one's. A goroutine
+// parked inside a runtime function resumes by re-entering it as a continuation (RIP = its
+// extern slot + 8), which then finishes the operation (a received value, a select case).
+#include <fmt/format.h>
+
+#include "runtime_stubs/abi.h"
+#include "runtime_stubs/runtime.h"
+
+namespace gd::rt {
+namespace {
+
+// Goroutine k >= 1's stack region: 1 GiB each (room to grow to runtime.maxstacksize), above
+// the heap and the main goroutine's stack.
+constexpr uint64_t kGoStackBase = 0x10000000000;
+constexpr uint64_t kGoStackSpan = 0x40000000;
+constexpr uint64_t kGoStackMapping = 64 * 1024;
+// The first goroutine a program starts is goroutine 5: the runtime's own (forcegc, bgsweep,
+// bgscavenge, the finalizer goroutine) come first (checked natively on Go 1.15, 1.22, 1.27).
+constexpr uint64_t kFirstUserGoid = 5;
+// sysmon preempts a goroutine that has run for 10 ms; we count channel operations instead (a
+// deterministic stand-in for time) and preempt at the next one after this many.
+constexpr uint64_t kPreemptAfter = 10000;
+
+constexpr std::array<Reg, 17> kSaved = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDX, Reg::RSI, Reg::RDI,
+                                        Reg::RBP, Reg::RSP, Reg::R8,  Reg::R9,  Reg::R10, Reg::R11,
+                                        Reg::R12, Reg::R13, Reg::R14, Reg::R15, Reg::RIP};
+constexpr size_t kRsp = 7, kRdx = 3, kRip = 16;
+
+} // namespace
+
+void Runtime::ensureMainGoroutine() {
+  if (!sched_.gs.empty()) return;
+  Goroutine m;
+  m.goid = 1;
+  m.status = GStatus::Running;
+  m.startFn = "main.main";
+  sched_.gs.push_back(std::move(m));
+  sched_.current = 0;
+  sched_.nextGoid = kFirstUserGoid;
+}
+
+std::string Runtime::goroutineHeader() const {
+  return fmt::format("goroutine {} [running]:", currentGoid());
+}
+
+void Runtime::ready(size_t gi) {
+  sched_.gs[gi].status = GStatus::Runnable;
+  if (sched_.runnext >= 0) sched_.runq.push_back(size_t(sched_.runnext));
+  sched_.runnext = int64_t(gi);
+}
+
+void Runtime::saveRunning(Guest& g, uint64_t rip) {
+  Goroutine& cur = sched_.gs[sched_.current];
+  for (size_t i = 0; i < kSaved.size(); i++)
+    cur.regs[i] = g.reg(kSaved[i]);
+  cur.regs[kRip] = rip;
+  cur.gStruct.resize(prof_.g.size);
+  g.read(kGAddr, cur.gStruct.data(), cur.gStruct.size());
+  cur.stackLo = stackLo_;
+  cur.stackHi = stackHi_;
+  cur.mappedLo = mappedLo_;
+  cur.deferDepth = deferDepth_;
+  cur.panics = panics_;
+  cur.deferreturnResume = deferreturnResume_;
+}
+
+void Runtime::switchTo(Guest& g, size_t gi) {
+  Goroutine& n = sched_.gs[gi];
+  g.write(kGAddr, n.gStruct.data(), n.gStruct.size());
+  stackLo_ = n.stackLo;
+  stackHi_ = n.stackHi;
+  mappedLo_ = n.mappedLo;
+  deferDepth_ = n.deferDepth;
+  panics_ = n.panics;
+  deferreturnResume_ = n.deferreturnResume;
+  for (size_t i = 0; i < kSaved.size(); i++)
+    g.setReg(kSaved[i], n.regs[i]);
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
+  n.status = GStatus::Running;
+  sched_.current = gi;
+  sched_.slice = 0;
+}
+
+StubResult Runtime::returnOrPreempt(Guest& g) {
+  StubResult r = returnToCaller(g);
+  if (r.status != StubStatus::Continue || ++sched_.slice < kPreemptAfter ||
+      (sched_.runnext < 0 && sched_.runq.empty()))
+    return r;
+  Goroutine& cur = sched_.gs[sched_.current];
+  saveRunning(g, g.reg(Reg::RIP));
+  cur.status = GStatus::Runnable;
+  sched_.runq.push_back(sched_.current);
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.preemptone"};
+  e.pc = g.reg(Reg::RIP);
+  e.detail = fmt::format("goroutine {} is preempted after {} channel operations without blocking",
+                         cur.goid, kPreemptAfter);
+  emit(std::move(e));
+  return schedule(g);
+}
+
+StubResult Runtime::schedule(Guest& g) {
+  size_t next;
+  if (sched_.runnext >= 0) {
+    next = size_t(sched_.runnext);
+    sched_.runnext = -1;
+  } else if (!sched_.runq.empty()) {
+    next = sched_.runq.front();
+    sched_.runq.erase(sched_.runq.begin());
+  } else {
+    // checkdead: nothing can run and nothing will wake anyone.
+    const Goroutine& main = sched_.gs[0];
+    output(fmt::format("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine {} [{}]:\n",
+                       main.goid, main.waitReason));
+    return {StubStatus::Exit, 2, "fatal error: all goroutines are asleep - deadlock!"};
+  }
+  Goroutine& n = sched_.gs[next];
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.schedule"};
+  e.pc = n.regs[kRip];
+  e.detail = fmt::format("goroutine {} runs{}", n.goid,
+                         n.waitReason.empty() ? " " + n.startFn : " again after " + n.waitReason);
+  n.waitReason.clear();
+  switchTo(g, next);
+  emit(std::move(e));
+  return {};
+}
+
+StubResult Runtime::park(Guest& g, const std::string& reason) {
+  ensureMainGoroutine();
+  Goroutine& cur = sched_.gs[sched_.current];
+  cur.status = GStatus::Waiting;
+  cur.waitReason = reason;
+  cur.success = false;
+  cur.selectCase = -1;
+  uint64_t rip = g.reg(Reg::RIP);
+  auto id = img_.externAt(rip);
+  saveRunning(g, (id ? img_.address(*id) : rip) + 8);
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.gopark"};
+  e.pc = g.u64(g.reg(Reg::RSP)).value_or(5) - 5;
+  e.detail = fmt::format("goroutine {} parks: {}", cur.goid, reason);
+  emit(std::move(e));
+  return schedule(g);
+}
+
+// newproc: Go 1.15 newproc(siz int32, fn *funcval, args...), Go 1.17+ newproc(fn *funcval).
+StubResult Runtime::newproc(Guest& g, Call& c) {
+  ensureMainGoroutine();
+  uint32_t siz = 0;
+  if (prof_.goroutines.newprocCopiesArgs) {
+    auto s = c.int32Arg();
+    if (!s) return fault("newproc: cannot read siz");
+    siz = *s;
+  }
+  auto fn = c.intArg();
+  if (!fn) return fault("newproc: cannot read fn");
+  if (!*fn) return fatalError("go of nil func value");
+  auto code = g.u64(*fn);
+  if (!code) return fault(fmt::format("newproc: cannot read the funcval {:#x}", *fn));
+  size_t gi;
+  if (!sched_.free.empty()) { // gfget: a dead goroutine's g and stack
+    gi = sched_.free.back();
+    sched_.free.pop_back();
+  } else {
+    gi = sched_.gs.size();
+    sched_.gs.emplace_back();
+    uint64_t hi = kGoStackBase + uint64_t(gi) * kGoStackSpan;
+    if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping))
+      return fault("newproc: cannot map the goroutine's stack");
+    sched_.gs[gi].stackHi = hi;
+    sched_.gs[gi].mappedLo = hi - kGoStackMapping;
+  }
+  Goroutine& n = sched_.gs[gi];
+  uint64_t hi = n.stackHi, mappedLo = n.mappedLo;
+  n = Goroutine{};
+  n.goid = sched_.nextGoid++;
+  n.stackHi = hi;
+  n.mappedLo = mappedLo;
+  n.stackLo = hi - prof_.initialStack;
+  n.startFn = funcvalName(g, *fn);
+  n.gStruct.assign(prof_.g.size, 0);
+  auto put = [&](uint32_t off, uint64_t v) { std::memcpy(n.gStruct.data() + off, &v, 8); };
+  put(prof_.g.stackLo, n.stackLo);
+  put(prof_.g.stackHi, hi);
+  put(prof_.g.stackguard0, n.stackLo + prof_.stackGuard);
+  put(prof_.g.stackguard1, n.stackLo + prof_.stackGuard);
+  put(prof_.g.m, g.u64(kGAddr + prof_.g.m).value_or(0));
+  // newproc1: the arguments at the top of the new stack, then gostartcallfn's return address
+  // (goexit) below them.
+  uint64_t sp = hi - ((32 + uint64_t(siz) + 15) & ~uint64_t(15));
+  if (siz && !g.copy(sp, c.entrySp() + 24, siz))
+    return fault("newproc: cannot copy the goroutine's arguments");
+  sp -= 8;
+  g.put64(sp, img_.runtimeSlot(loader::Image::kGoexitSlot));
+  n.regs[kRsp] = sp;
+  n.regs[kRdx] = *fn;
+  n.regs[kRip] = *code;
+  ready(gi);
+  RuntimeEvent e{RuntimeEventKind::Goroutine, c.name()};
+  e.pc = c.callSite();
+  e.fn = *fn;
+  e.fnCode = *code;
+  e.fnName = n.startFn;
+  e.detail = fmt::format("goroutine {} created to run {}; runnable", n.goid, n.startFn);
+  emit(std::move(e));
+  return returnToCaller(g);
+}
+
+// Gosched: the running goroutine goes to the back of the queue; the next one runs.
+StubResult Runtime::gosched(Guest& g, Call& c) {
+  ensureMainGoroutine();
+  saveRunning(g, c.returnAddress());
+  Goroutine& cur = sched_.gs[sched_.current];
+  cur.regs[kRsp] = c.callerSp();
+  cur.status = GStatus::Runnable;
+  sched_.runq.push_back(sched_.current);
+  return schedule(g);
+}
+
+// goexit0: the goroutine's function returned; its g and stack go to the free list.
+StubResult Runtime::goexit(Guest& g) {
+  ensureMainGoroutine();
+  Goroutine& cur = sched_.gs[sched_.current];
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.goexit"};
+  e.detail = fmt::format("goroutine {} exits", cur.goid);
+  cur.status = GStatus::Dead;
+  cur.mappedLo = mappedLo_;
+  cur.stackHi = stackHi_;
+  cur.gStruct.clear();
+  cur.panics.clear();
+  sched_.free.push_back(sched_.current);
+  emit(std::move(e));
+  return schedule(g);
+}
+
+} // namespace gd::rt
