@@ -8,6 +8,7 @@
 #   tests/fixtures/goV/M/P.stdout   stdout of the natively built program
 #   tests/fixtures/goV/M/P.stderr   its stderr (println output, panic messages and traces)
 #   tests/fixtures/goV/M/P.exit     its exit status, a number and a newline
+# A program with a line `//godefer:since go1.N` has no fixtures for releases before go1.N.
 # nl = -N -l (no optimisation, no inlining); opt = the default optimisation.
 # Plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
 # seed's environment; nothing is run), checked against the seed listing,
@@ -97,8 +98,14 @@ for v in $versions; do
       cflags=(); gcflags=()
     fi
     for p in $PROGRAMS; do
-      echo "go$v $mode $p" >&2
       rm -f "$out/$p".*
+      # `//godefer:since go1.N` in a program: older releases cannot compile it (no fixtures).
+      since=$(sed -n 's|^//godefer:since go1\.\([0-9]*\).*|\1|p' "$p.go" | head -n1)
+      if [ -n "$since" ] && [ "${v#1.}" -lt "$since" ]; then
+        echo "go$v $mode $p: skipped (needs go1.$since)" >&2
+        continue
+      fi
+      echo "go$v $mode $p" >&2
       gorun "$v" go tool compile "${cflags[@]}" -trimpath "$PWD" -o "$out/$p.o" "$p.go"
       gorun "$v" go tool objdump "$out/$p.o" > "$out/$p.objdump"
       bin=$tmp/bin/$p-$v-$mode
