@@ -3,6 +3,7 @@
 // scripts/make-fixtures.sh) and the Go source (deferr.go: c returns 2).
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -66,10 +67,29 @@ const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
 // The programs of tests/programs, each compiled by every release in both modes.
 const std::vector<std::string> kPrograms = {
-    "deferr",  "multidefer", "deferloop", "deferargs", "closures", "methods", "recursion",
-    "prints",  "panics",     "panicexit", "divzero",   "nilderef", "bounds",  "opendefer",
-    "spin",    "initorder",  "strings",   "ifaces",    "errpanic", "slices",  "maps",
-    "repanic", "panicfloat", "chain",     "recd"};
+    "deferr",    "multidefer", "deferloop", "deferargs", "closures",   "methods",
+    "recursion", "prints",     "panics",    "panicexit", "divzero",    "nilderef",
+    "bounds",    "opendefer",  "spin",      "initorder", "strings",    "ifaces",
+    "errpanic",  "slices",     "maps",      "repanic",   "panicfloat", "chain",
+    "recd",      "mapkeys",    "convert",   "genassert", "assertscope"};
+
+// Whether release `version` ("go1.21") compiles `program`: a program that needs a newer
+// language says so with a line `//godefer:since go1.N` (scripts/make-fixtures.sh makes no
+// fixtures for older releases).
+bool compiledBy(const std::string& version, const std::string& program) {
+  static std::map<std::string, int> since;
+  if (!since.count(program)) {
+    std::ifstream in(root() + "/tests/programs/" + program + ".go");
+    int n = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.starts_with("//godefer:since go1.")) {
+        n = std::stoi(line.substr(std::strlen("//godefer:since go1.")));
+        break;
+      }
+    since[program] = n;
+  }
+  return std::stoi(version.substr(std::strlen("go1."))) >= since[program];
+}
 
 } // namespace
 
@@ -228,6 +248,7 @@ class Corpus : public ::testing::TestWithParam<std::tuple<std::string, std::stri
 
 TEST_P(Corpus, MatchesNativeRun) {
   auto [version, mode, program] = GetParam();
+  if (!compiledBy(version, program)) GTEST_SKIP() << version << " cannot compile " << program;
   std::string base = fixture(version + "/" + mode + "/" + program);
   RunResult r = runFunction(base + ".o", "main.main");
   int status = r.stop.kind == StopKind::Returned ? 0 : r.stop.exitStatus;
@@ -255,10 +276,12 @@ INSTANTIATE_TEST_SUITE_P(Programs, Corpus,
 // the same output to the last byte of the traceback (whose pcs come from where the faults were
 // placed), the same exit status, for every program of every release and build.
 TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
-  uint64_t programs = 0, instructions = 0;
+  uint64_t programs = 0, instructions = 0, expected = 0;
   for (const auto& v : kVersions)
     for (const auto& m : kModes)
       for (const std::string& p : kPrograms) {
+        if (!compiledBy(v, p)) continue;
+        expected++;
         std::string obj = fixture(v + "/" + m + "/" + p + ".o");
         SCOPED_TRACE(obj);
         struct Out {
@@ -294,7 +317,8 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
         programs++;
         instructions += out[0].count;
       }
-  EXPECT_EQ(programs, kVersions.size() * kModes.size() * kPrograms.size());
+  EXPECT_EQ(programs, expected);
+  EXPECT_GE(programs, kVersions.size() * kModes.size() * (kPrograms.size() - 2));
   EXPECT_GT(instructions, 1'000'000u);
 }
 
@@ -304,13 +328,15 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
 // long ones, a million instructions each, and every program under the sanitizers, for the
 // oldest, a middle and the newest release).
 TEST(Trace, RegistersTheDecoderNamesAreAllThatChange) {
-  uint64_t programs = 0, lines = 0;
+  uint64_t programs = 0, lines = 0, expected = 0;
   for (const auto& v : kVersions)
     for (const auto& m : kModes)
       for (const std::string& p : kPrograms) {
         std::string_view name = p;
         bool fewReleases = kSanitized || name == "recursion" || name == "chain";
         if (fewReleases && v != kGoVersions.front() && v != "go1.21" && v != kNewestGo) continue;
+        if (!compiledBy(v, p)) continue;
+        expected++;
         std::string obj = fixture(v + "/" + m + "/" + p + ".o");
         SCOPED_TRACE(obj);
         std::string trace[2];
@@ -331,7 +357,8 @@ TEST(Trace, RegistersTheDecoderNamesAreAllThatChange) {
         lines += size_t(std::count(trace[0].begin(), trace[0].end(), '\n'));
       }
   size_t releases = kSanitized ? 3 : kVersions.size();
-  EXPECT_EQ(programs, releases * kModes.size() * (kPrograms.size() - 2) + 3 * kModes.size() * 2);
+  EXPECT_EQ(programs, expected);
+  EXPECT_GE(programs, releases * kModes.size() * (kPrograms.size() - 4) + 3 * kModes.size() * 2);
   EXPECT_GT(lines, 1'000'000u);
 }
 
