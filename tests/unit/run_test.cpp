@@ -65,13 +65,14 @@ RunResult runFunction(const std::string& object, const std::string& fn,
 
 const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
-// The programs of tests/programs, each compiled by every release in both modes.
+// The programs of tests/programs, each compiled by every release in both modes (but those
+// marked //godefer:since, see compiledBy).
 const std::vector<std::string> kPrograms = {
-    "deferr",    "multidefer", "deferloop", "deferargs", "closures",   "methods",
-    "recursion", "prints",     "panics",    "panicexit", "divzero",    "nilderef",
-    "bounds",    "opendefer",  "spin",      "initorder", "strings",    "ifaces",
-    "errpanic",  "slices",     "maps",      "repanic",   "panicfloat", "chain",
-    "recd",      "mapkeys",    "convert",   "genassert", "assertscope"};
+    "deferr",    "multidefer", "deferloop", "deferargs", "closures",    "methods",
+    "recursion", "prints",     "panics",    "panicexit", "divzero",     "nilderef",
+    "bounds",    "opendefer",  "spin",      "initorder", "strings",     "ifaces",
+    "errpanic",  "slices",     "maps",      "repanic",   "panicfloat",  "chain",
+    "recd",      "mapkeys",    "convert",   "genassert", "assertscope", "mapclear"};
 
 // Whether release `version` ("go1.21") compiles `program`: a program that needs a newer
 // language says so with a line `//godefer:since go1.N` (scripts/make-fixtures.sh makes no
