@@ -153,9 +153,14 @@ struct Linker {
           any |= unl;
           if (s.defined() && unl == (pass == 1)) rep.emplace(key(canonical(s.name), s.abi), i);
         }
+      // Each `<unlinkable>.` symbol, and each reference by a `main.` name (Go 1.18+
+      // dictionaries of instantiations with no local type argument, `main..dict.f[int]`, are
+      // defined as `<unlinkable>..dict.f[int]` and referred to by both names).
       for (SymId i = 0; any && i < obj.symbols.size(); i++) {
         const Symbol& s = obj.symbols[i];
-        if (s.name.find(kUnlinkable) == std::string::npos) continue;
+        if (s.name.find(kUnlinkable) == std::string::npos &&
+            (s.defined() || !s.name.starts_with("main.")))
+          continue;
         auto it = rep.find(key(canonical(s.name), s.abi));
         if (it == rep.end() && !s.defined()) { // a reference: any ABI of the definition will do
           for (uint16_t abi : {uint16_t(1), uint16_t(0)}) {

@@ -36,16 +36,26 @@ constexpr BoundsKind kBounds[] = {
      "slice bounds out of range [:{}:]"},
     {"Slice3C", Reg::RAX, Reg::RCX, "slice bounds out of range [{}:{}:]",
      "slice bounds out of range [{}::]"},
+    // x is the array's length, y the slice's (error.go: "... length %y ... length %x"); the
+    // words between them are the release's (RuntimeProfile::sliceConvert)
     {"SliceConvert", Reg::RDX, Reg::RBX,
-     "cannot convert slice with length {} to array or pointer to array with length {}",
-     "cannot convert slice with length {} to array or pointer to array with length {}"},
+     "cannot convert slice with length {1} to {2} with length {0}",
+     "cannot convert slice with length {1} to {2} with length {0}"},
 };
 
 // boundsError.Error(): code is the kind's index in kBounds (abi.BoundsErrorCode order).
-std::string boundsMessage(const BoundsKind& k, uint64_t x, uint64_t y, bool isSigned) {
+std::string boundsMessage(const BoundsKind& k, uint64_t x, uint64_t y, bool isSigned,
+                          SliceConvertMessage convert) {
   std::string xs = isSigned ? fmt::format("{}", int64_t(x)) : fmt::format("{}", x);
   std::string ys = fmt::format("{}", int64_t(y));
-  bool neg = isSigned && int64_t(x) < 0 && std::string_view(k.name) != "SliceConvert";
+  bool isConvert = std::string_view(k.name) == "SliceConvert";
+  if (isConvert) {
+    std::string target = convert == SliceConvertMessage::ArrayOrPointer
+                             ? "array or pointer to array"
+                             : "pointer to array";
+    return fmt::vformat(k.fmt, fmt::make_format_args(xs, ys, target));
+  }
+  bool neg = isSigned && int64_t(x) < 0;
   return neg ? fmt::vformat(k.negFmt, fmt::make_format_args(xs))
              : fmt::vformat(k.fmt, fmt::make_format_args(xs, ys));
 }
@@ -69,7 +79,8 @@ StubResult Runtime::panicBounds(Guest& g, Call& c) {
   bool isUnsigned = n.ends_with("U") && n != "SliceConvert";
   if (isUnsigned) n.pop_back();
   for (const auto& k : kBounds)
-    if (n == k.name) return raise(g, c, boundsMessage(k, g.reg(k.x), g.reg(k.y), !isUnsigned));
+    if (n == k.name)
+      return raise(g, c, boundsMessage(k, g.reg(k.x), g.reg(k.y), !isUnsigned, prof_.sliceConvert));
   return unsupported(g, c.name());
 }
 
@@ -101,7 +112,7 @@ StubResult Runtime::panicBoundsPcdata(Guest& g, Call& c) {
     rest >>= 5;
   }
   y = yIsReg ? g.reg(kBoundsRegs[rest & 0xf]) : uint64_t(rest & 0x1f);
-  return raise(g, c, boundsMessage(kBounds[code], x, y, isSigned));
+  return raise(g, c, boundsMessage(kBounds[code], x, y, isSigned, prof_.sliceConvert));
 }
 
 StubResult Runtime::panicdivide(Guest& g, Call& c) {

@@ -382,6 +382,22 @@ StubResult Runtime::panicdottype(Guest& g, Call& c) {
   if (!want || !iface) return fault(n + ": cannot read its arguments");
   uint64_t have = *a;
   if (n == "runtime.panicdottypeI") have = have ? g.u64(have + 8).value_or(0) : 0;
+  if (have && have == *want) {
+    // Compiled code calls here only after its comparison failed, and in a linked program the
+    // two descriptors differ. The same one here means the compiler folded the comparison: an
+    // object compiled without -p (Go 1.21+) names main's types both `main.T` and
+    // `<unlinkable>.T`, which the compiler may take for two types when it knows the dynamic
+    // type (after inlining) and drop the success path. The linker, and our layout, make them
+    // one, so the assertion would succeed; the code that would run then is not in the object.
+    std::string t = typeString(g, have), where = img_.describe(c.callSite());
+    if (auto pos = img_.position(c.callSite()))
+      where += fmt::format(" at {}:{}", loader::displayFile(pos->file), pos->line);
+    return {StubStatus::Unsupported, 3,
+            fmt::format("the type assertion to {} in {} cannot fail, but the compiler made it "
+                        "always panic: the object was compiled without -p, which names main's "
+                        "types both main.T and <unlinkable>.T (compile with -p main)",
+                        t, where)};
+  }
   return typeAssertionPanic(g, c, *iface, have, *want, "");
 }
 

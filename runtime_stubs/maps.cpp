@@ -9,9 +9,12 @@
 // compiled code built on its stack points there to a zeroed Go bucket/group instead; the
 // table's magic word tells ours apart, and the first write replaces it.
 //
-// Table: {magic, cap (power of two), used (full + deleted slots), keySize, elemSize, keyKind,
-// slotSize, zero (elemSize zero bytes for misses)} then cap slots of {state u64 (0 empty,
-// 1 full, 2 deleted), key (rounded to 8), elem (rounded to 8)}.
+// Table: {magic, cap (power of two), used (full + deleted slots), keySize, elemSize, keyType
+// (the key's type descriptor), slotSize, zero (elemSize zero bytes for misses)} then cap slots
+// of {state u64 (0 empty, 1 full, 2 deleted), key (rounded to 8), elem (rounded to 8)}.
+// Keys are compared and hashed as the runtime does, by their type (mapkey.h: NaN never equal,
+// ±0 equal, strings by content, interfaces by dynamic type and value, arrays and structs field
+// by field); a key whose dynamic type cannot be hashed panics as Go's hash functions do.
 // Iterators (hiter / maps.Iter, allocated by compiled code): key@0 and elem@8 as the
 // runtime's; we keep typ@16, map@24, the table iterated@32 and the next slot@40.
 #include <cstring>
@@ -20,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "runtime_stubs/guestmem.h"
+#include "runtime_stubs/mapkey.h"
 #include "runtime_stubs/runtime.h"
 #include "runtime_stubs/types.h"
 
@@ -35,7 +39,7 @@ enum : uint64_t {
   TUsed = 16,
   TKeySize = 24,
   TElemSize = 32,
-  TKeyKind = 40,
+  TKeyType = 40,
   TSlotSize = 48,
   TZero = 56,
   TSlots = 64
@@ -51,25 +55,14 @@ uint64_t round8(uint64_t n) {
 }
 
 struct KeyType {
-  uint64_t size = 0, elemSize = 0;
-  uint8_t kind = 0;
+  uint64_t type = 0, size = 0, elemSize = 0;
 };
 
-// A key as the runtime compares it: the bytes stored in the slot and, for strings, the
-// contents (equality and hashing use those).
+// A key argument: the bytes a slot stores, and its identity.
 struct Key {
   std::string raw;
-  std::string content;
-  bool isString = false;
-  const std::string& identity() const { return isString ? content : raw; }
+  MapKey id;
 };
-
-uint64_t hashOf(const std::string& s) {
-  uint64_t h = 1469598103934665603ull; // FNV-1a
-  for (unsigned char ch : s)
-    h = (h ^ ch) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
 
 } // namespace
 
@@ -77,7 +70,7 @@ namespace {
 
 struct Table {
   uint64_t addr = 0, cap = 0, used = 0, keySize = 0, elemSize = 0, slotSize = 0, zero = 0;
-  bool isString = false;
+  uint64_t keyType = 0;
   uint64_t slot(uint64_t i) const { return addr + TSlots + i * slotSize; }
   uint64_t keyAt(uint64_t i) const { return slot(i) + 8; }
   uint64_t elemAt(uint64_t i) const { return slot(i) + 8 + round8(keySize); }
@@ -93,25 +86,11 @@ std::optional<Table> readTable(const Guest& g, uint64_t t) {
   tb.used = g.u64(t + TUsed).value_or(0);
   tb.keySize = g.u64(t + TKeySize).value_or(0);
   tb.elemSize = g.u64(t + TElemSize).value_or(0);
-  tb.isString = g.u64(t + TKeyKind).value_or(0) == kind::String;
+  tb.keyType = g.u64(t + TKeyType).value_or(0);
   tb.slotSize = g.u64(t + TSlotSize).value_or(0);
   tb.zero = g.u64(t + TZero).value_or(0);
   if (!tb.cap || !tb.slotSize) return std::nullopt;
   return tb;
-}
-
-std::optional<Key> keyInSlot(const Guest& g, const Table& tb, uint64_t i) {
-  Key k;
-  k.isString = tb.isString;
-  auto raw = readBytes(g, tb.keyAt(i), tb.keySize);
-  if (!raw) return std::nullopt;
-  k.raw = *raw;
-  if (k.isString) {
-    auto s = readStringHeader(g, tb.keyAt(i));
-    if (!s) return std::nullopt;
-    k.content = *s;
-  }
-  return k;
 }
 
 // The slot holding `k` (found = true), else the first free slot of its probe sequence.
@@ -120,8 +99,9 @@ struct Probe {
   bool found = false;
 };
 
-std::optional<Probe> probe(const Guest& g, const Table& tb, const Key& k) {
-  uint64_t mask = tb.cap - 1, i = hashOf(k.identity()) & mask;
+std::optional<Probe> probe(const Guest& g, const MapKeyCodec& codec, const Table& tb,
+                           const MapKey& k) {
+  uint64_t mask = tb.cap - 1, i = mapKeyHash(k) & mask;
   std::optional<uint64_t> firstFree;
   for (uint64_t n = 0; n < tb.cap; n++, i = (i + 1) & mask) {
     auto st = g.u64(tb.slot(i));
@@ -131,9 +111,10 @@ std::optional<Probe> probe(const Guest& g, const Table& tb, const Key& k) {
       if (!firstFree) firstFree = i;
       continue;
     }
-    auto other = keyInSlot(g, tb, i);
+    if (k.nan) continue; // equal to no key: only the probe sequence's end matters
+    auto other = codec.at(g, tb.keyType, tb.keyAt(i));
     if (!other) return std::nullopt;
-    if (other->identity() == k.identity()) return Probe{i, true};
+    if (sameKey(*other, k)) return Probe{i, true};
   }
   if (firstFree) return Probe{*firstFree, false};
   return std::nullopt; // full: cannot happen, tables grow at 3/4
@@ -149,8 +130,8 @@ std::optional<KeyType> keyType(const Guest& g, uint64_t t) {
   auto key = g.u64(t + kMapTypeKey), elem = g.u64(t + kMapTypeElem);
   if (!key || !elem || !*key || !*elem) return std::nullopt;
   KeyType kt;
+  kt.type = *key;
   kt.size = g.u64(*key + typeoff::Size).value_or(0);
-  kt.kind = g.u8(*key + typeoff::Kind).value_or(0) & kind::Mask;
   kt.elemSize = g.u64(*elem + typeoff::Size).value_or(0);
   return kt;
 }
@@ -171,7 +152,7 @@ static std::optional<uint64_t> newTable(Runtime& rt, Guest& g, const KeyType& kt
   g.put64(*t + TUsed, 0);
   g.put64(*t + TKeySize, kt.size);
   g.put64(*t + TElemSize, kt.elemSize);
-  g.put64(*t + TKeyKind, kt.kind);
+  g.put64(*t + TKeyType, kt.type);
   g.put64(*t + TSlotSize, slotSize);
   g.put64(*t + TZero, *zero);
   return *t;
@@ -179,50 +160,38 @@ static std::optional<uint64_t> newTable(Runtime& rt, Guest& g, const KeyType& kt
 
 // Reads the key argument of a map call by its variant: _fast32 (uint32 value), _fast64 and
 // _fast64ptr (8-byte value), _faststr (string header), otherwise a pointer to the key.
-static std::optional<Key> readKeyArg(Guest& g, Runtime::Call& c, const KeyType& kt) {
+static std::optional<Key> readKeyArg(Guest& g, Runtime::Call& c, const KeyType& kt,
+                                     const MapKeyCodec& codec) {
   const std::string& n = c.name();
   Key k;
-  k.isString = kt.kind == kind::String;
+  std::optional<MapKey> id;
   if (n.ends_with("_fast32") || n.ends_with("_fast32ptr")) {
     auto v = c.int32Arg();
     if (!v) return std::nullopt;
     k.raw.assign(reinterpret_cast<const char*>(&*v), 4);
+    id = codec.ofBytes(g, kt.type, k.raw);
   } else if (n.ends_with("_fast64") || n.ends_with("_fast64ptr")) {
     auto v = c.intArg();
     if (!v) return std::nullopt;
     k.raw.assign(reinterpret_cast<const char*>(&*v), 8);
+    id = codec.ofBytes(g, kt.type, k.raw);
   } else if (n.ends_with("_faststr")) {
     auto p = c.intArg(), len = c.intArg();
     if (!p || !len) return std::nullopt;
     uint64_t hdr[2] = {*p, *len};
     k.raw.assign(reinterpret_cast<const char*>(hdr), 16);
-    auto s = readBytes(g, *p, *len);
-    if (!s) return std::nullopt;
-    k.content = *s;
-    return k;
+    id = codec.ofBytes(g, kt.type, k.raw);
   } else {
     auto p = c.intArg();
     if (!p) return std::nullopt;
     auto raw = readBytes(g, *p, kt.size);
     if (!raw) return std::nullopt;
     k.raw = *raw;
+    id = codec.at(g, kt.type, *p);
   }
-  if (k.isString) {
-    if (k.raw.size() < 16) return std::nullopt;
-    uint64_t p, len;
-    std::memcpy(&p, k.raw.data(), 8);
-    std::memcpy(&len, k.raw.data() + 8, 8);
-    auto s = readBytes(g, p, len);
-    if (!s) return std::nullopt;
-    k.content = *s;
-  }
+  if (!id) return std::nullopt;
+  k.id = std::move(*id);
   return k;
-}
-
-static bool unsupportedKey(const KeyType& kt) {
-  // Interface keys hash their dynamic value; float keys have NaN and ±0. Not modelled.
-  return kt.kind == kind::Interface || kt.kind == kind::Float32 || kt.kind == kind::Float64 ||
-         kt.kind == kind::Complex64 || kt.kind == kind::Complex128 || kt.kind == kind::Struct;
 }
 
 // makemap_small() / makemap(t, hint, h) / makemap64(t, hint int64, h): the header (h when
@@ -256,46 +225,58 @@ StubResult Runtime::makemap(Guest& g, Call& c) {
 
 // The arguments access, assign and delete share: (maptype, map, key).
 struct MapCall {
-  std::optional<uint64_t> t, h;
-  std::optional<KeyType> kt;
-  std::optional<Key> key;
-};
-struct MapCallError {
-  bool unsupported = false;
-  std::string what;
+  uint64_t t = 0, h = 0;
+  KeyType kt;
+  Key key;
 };
 
-static std::expected<MapCall, MapCallError> readMapCall(Guest& g, Runtime::Call& c) {
+static std::expected<MapCall, std::string> readMapCall(Guest& g, Runtime::Call& c,
+                                                       const MapKeyCodec& codec) {
   MapCall mc;
-  mc.t = c.intArg();
-  mc.h = c.intArg();
-  if (!mc.t || !mc.h)
-    return std::unexpected(MapCallError{false, c.name() + ": cannot read its arguments"});
-  mc.kt = keyType(g, *mc.t);
-  if (!mc.kt) return std::unexpected(MapCallError{false, c.name() + ": cannot read the map type"});
-  if (unsupportedKey(*mc.kt))
-    return std::unexpected(MapCallError{true, c.name() + " (this key kind)"});
-  mc.key = readKeyArg(g, c, *mc.kt);
-  if (!mc.key) return std::unexpected(MapCallError{false, c.name() + ": cannot read the key"});
+  auto t = c.intArg(), h = c.intArg();
+  if (!t || !h) return std::unexpected(c.name() + ": cannot read its arguments");
+  mc.t = *t, mc.h = *h;
+  auto kt = keyType(g, mc.t);
+  if (!kt) return std::unexpected(c.name() + ": cannot read the map type");
+  mc.kt = *kt;
+  auto key = readKeyArg(g, c, mc.kt, codec);
+  if (!key) return std::unexpected(c.name() + ": cannot read the key");
+  mc.key = std::move(*key);
   return mc;
+}
+
+// The panic of hashing a key whose dynamic type has no equal function: errorString "hash of
+// unhashable type T" (alg.go typehash/interhash), or, for a lookup or delete on a nil or empty
+// map from Go 1.25, maps.unhashableTypeError (mapKeyError).
+StubResult Runtime::unhashableKey(Guest& g, Call& c, uint64_t type, bool emptyLookup) {
+  std::string t = typeString(g, type);
+  std::string msg = emptyLookup && prof_.emptyMapKeyError == EmptyMapKeyError::UnhashableTypeError
+                        ? "hash of unhashable type: " + t
+                        : "runtime error: hash of unhashable type " + t;
+  uint64_t v = runtimeError(g, msg);
+  if (!v) return fault("cannot allocate the runtime error");
+  return startPanic(g, c.entrySp(), errorType_, v, PanicRun{});
 }
 
 // mapaccess1*(t, h, key) *elem and mapaccess2*(t, h, key) (*elem, bool); the _fat forms pass
 // the zero value to return on a miss.
 StubResult Runtime::mapaccess(Guest& g, Call& c) {
-  auto mc = readMapCall(g, c);
-  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
-  auto [t, h, kt, key] = *mc;
+  MapKeyCodec codec(img_, prof_);
+  auto mc = readMapCall(g, c, codec);
+  if (!mc) return fault(mc.error());
+  auto& [t, h, kt, key] = *mc;
   bool fat = c.name().ends_with("_fat");
   std::optional<uint64_t> zero;
   if (fat) zero = c.intArg();
   bool two = c.name().starts_with("runtime.mapaccess2");
+  bool empty = !h || g.u64(h).value_or(0) == 0;
+  if (key.id.unhashable) return unhashableKey(g, c, key.id.unhashable, empty);
   std::optional<Table> tb;
-  if (*h && g.u64(*h).value_or(0) > 0) tb = readTable(g, g.u64(*h + kHdrTable).value_or(0));
+  if (!empty) tb = readTable(g, g.u64(h + kHdrTable).value_or(0));
   uint64_t result = 0;
   bool found = false;
   if (tb) {
-    auto p = probe(g, *tb, *key);
+    auto p = probe(g, codec, *tb, key.id);
     if (!p) return fault(c.name() + ": cannot read the table");
     if (p->found) result = tb->elemAt(p->index), found = true;
   }
@@ -305,7 +286,7 @@ StubResult Runtime::mapaccess(Guest& g, Call& c) {
     else if (tb)
       result = tb->zero;
     else {
-      auto z = alloc(g, std::max<uint64_t>(kt->elemSize, 8));
+      auto z = alloc(g, std::max<uint64_t>(kt.elemSize, 8));
       if (!z) return fault(c.name() + ": heap exhausted");
       result = *z;
     }
@@ -317,8 +298,9 @@ StubResult Runtime::mapaccess(Guest& g, Call& c) {
 
 // Copies the entries of `old` (if any) into a new table sized for count+1 entries, installed
 // in the header. Old element pointers then no longer alias the map (as after Go's growth).
-static std::optional<Table> rehash(Runtime& rt, Guest& g, uint64_t h, const KeyType& kt,
-                                   const std::optional<Table>& old, uint64_t count) {
+static std::optional<Table> rehash(Runtime& rt, Guest& g, const MapKeyCodec& codec, uint64_t h,
+                                   const KeyType& kt, const std::optional<Table>& old,
+                                   uint64_t count) {
   auto t = newTable(rt, g, kt, count * 2 + 1);
   if (!t) return std::nullopt;
   auto nt = readTable(g, *t);
@@ -327,13 +309,14 @@ static std::optional<Table> rehash(Runtime& rt, Guest& g, uint64_t h, const KeyT
     uint64_t used = 0;
     for (uint64_t i = 0; i < old->cap; i++) {
       if (g.u64(old->slot(i)).value_or(0) != SFull) continue;
-      auto k = keyInSlot(g, *old, i);
+      auto k = codec.at(g, old->keyType, old->keyAt(i));
+      auto raw = readBytes(g, old->keyAt(i), old->keySize);
       auto e = readBytes(g, old->elemAt(i), old->elemSize);
-      if (!k || !e) return std::nullopt;
-      auto p = probe(g, *nt, *k);
+      if (!k || !raw || !e) return std::nullopt;
+      auto p = probe(g, codec, *nt, *k);
       if (!p) return std::nullopt;
       g.put64(nt->slot(p->index), SFull);
-      g.write(nt->keyAt(p->index), k->raw.data(), k->raw.size());
+      g.write(nt->keyAt(p->index), raw->data(), raw->size());
       if (!e->empty()) g.write(nt->elemAt(p->index), e->data(), e->size());
       used++;
     }
@@ -346,25 +329,27 @@ static std::optional<Table> rehash(Runtime& rt, Guest& g, uint64_t h, const KeyT
 
 // mapassign*(t, h, key) *elem: the element slot for key, inserting it (zeroed) when missing.
 StubResult Runtime::mapassign(Guest& g, Call& c) {
-  auto mc = readMapCall(g, c);
-  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
-  auto [t, h, kt, key] = *mc;
-  if (!*h) {
+  MapKeyCodec codec(img_, prof_);
+  auto mc = readMapCall(g, c, codec);
+  if (!mc) return fault(mc.error());
+  auto& [t, h, kt, key] = *mc;
+  if (!h) {
     uint64_t v = runtimeError(g, "assignment to entry in nil map"); // a plainError
     if (!v) return fault("cannot allocate the runtime error");
     return startPanic(g, c.entrySp(), errorType_, v, PanicRun{});
   }
-  uint64_t count = g.u64(*h).value_or(0);
-  auto tb = readTable(g, g.u64(*h + kHdrTable).value_or(0));
+  if (key.id.unhashable) return unhashableKey(g, c, key.id.unhashable, false);
+  uint64_t count = g.u64(h).value_or(0);
+  auto tb = readTable(g, g.u64(h + kHdrTable).value_or(0));
   std::optional<Probe> p;
   if (tb) {
-    p = probe(g, *tb, *key);
+    p = probe(g, codec, *tb, key.id);
     if (!p) return fault(c.name() + ": cannot read the table");
   }
   if (!tb || (!p->found && (tb->used + 1) * 4 > tb->cap * 3)) {
-    tb = rehash(*this, g, *h, *kt, tb, count);
+    tb = rehash(*this, g, codec, h, kt, tb, count);
     if (!tb) return fault(c.name() + ": cannot grow the map");
-    p = probe(g, *tb, *key);
+    p = probe(g, codec, *tb, key.id);
     if (!p) return fault(c.name() + ": cannot read the table");
   }
   uint64_t i = p->index;
@@ -372,29 +357,34 @@ StubResult Runtime::mapassign(Guest& g, Call& c) {
     bool reuse = g.u64(tb->slot(i)).value_or(0) == SDeleted;
     g.put64(tb->slot(i), SFull);
     if (!reuse) g.put64(tb->addr + TUsed, tb->used + 1);
-    g.put64(*h, count + 1);
+    g.put64(h, count + 1);
     g.clear(tb->elemAt(i), round8(tb->elemSize));
   }
-  // New keys are stored; string keys are updated on overwrite too (t.needkeyupdate()).
-  if (!p->found || key->isString) g.write(tb->keyAt(i), key->raw.data(), key->raw.size());
+  // New keys are stored; an existing key is overwritten when t.NeedKeyUpdate() (+0 by -0,
+  // strings and interfaces: equal, not identical).
+  if (!p->found || codec.needKeyUpdate(g, kt.type))
+    g.write(tb->keyAt(i), key.raw.data(), key.raw.size());
   c.intResult(tb->elemAt(i));
   return returnToCaller(g);
 }
 
 // mapdelete*(t, h, key): nothing for a nil map or a missing key.
 StubResult Runtime::mapdelete(Guest& g, Call& c) {
-  auto mc = readMapCall(g, c);
-  if (!mc) return mc.error().unsupported ? unsupported(g, mc.error().what) : fault(mc.error().what);
-  auto [t, h, kt, key] = *mc;
-  if (!*h) return returnToCaller(g);
-  auto tb = readTable(g, g.u64(*h + kHdrTable).value_or(0));
+  MapKeyCodec codec(img_, prof_);
+  auto mc = readMapCall(g, c, codec);
+  if (!mc) return fault(mc.error());
+  auto& [t, h, kt, key] = *mc;
+  bool empty = !h || g.u64(h).value_or(0) == 0;
+  if (key.id.unhashable) return unhashableKey(g, c, key.id.unhashable, empty);
+  if (empty) return returnToCaller(g);
+  auto tb = readTable(g, g.u64(h + kHdrTable).value_or(0));
   if (!tb) return returnToCaller(g);
-  auto p = probe(g, *tb, *key);
+  auto p = probe(g, codec, *tb, key.id);
   if (!p) return fault(c.name() + ": cannot read the table");
   if (p->found) {
     g.put64(tb->slot(p->index), SDeleted);
     g.clear(tb->keyAt(p->index), tb->slotSize - 8);
-    g.put64(*h, g.u64(*h).value_or(1) - 1);
+    g.put64(h, g.u64(h).value_or(1) - 1);
   }
   return returnToCaller(g);
 }
@@ -412,8 +402,9 @@ StubResult Runtime::mapclear(Guest& g, Call& c) {
 
 // Sets it.key / it.elem to the next full slot of the iterated table at or after it.next (key
 // nil at the end). If the map has a new table since (growth, clear), each entry is looked up
-// there: deleted ones are skipped, and the pointers are the current ones.
-static std::optional<bool> iterAdvance(Guest& g, uint64_t it) {
+// there: deleted ones are skipped, and the pointers are the current ones (a NaN key, which no
+// lookup finds, is then skipped too).
+static std::optional<bool> iterAdvance(Guest& g, const MapKeyCodec& codec, uint64_t it) {
   uint64_t h = g.u64(it + IMap).value_or(0);
   auto tb = readTable(g, g.u64(it + ITable).value_or(0));
   uint64_t i = g.u64(it + INext).value_or(0);
@@ -428,9 +419,9 @@ static std::optional<bool> iterAdvance(Guest& g, uint64_t it) {
         continue;
       }
       if (!now) continue;
-      auto k = keyInSlot(g, *tb, i);
+      auto k = codec.at(g, tb->keyType, tb->keyAt(i));
       if (!k) return std::nullopt;
-      auto p = probe(g, *now, *k);
+      auto p = probe(g, codec, *now, *k);
       if (!p) return std::nullopt;
       if (p->found) key = now->keyAt(p->index), elem = now->elemAt(p->index);
     }
@@ -451,7 +442,8 @@ StubResult Runtime::mapiterinit(Guest& g, Call& c) {
   g.put64(*it + IMap, *h);
   g.put64(*it + ITable, table);
   g.put64(*it + INext, 0);
-  if (!iterAdvance(g, *it)) return fault(c.name() + ": cannot read the table");
+  if (!iterAdvance(g, MapKeyCodec(img_, prof_), *it))
+    return fault(c.name() + ": cannot read the table");
   return returnToCaller(g);
 }
 
@@ -459,7 +451,8 @@ StubResult Runtime::mapiterinit(Guest& g, Call& c) {
 StubResult Runtime::mapiternext(Guest& g, Call& c) {
   auto it = c.intArg();
   if (!it) return fault(c.name() + ": cannot read its arguments");
-  if (!iterAdvance(g, *it)) return fault(c.name() + ": cannot read the table");
+  if (!iterAdvance(g, MapKeyCodec(img_, prof_), *it))
+    return fault(c.name() + ": cannot read the table");
   return returnToCaller(g);
 }
 

@@ -372,6 +372,7 @@ private:
   StubResult mapiterinit(Guest& g, Call& c); // mapiterinit, mapIterStart
   StubResult mapiternext(Guest& g, Call& c); // mapiternext, mapIterNext
   StubResult fastrand(Guest& g, Call& c);    // fastrand, rand32, rand
+  StubResult unhashableKey(Guest& g, Call& c, uint64_t type, bool emptyLookup);
   // getitab: the itab for (inter, typ), 0 when typ lacks a method; with !canfail the panic's
   // message instead (`missing` set).
   uint64_t getitab(Guest& g, uint64_t inter, uint64_t typ, bool canfail, std::string* missing);

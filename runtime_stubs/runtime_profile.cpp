@@ -37,7 +37,8 @@ constexpr PanicLayout kPanic127{96, -1, 0, 16, 40, 48, 88, -1, 90, 24, 32, 64, 9
 // directIfaceInTFlag, typeHash, panicCursorAtFrame, funcIdWrapper, openDefers, panicWalk,
 // recoveryReloadsBp, panicValueIndented, morestackFitsFrame, panicWhilePrintingNamesString,
 // asserts, nameLength, mapHeader, heap {classes, mallocHeaders, growByCapacity,
-// growsliceNewLen, growsliceLenMessage}, rangefuncPcIsDeferreturn (default false).
+// growsliceNewLen, growsliceLenMessage}, structFieldOffset, emptyMapKeyError,
+// sliceConvert, then (with defaults) rangefuncPcIsDeferreturn, goroutines.
 using enum RecoverRule;
 using enum RepanicRule;
 using enum FloatFormat;
@@ -47,46 +48,49 @@ using enum PanicWalk;
 using enum AssertCalls;
 using enum NameLength;
 using enum MapHeader;
+using enum StructFieldOffset;
+using enum EmptyMapKeyError;
+using enum SliceConvertMessage;
 constexpr auto kClosures = DeferReturnStyle::ClosureLoop;
 // clang-format off
 const std::array<RuntimeProfile, 9> kProfiles = {{
     {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, Md5, false, 22,
      ArgsPerSlot, DeferChain, false, false, false, false, Eface115, BigEndian16, Hmap,
-     {SizeClasses::Go115, false, false, false, false}, false, {{96, 32, 40, 48}, SelectAbi::KindedCases, true}},
+     {SizeClasses::Go115, false, false, false, false}, OffsetAnon, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::KindedCases, true}},
     {"go1.19", 19, true, kClosures, gLayout(392), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, false, false, true, true, Itab119, Uvarint, Hmap,
-     {SizeClasses::Go119, false, true, false, false}, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
+     {SizeClasses::Go119, false, true, false, false}, Offset, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
     {"go1.21", 21, true, kClosures, gLayout(408), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, true, false, true, true, Itab119, Uvarint, Hmap,
-     {SizeClasses::Go119, false, true, true, true}, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
+     {SizeClasses::Go119, false, true, true, true}, Offset, ErrorString, ArrayOrPointer, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
     {"go1.22", 22, true, kClosures, gLayout(424), kDefer122, kPanic122, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 22,
      SlotArray, NextFrame, true, false, true, true, Type122, Uvarint, Hmap,
-     {SizeClasses::Go119, true, true, true, true}, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
+     {SizeClasses::Go119, true, true, true, true}, Offset, ErrorString, ArrayOrPointer, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false}},
     {"go1.23", 23, true, kClosures, gLayout(432), kDefer122, kPanic122, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 22,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Hmap,
-     {SizeClasses::Go119, true, true, true, true}, false, {{104, 40, 48, 56}, SelectAbi::SendsRecvs, false}},
+     {SizeClasses::Go119, true, true, true, true}, Offset, ErrorString, ArrayOrPointer, false, {{104, 40, 48, 56}, SelectAbi::SendsRecvs, false}},
     {"go1.24", 24, true, kClosures, gLayout(440), kDefer122, kPanic122, 928, 2048,
      true, Argp, None, Exponent, false, Sha256At8, false, 22,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
-     {SizeClasses::Go119, true, true, true, true}, true},
+     {SizeClasses::Go119, true, true, true, true}, Offset, ErrorString, ArrayOrPointer, true},
     // Go 1.25: gobuf.ret is gone (g.sched 8 bytes shorter), valgrindStackID added: still 440.
     {"go1.25", 25, true, kClosures, gLayout(440), kDefer122, kPanic125, 928, 2048,
      false, Argp, SameValue, Exponent, false, Sha256XorFF, false, 23,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
-     {SizeClasses::Go119, true, true, true, true}},
+     {SizeClasses::Go119, true, true, true, true}, Offset, UnhashableTypeError, ArrayOrPointer},
     {"go1.26", 26, true, kClosures, gLayout(456), kDefer122, kPanic126, 928, 2048,
      false, GopanicFP, SameValueRecovered, Shortest, true, Sha256XorFF, false, 23,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
-     {SizeClasses::Go119, true, true, true, true}},
+     {SizeClasses::Go119, true, true, true, true}, Offset, UnhashableTypeError, ArrayOrPointer},
     {"go1.27", 27, true, kClosures, gLayout(456), kDefer122, kPanic127, 928, 2048,
      false, StartSP, SameValueRecovered, Shortest, true, Sha256XorFF, true, 23,
      SlotArray, NextFrame, true, true, true, true, Type122, Uvarint, Swiss,
-     {SizeClasses::Go119, true, true, true, true}},
+     {SizeClasses::Go119, true, true, true, true}, Offset, UnhashableTypeError, ArrayOrPointer},
 }};
 // clang-format on
 

@@ -80,6 +80,24 @@ enum class MapHeader : uint8_t {
   Hmap,  // Go 1.15-1.23: hmap, hash0 uint32 at 12
   Swiss, // Go 1.24+: maps.Map, seed uintptr at 8
 };
+// How abi.StructField stores the field's offset (type.go).
+enum class StructFieldOffset : uint8_t {
+  OffsetAnon, // Go 1.15: offsetAnon = offset<<1 | embedded
+  Offset,     // Go 1.19+: Offset
+};
+// The error a lookup or delete on a nil or empty map panics with when the key's dynamic type
+// cannot be hashed (alg.go mapKeyError, internal/runtime/maps mapKeyError). Maps with entries
+// hash the key (typehash/interhash): always errorString "hash of unhashable type T".
+enum class EmptyMapKeyError : uint8_t {
+  ErrorString,         // Go 1.15-1.24: "runtime error: hash of unhashable type T"
+  UnhashableTypeError, // Go 1.25+: maps.unhashableTypeError, "hash of unhashable type: T"
+};
+// What a failed conversion from a slice to an array (pointer) says it converted to (error.go
+// boundsConvert): "cannot convert slice with length y to <this> with length x".
+enum class SliceConvertMessage : uint8_t {
+  PointerToArray, // Go 1.17-1.19 (and Go 1.15, which has no such conversion)
+  ArrayOrPointer, // Go 1.20+: "array or pointer to array"
+};
 // The size classes of sizeclasses.go.
 enum class SizeClasses : uint8_t {
   Go115, // 67 classes
@@ -198,6 +216,9 @@ struct RuntimeProfile {
   NameLength nameLength;
   MapHeader mapHeader;
   HeapRules heap;
+  StructFieldOffset structFieldOffset;
+  EmptyMapKeyError emptyMapKeyError;
+  SliceConvertMessage sliceConvert;
   // Go 1.23+ deferrangefunc: the record's pc is the caller's return address (1.23, 1.25+) or
   // the frame's CALL runtime.deferreturn (1.24: fn.entry() + fn.deferreturn).
   bool rangefuncPcIsDeferreturn = false;

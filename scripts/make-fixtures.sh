@@ -8,6 +8,7 @@
 #   tests/fixtures/goV/M/P.stdout   stdout of the natively built program
 #   tests/fixtures/goV/M/P.stderr   its stderr (println output, panic messages and traces)
 #   tests/fixtures/goV/M/P.exit     its exit status, a number and a newline
+# A program with a line `//go:build go1.N` has no fixtures for releases before go1.N.
 # nl = -N -l (no optimisation, no inlining); opt = the default optimisation.
 # Plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
 # seed's environment; nothing is run), checked against the seed listing,

@@ -65,12 +65,14 @@ RunResult runFunction(const std::string& object, const std::string& fn,
 
 const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
-// The programs of tests/programs, each compiled by every release in both modes.
+// The programs of tests/programs, each compiled by every release in both modes (but those
+// with a `//go:build go1.N` line, see programCases).
 const std::vector<std::string> kPrograms = {
     "deferr",  "multidefer", "deferloop", "deferargs", "closures", "methods",   "recursion",
     "prints",  "panics",     "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
     "spin",    "initorder",  "strings",   "ifaces",    "errpanic", "slices",    "maps",
-    "repanic", "panicfloat", "chain",     "recd",      "nildefer", "rangefunc", "goroutines"};
+    "repanic", "panicfloat", "chain",     "recd",      "nildefer", "rangefunc", "goroutines", "mapkeys", "assertscope", "convert", "genassert",
+    "mapclear"};
 
 // The release a program needs, from its `//go:build go1.N` line (make-fixtures.sh makes no
 // fixtures for older releases); 0 when it runs everywhere.
