@@ -46,9 +46,9 @@ awk '{ k = $1 " " $2; n[k]++; r = $0; sub(/^[^ ]+ [^ ]+ [^ ]+  /, "", r)
   sort
 echo "most frequent reasons (positions and values left out):"
 awk '{ r = $0; sub(/^[^ ]+ [^ ]+ [^ ]+  /, "", r) } r != "ok" { print r }' "$tmp/all" |
-  sed -E -e 's/^[^ ]+\.o: //' -e 's/ (at|from|in|called from) [^ ]+\.go:[0-9]+.*//' \
-    -e 's/output differs: (stderr|stdout) line [0-9]+: .*/output differs: \1/' \
-    -e 's/output differs: exit status .*/output differs: exit status/' \
-    -e 's/0x[0-9a-f]+/0x?/g' |
+  sed -E -e 's/^[^ ]+\.o: //' -e 's/ \((called from|at) [^)]*\)?$//' \
+    -e 's/ (reached )?at [^ ]+\+0x[0-9a-f]+.*$//' \
+    -e 's/^(output differs: (stderr|stdout)) line [0-9]+: "(([^ "]+ ?){1,3}).*/\1: "\3..."/' \
+    -e 's/^(output differs: exit status) .*/\1/' -e 's/0x[0-9a-f]+/0x?/g' |
   sort | uniq -c | sort -rn | head -"${TOP:-25}"
 echo "wrote $list ($(grep -vc '^#' "$list") programs)"
