@@ -157,20 +157,22 @@ one() {
       "$@"
   }
   skip() { # reason
-    echo "go$v $mode $p  $1" | sed -e "s#$goroot#\$GOROOT#g" -e "s#$tmp#\$TMP#g" \
+    echo "go$v $mode $p  $1" | sed -e "s#$goroot#\$GOROOT#g" -e "s#$(cd -P "$goroot" && pwd)#\$GOROOT#g" -e "s#$tmp#\$TMP#g" \
       > "$tmp/skip/$key"
     rm -f "$out".o "$out".stdout "$out".stderr "$out".exit
   }
   firstline() { grep -v '^#' "$1" | head -1; }
   mkdir -p "$(dirname "$out")"
-  cd "$dir"
+  # The physical path: the compiler records what getcwd says (env -i passes no PWD), so a
+  # toolchain folder reached through a symbolic link must be trimmed by its real path.
+  cd -P "$dir"
   if ! gorun go tool compile "${cflags[@]}" -trimpath "$PWD" -o "$out.o" "$name.go" \
     > "$tmp/$key.log" 2>&1; then
-    skip "does not compile: $(firstline "$tmp/$key.log")"
+    skip "does not compile: $(firstline "$tmp/$key.log" | sed "s#$(pwd -P)/##g")"
     return 0
   fi
   if ! gorun go build -trimpath "${gcflags[@]}" -o "$bin" "$name.go" > "$tmp/$key.log" 2>&1; then
-    skip "does not build natively: $(firstline "$tmp/$key.log")"
+    skip "does not build natively: $(firstline "$tmp/$key.log" | sed "s#$(pwd -P)/##g")"
     return 0
   fi
   for run in 1 2; do
@@ -198,13 +200,16 @@ one() {
   mv "$tmp/$key.exit1" "$out.exit"
   rm -f "$tmp/$key".*
   # No generated file may record an absolute path of this machine.
-  if LC_ALL=C grep -a -q -E "$tmp|$tc|$top|/home/|/root/" "$out".o "$out".stdout "$out".stderr; then
-    echo "error: $out records an absolute path" >&2
+  if LC_ALL=C grep -a -q -E "$leak_re" "$out".o "$out".stdout "$out".stderr; then
+    echo "error: $out records an absolute path:" >&2
+    LC_ALL=C grep -a -o -E ".{0,40}($leak_re).{0,40}" "$out".o "$out".stdout "$out".stderr >&2
     exit 1
   fi
 }
+# What no generated file may contain: paths of this machine (the toolchains' real folder too).
+leak_re="$top|$tmp|$tc|$(cd -P "$tc" && pwd)|/work/|/home/|/Users/|/tmp/|/root/"
 export -f one goroot_of
-export tc tmp top corpus run_timeout
+export tc tmp top corpus run_timeout leak_re
 
 for v in $versions; do
   for mode in nl opt; do
