@@ -32,7 +32,9 @@
 #                  toolchain is missing there, scripts/get-go-toolchains.sh is called)
 #   VERSIONS       space-separated releases (default "1.15 1.22 1.27")
 #   JOBS           parallel jobs (default: the number of cores)
-#   RUN_TIMEOUT    seconds a native run may take (default 10)
+#   RUN_TIMEOUT    seconds a native run may take (default 10). The longest native run,
+#                  Go 1.15's divmod built -N -l, takes 2 s on an idle machine of 2 cores but passed
+#                  10 s with JOBS=2 on one loaded 7-fold: on a busy machine it may be skipped.
 #   LIST_ONLY=1    only print the selected programs ("1.N MODE PROGRAM" lines)
 #   CORPUS_DIR     write there instead of tests/fixtures/corpus
 # Running it twice gives identical files.
