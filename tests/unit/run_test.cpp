@@ -11,6 +11,7 @@
 
 #include "emulator/engine/session.h"
 #include "emulator/frontends/trace/sinks.h"
+#include "run_support.h"
 #include "support.h"
 
 using namespace gd;
@@ -19,49 +20,6 @@ using namespace gd::emu;
 namespace {
 
 using namespace gd::test;
-
-struct Collect : EventSink {
-  std::vector<Event> events;
-  std::string guestErr;
-  bool runtimeEvents = true; // false: as -q, the runtime model describes nothing
-  bool wantsRuntimeEvents() const override { return runtimeEvents; }
-  void onEvent(const Event& e) override {
-    if (auto* o = std::get_if<rt::GuestOutput>(&e)) guestErr += o->bytes;
-    events.push_back(e);
-  }
-  template <class T> std::vector<T> all() const {
-    std::vector<T> out;
-    for (const auto& e : events)
-      if (auto* x = std::get_if<T>(&e)) out.push_back(*x);
-    return out;
-  }
-};
-
-struct RunResult {
-  StopReason stop;
-  std::vector<Value> results;
-  std::string guestErr;
-};
-
-RunResult runFunction(const std::string& object, const std::string& fn,
-                      std::vector<int64_t> args = {}, bool trace = false) {
-  SessionOptions so;
-  so.trace = trace;
-  so.sourceDirs = {root() + "/tests/programs"};
-  auto s = Session::open(object, so);
-  EXPECT_TRUE(s) << (s ? "" : s.error().message);
-  if (!s) return {};
-  Collect c;
-  (*s)->addSink(&c);
-  auto started = (*s)->start(fn, args);
-  EXPECT_TRUE(started) << (started ? "" : started.error().message);
-  if (!started) return {};
-  RunResult r;
-  r.stop = (*s)->run();
-  r.results = (*s)->results();
-  r.guestErr = c.guestErr;
-  return r;
-}
 
 const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
@@ -232,20 +190,6 @@ TEST(RunDeferr, SeedTraceMatchesGolden) {
   auto pos = got.find(fixture(""));
   if (pos != std::string::npos) got.replace(pos, fixture("").size(), "tests/fixtures/");
   EXPECT_EQ(got, slurp(root() + "/tests/golden/seed-trace.txt"));
-}
-
-// Go's crash output is compared up to the goroutine traceback (its addresses and argument
-// words are the native binary's), and the pc in a `[signal ...]` line is the native one.
-std::string upToTraceback(const std::string& s) {
-  std::string out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("goroutine ")) break;
-    if (auto pc = line.find(" pc=0x"); line.starts_with("[signal ") && pc != std::string::npos)
-      line = line.substr(0, pc) + " pc=?]";
-    out += line + "\n";
-  }
-  return out;
 }
 
 // Whole programs: main.main's output equals the native run's, byte for byte up to the
