@@ -273,3 +273,16 @@ TEST(Repl, CommandFileRunsFirst) {
                 "-x");
   EXPECT_EQ(out.find("\x1b["), std::string::npos) << "colour when piped";
 }
+
+// goroutines: with one P, the goroutine started last runs first (runnext), the others wait in
+// the run queue in the order they were started, and main waits on its channel receive.
+TEST(Repl, GoroutinesListsStatesAndTheRunQueue) {
+  InProcess r("tests/fixtures/go1.22/nl/goroutines.o", "main.main");
+  r("break goroutines.go:17\ncontinue\n");
+  std::string out = r("goroutines\n");
+  expectInOrder(out,
+                {"  goroutine 1    waiting: chan receive", "  goroutine 5    runnable",
+                 "  goroutine 6    runnable", "* goroutine 7    running", "run queue: 5 6"},
+                "goroutines");
+  expectInOrder(r("bt\n"), {"in main.worker at goroutines.go:17", "in runtime.goexit"}, "bt");
+}

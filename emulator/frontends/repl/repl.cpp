@@ -183,6 +183,12 @@ const std::vector<Repl::Command>& Repl::commands() {
        "defers",
        "Show the goroutine's defer chain (g._defer, newest first): record, frame, function.",
        &Repl::cmdDefers},
+      {"goroutines",
+       {},
+       "goroutines",
+       "List the goroutines: id, state (running, runnable, waiting and why, dead), the function "
+       "each was started with, and the run queue.",
+       &Repl::cmdGoroutines},
       {"list",
        {"l"},
        "list [LINE | FUNC | FILE:LINE]",

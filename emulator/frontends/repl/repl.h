@@ -97,6 +97,7 @@ private:
   void cmdDown(const std::string&);
   void cmdInfo(const std::string&);
   void cmdDefers(const std::string&);
+  void cmdGoroutines(const std::string&);
   void cmdList(const std::string&);
   void cmdDisas(const std::string&);
   void cmdContext(const std::string&);

@@ -251,6 +251,26 @@ void Repl::cmdDefers(const std::string&) {
     out_ << "  " << l << "\n";
 }
 
+void Repl::cmdGoroutines(const std::string&) {
+  const rt::Runtime::Scheduler& s = dbg_->session().runtime().scheduler();
+  if (s.gs.empty()) return void(out_ << "* goroutine 1 running (the only goroutine so far)\n");
+  using St = rt::Runtime::GStatus;
+  for (size_t i = 0; i < s.gs.size(); i++) {
+    const auto& g = s.gs[i];
+    std::string state = g.status == St::Running    ? "running"
+                        : g.status == St::Runnable ? "runnable"
+                        : g.status == St::Waiting  ? "waiting: " + g.waitReason
+                                                   : "dead";
+    out_ << fmt::format("{} goroutine {:<4} {:<28} started as {}\n", i == s.current ? "*" : " ",
+                        g.goid, state, g.startFn);
+  }
+  std::string queue;
+  if (s.runnext >= 0) queue += fmt::format(" runnext={}", s.gs[size_t(s.runnext)].goid);
+  for (size_t gi : s.runq)
+    queue += fmt::format(" {}", s.gs[gi].goid);
+  out_ << "run queue:" << (queue.empty() ? " (empty)" : queue) << "\n";
+}
+
 void Repl::cmdRegs(const std::string& args) {
   Machine& m = dbg_->session().machine();
   uint64_t now[Machine::kRegFile];
