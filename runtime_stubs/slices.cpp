@@ -127,7 +127,7 @@ StubResult Runtime::growslice(Guest& g, Call& c) {
     auto p = c.intArg(), nl = c.intArg(), oc = c.intArg(), num = c.intArg(), t = c.intArg();
     if (!p || !nl || !oc || !num || !t) return fault("growslice: cannot read its arguments");
     oldPtr = *p, newLen = int64_t(*nl), oldCap = int64_t(*oc), et = *t;
-    oldLen = newLen - int64_t(*num);
+    oldLen = int64_t(*nl - *num); // Go's int arithmetic wraps (an overflowing append)
   } else {
     auto t = c.intArg(), p = c.intArg(), l = c.intArg(), oc = c.intArg(), cap = c.intArg();
     if (!t || !p || !l || !oc || !cap) return fault("growslice: cannot read its arguments");

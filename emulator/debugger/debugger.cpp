@@ -318,6 +318,10 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
       }
   }
   if (first) return false;
+  // Stepping by line or frame follows one goroutine, as gdb's follows one thread: while another
+  // runs (the stepped one parked on a channel), its lines and frames are not the step's.
+  if (mode_ != Mode::Insns && mode_ != Mode::Continue && session_->runtime().currentGoid() != goid_)
+    return false;
   uint64_t sp = regs[kRsp];
   bool stop = false;
   switch (mode_) {
@@ -376,6 +380,7 @@ DebugStop Debugger::resume(Mode mode, uint64_t budget) {
   if (session_->finished())
     return {StopWhy::NotRunning, 0, {}, {}, 0, "the function has already returned"};
   mode_ = mode;
+  goid_ = session_->runtime().currentGoid();
   startCount_ = session_->instructions();
   pending_.reset();
   interrupt_ = false; // a Ctrl-C at the prompt is not for this command

@@ -178,6 +178,7 @@ private:
 
   // The running command.
   Mode mode_ = Mode::Continue;
+  uint64_t goid_ = 1; // the goroutine a line or frame step belongs to (other goroutines run on)
   uint64_t startCount_ = 0; // the instruction count the running command started at
   Key start_;
   uint64_t spLimit_ = 0; // NextInsn/Finish/Until: stop once RSP >= spLimit_

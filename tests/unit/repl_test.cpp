@@ -286,3 +286,14 @@ TEST(Repl, GoroutinesListsStatesAndTheRunQueue) {
                 "goroutines");
   expectInOrder(r("bt\n"), {"in main.worker at goroutines.go:17", "in runtime.goexit"}, "bt");
 }
+
+// next over a receive that parks main: the other goroutines run (hundreds of instructions) and
+// the step ends on main's next line, not at the first line another goroutine executes.
+TEST(Repl, NextFollowsTheGoroutineItStartedIn) {
+  InProcess r("tests/fixtures/go1.22/nl/goroutines.o", "main.main");
+  r("break goroutines.go:136\ncontinue\n");
+  std::string out = r("next\n");
+  EXPECT_NE(out.find("── main.main at goroutines.go:135"), std::string::npos) << out;
+  EXPECT_EQ(out.find("── main.main.gowrap1 at"), std::string::npos) << out;
+  EXPECT_NE(out.find("goroutine 1 parks: chan receive"), std::string::npos) << out;
+}

@@ -26,11 +26,11 @@ const std::vector<std::string> kModes = {"nl", "opt"};
 // The programs of tests/programs, each compiled by every release in both modes (but those
 // with a `//go:build go1.N` line, see programCases).
 const std::vector<std::string> kPrograms = {
-    "deferr",  "multidefer", "deferloop", "deferargs", "closures", "methods",   "recursion",
-    "prints",  "panics",     "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
-    "spin",    "initorder",  "strings",   "ifaces",    "errpanic", "slices",    "maps",
-    "repanic", "panicfloat", "chain",     "recd",      "nildefer", "rangefunc", "goroutines", "mapkeys", "assertscope", "convert", "genassert",
-    "mapclear"};
+    "deferr",  "multidefer",  "deferloop", "deferargs", "closures", "methods",   "recursion",
+    "prints",  "panics",      "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
+    "spin",    "initorder",   "strings",   "ifaces",    "errpanic", "slices",    "maps",
+    "repanic", "panicfloat",  "chain",     "recd",      "nildefer", "rangefunc", "goroutines",
+    "mapkeys", "assertscope", "convert",   "genassert", "mapclear"};
 
 // The release a program needs, from its `//go:build go1.N` line (make-fixtures.sh makes no
 // fixtures for older releases); 0 when it runs everywhere.
@@ -273,13 +273,15 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
 // A traced instruction's register changes come from the registers the decoder says it writes
 // (Zydis, with implicit operands); reading every general register after every instruction must
 // give the same trace, byte for byte, for every program of every release and build (the two
-// long ones, a million instructions each, and every program under the sanitizers, for the
-// oldest, a middle and the newest release).
+// long ones, a million instructions each, for the oldest, a middle and the newest release; under
+// the sanitizers every program for the newest release only).
 TEST(Trace, RegistersTheDecoderNamesAreAllThatChange) {
   uint64_t programs = 0, lines = 0, want = 0;
   for (const auto& [v, m, p] : programCases()) {
     std::string_view name = p;
-    bool fewReleases = kSanitized || name == "recursion" || name == "chain";
+    // Under the sanitizers, the newest release only (the whole sweep would take 20 minutes).
+    if (kSanitized && v != kNewestGo) continue;
+    bool fewReleases = name == "recursion" || name == "chain";
     if (fewReleases && v != kGoVersions.front() && v != "go1.21" && v != kNewestGo) continue;
     want++;
     std::string obj = fixture(v + "/" + m + "/" + p + ".o");
@@ -302,7 +304,7 @@ TEST(Trace, RegistersTheDecoderNamesAreAllThatChange) {
     lines += size_t(std::count(trace[0].begin(), trace[0].end(), '\n'));
   }
   EXPECT_EQ(programs, want);
-  EXPECT_GE(programs, (kSanitized ? 3 : kVersions.size()) * kModes.size() * (kPrograms.size() - 4));
+  EXPECT_GE(programs, (kSanitized ? 1 : 3) * kModes.size() * kPrograms.size());
   EXPECT_GT(lines, 1'000'000u);
 }
 
