@@ -60,10 +60,12 @@ bool Runtime::trySend(Guest& g, uint64_t ch, uint64_t elem, bool& sendClosed) {
     return true;
   }
   uint16_t esize = g.u16(ch + kElemsize).value_or(0);
-  auto& q = sched_.chans[ch];
-  if (!q.recvq.empty()) { // a receiver waits: the value goes straight to it
-    Waiter w = q.recvq.front();
-    q.recvq.erase(q.recvq.begin());
+  // Queues exist only while someone waits (the model's state stays as small as the waiting).
+  auto qi = sched_.chans.find(ch);
+  if (qi != sched_.chans.end() && !qi->second.recvq.empty()) { // a receiver waits: straight to it
+    Waiter w = qi->second.recvq.front();
+    qi->second.recvq.erase(qi->second.recvq.begin());
+    dropIfIdle(ch);
     if (w.elem && esize) g.copy(w.elem, elem, esize);
     Goroutine& r = sched_.gs[w.gi];
     r.success = true;
@@ -93,11 +95,12 @@ bool Runtime::tryRecv(Guest& g, uint64_t ch, uint64_t elem, bool& received) {
     received = false;
     return true;
   }
-  auto& q = sched_.chans[ch];
   uint64_t buf = g.u64(ch + kBuf).value_or(0);
-  if (!q.sendq.empty()) {
-    Waiter w = q.sendq.front();
-    q.sendq.erase(q.sendq.begin());
+  auto qi = sched_.chans.find(ch);
+  if (qi != sched_.chans.end() && !qi->second.sendq.empty()) {
+    Waiter w = qi->second.sendq.front();
+    qi->second.sendq.erase(qi->second.sendq.begin());
+    dropIfIdle(ch);
     if (size == 0) {
       if (elem && esize) g.copy(elem, w.elem, esize);
     } else { // full buffer: take the head, the sender's value goes to the tail
@@ -129,14 +132,21 @@ bool Runtime::tryRecv(Guest& g, uint64_t ch, uint64_t elem, bool& received) {
 }
 
 void Runtime::dequeueSelect(size_t gi) {
-  for (auto& [ch, q] : sched_.chans) {
+  for (auto it = sched_.chans.begin(); it != sched_.chans.end();) {
     auto drop = [&](std::vector<Waiter>& v) {
       v.erase(std::remove_if(v.begin(), v.end(), [&](const Waiter& w) { return w.gi == gi; }),
               v.end());
     };
-    drop(q.recvq);
-    drop(q.sendq);
+    drop(it->second.recvq);
+    drop(it->second.sendq);
+    it = it->second.recvq.empty() && it->second.sendq.empty() ? sched_.chans.erase(it) : ++it;
   }
+}
+
+void Runtime::dropIfIdle(uint64_t ch) {
+  auto it = sched_.chans.find(ch);
+  if (it != sched_.chans.end() && it->second.recvq.empty() && it->second.sendq.empty())
+    sched_.chans.erase(it);
 }
 
 // chansend1(c *hchan, elem unsafe.Pointer)
@@ -192,10 +202,12 @@ StubResult Runtime::closechan(Guest& g, Call& c) {
   g.put32(*ch + kClosed, 1);
   uint16_t esize = g.u16(*ch + kElemsize).value_or(0);
   std::vector<size_t> glist;
-  auto& q = sched_.chans[*ch];
-  std::vector<Waiter> recvq = std::move(q.recvq), sendq = std::move(q.sendq);
-  q.recvq.clear();
-  q.sendq.clear();
+  std::vector<Waiter> recvq, sendq;
+  if (auto it = sched_.chans.find(*ch); it != sched_.chans.end()) {
+    recvq = std::move(it->second.recvq);
+    sendq = std::move(it->second.sendq);
+    sched_.chans.erase(it);
+  }
   for (const Waiter& w : recvq) {
     if (w.elem) g.clear(w.elem, esize);
     sched_.gs[w.gi].success = false;

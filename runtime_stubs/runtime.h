@@ -242,6 +242,7 @@ private:
   bool trySend(Guest& g, uint64_t ch, uint64_t elem, bool& sendClosed);
   bool tryRecv(Guest& g, uint64_t ch, uint64_t elem, bool& received);
   void dequeueSelect(size_t gi);
+  void dropIfIdle(uint64_t ch); // a channel nobody waits on keeps no queues
   StubResult chanPanic(Guest& g, Call& c, const std::string& text);
   StubResult deferprocat(Guest& g, Call& c);
   // Go 1.23+ deferconvert: the records a range-over-func loop body pushed on d's head move onto

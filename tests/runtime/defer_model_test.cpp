@@ -141,12 +141,7 @@ TEST_P(DeferModel, DeferreturnRunsTheFramesRecordsNewestFirst) {
   EXPECT_EQ(w.g->reg(Reg::RSP), callerSp);
 }
 
-INSTANTIATE_TEST_SUITE_P(Releases, DeferModel, ::testing::ValuesIn(kGoVersions),
-                         [](const auto& info) {
-                           std::string v = info.param;
-                           v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
-                           return v;
-                         });
+INSTANTIATE_TEST_SUITE_P(Releases, DeferModel, ::testing::ValuesIn(kGoVersions), releaseName);
 
 } // namespace
 } // namespace gd::test

@@ -111,11 +111,7 @@ TEST_P(Unwind, WalksFromAModelThroughGoFramesToTheSentinel) {
   EXPECT_EQ(w.rt->unwind(*w.g, slot, spC - 8, 1).size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Releases, Unwind, ::testing::ValuesIn(kGoVersions), [](const auto& info) {
-  std::string v = info.param;
-  v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
-  return v;
-});
+INSTANTIATE_TEST_SUITE_P(Releases, Unwind, ::testing::ValuesIn(kGoVersions), releaseName);
 
 } // namespace
 } // namespace gd::test

@@ -2,6 +2,9 @@
 // moves compiled code makes around runtime calls (used by the tests in tests/runtime/).
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,6 +20,13 @@
 namespace gd::test {
 
 using rt::Reg;
+
+// Test names per release: "go1.22" -> "go122".
+inline std::string releaseName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string v = info.param;
+  v.erase(std::remove(v.begin(), v.end(), '.'), v.end());
+  return v;
+}
 
 struct Events : rt::RuntimeListener {
   std::vector<rt::RuntimeEvent> seen;
