@@ -103,6 +103,7 @@ uint64_t Runtime::entrySp(uint64_t argBytes) const {
 }
 
 std::optional<uint64_t> Runtime::alloc(Guest& g, uint64_t size) {
+  if (size == 0) return zeroBase_;
   // mallocgc rounds small objects up to size classes; pointers print differently from a real
   // run anyway, so keep 16-byte alignment (8 for tiny objects) and never hand out 0.
   uint64_t align = size >= 16 ? 16 : 8;
@@ -273,6 +274,9 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.concatstring5", &Runtime::concatstrings},
       {"runtime.concatstrings", &Runtime::concatstrings},
       {"runtime.cmpstring", &Runtime::cmpstring},
+      {"runtime.strmin", &Runtime::strminmax},
+      {"runtime.strmax", &Runtime::strminmax},
+      {"runtime.complex128div", &Runtime::complex128div},
       {"runtime.intstring", &Runtime::intstring},
       {"runtime.slicebytetostring", &Runtime::slicebytetostring},
       {"runtime.slicebytetostringtmp", &Runtime::slicebytetostring},
@@ -508,6 +512,17 @@ bool Runtime::Call::intResult(uint64_t v) {
   bool ok = g_.put64(sp_ + stackOff_, v);
   stackOff_ += 8;
   return ok;
+}
+
+bool Runtime::Call::floatResult(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  if (rt_.prof_.registerAbi) {
+    if (floatResults_ >= 15) return false;
+    g_.setXmmLow(floatResults_++, bits);
+    return true;
+  }
+  return intResult(bits);
 }
 
 } // namespace gd::rt

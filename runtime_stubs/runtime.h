@@ -95,6 +95,7 @@ public:
   const std::map<std::string, int>& callCounts() const { return calls_; }
 
   // Heap allocation, zeroed, aligned as mallocgc would round small sizes.
+  // size bytes of zeroed heap; size 0 gives &runtime.zerobase, as mallocgc does.
   std::optional<uint64_t> alloc(Guest& g, uint64_t size);
 
   // Frames from (pc, sp), innermost first, up to the first frame (the one that returns to the
@@ -291,6 +292,7 @@ private:
   StubResult fatalError(const std::string& text);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
   bool recoverableFromHere(const Guest& g, Call& c, uint64_t p) const;
+  std::vector<uint8_t> logicalFuncIds(uint64_t pc) const;
   // Whether values of the type at `type` are stored directly in an interface's data word.
   bool isDirectIface(const Guest& g, uint64_t type) const;
   std::string traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, uint64_t pc) const;
@@ -339,6 +341,8 @@ private:
   // strings.cpp (string.go, utf8.go; alg.go equality)
   StubResult concatstrings(Guest& g, Call& c); // concatstring2..5, concatstrings
   StubResult cmpstring(Guest& g, Call& c);
+  StubResult strminmax(Guest& g, Call& c); // strmin, strmax (Go 1.21+ min/max of strings)
+  StubResult complex128div(Guest& g, Call& c);
   StubResult intstring(Guest& g, Call& c);
   StubResult slicebytetostring(Guest& g, Call& c); // and slicebytetostringtmp
   StubResult stringtoslicebyte(Guest& g, Call& c);
@@ -416,6 +420,9 @@ private:
   // iface.cpp: facts of the image, found once (not state: they never change)
   mutable std::optional<std::vector<uint64_t>> staticItabs_; // go:itab.* / go.itab.* symbols
   uint64_t staticUint64s_ = 0;                               // runtime.staticuint64s
+  // &runtime.zerobase, what mallocgc returns for size 0: the image's when the object refers to
+  // it (or, Go 1.21+, has zero-sized variables, which the linker puts there), else our own.
+  uint64_t zeroBase_ = 0; // set by setupHeapModel
 };
 
 // The call being modelled: where it came from and its arguments under the object's ABI
@@ -438,6 +445,7 @@ public:
   std::optional<double> float32Arg(); // a float32 argument, widened
   // Results, in order, after all arguments were read.
   bool intResult(uint64_t v);
+  bool floatResult(double v); // ABIInternal: X0, X1, ...; ABI0: the next 8-byte stack slot
 
 private:
   Runtime& rt_;
@@ -446,7 +454,7 @@ private:
   bool continuation_;
   uint64_t sp_, ret_;
   uint64_t stackOff_ = 8; // ABI0 cursor past the return address
-  int intRegs_ = 0, floatRegs_ = 0, intResults_ = 0;
+  int intRegs_ = 0, floatRegs_ = 0, intResults_ = 0, floatResults_ = 0;
 };
 
 } // namespace gd::rt

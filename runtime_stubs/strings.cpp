@@ -169,6 +169,20 @@ StubResult Runtime::cmpstring(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
+// strmin(x, y string) string, strmax(x, y string) string (runtime/minmax.go): y when y < x
+// (strmin) or y > x (strmax) by bytes, x otherwise (so x when they are equal).
+StubResult Runtime::strminmax(Guest& g, Call& c) {
+  auto xp = c.intArg(), xn = c.intArg(), yp = c.intArg(), yn = c.intArg();
+  if (!xp || !xn || !yp || !yn) return fault(c.name() + ": cannot read its arguments");
+  auto x = readBytes(g, *xp, *xn), y = readBytes(g, *yp, *yn);
+  if (!x || !y) return fault(c.name() + ": cannot read the strings");
+  int r = y->compare(*x);
+  bool takeY = c.name() == "runtime.strmax" ? r > 0 : r < 0;
+  c.intResult(takeY ? *yp : *xp);
+  c.intResult(takeY ? *yn : *xn);
+  return returnToCaller(g);
+}
+
 // ---- conversions ----
 
 // intstring(buf *[4]byte, v int64) string: the UTF-8 of rune(v), U+FFFD when v is no rune.
