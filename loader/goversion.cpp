@@ -107,47 +107,47 @@ const std::array<ProfileRow, 9>& rows() {
   static const std::array<ProfileRow, 9> r = {{
       {{"go1.15", 15, ObjFormat::Go115, Abi::Abi0Only, sp(kBuiltins1_15), 0x7FFFFFFF, 0, 0,
         0x7FFFFFFE, 0x7FFFFFFD, 5, 0xFF, kX86asm115, kDwarf115, ObjdumpStyle::Goobj115,
-        SymbolSort::IntroSort, false},
+        SymbolSort::IntroSort, false, false},
        sp(kRelocNames1_15),
        sp(kSymKindNames1_15)},
       {{"go1.19", 19, ObjFormat::Go118, Abi::RegisterAbi, sp(kBuiltins1_19), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm119, kDwarf119, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_17_5, false},
+        SymbolSort::Pdq13_17_5, false, false},
        sp(kRelocNames1_19),
        sp(kSymKindNames1_19)},
       {{"go1.21", 21, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_21), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf119, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_17_5, true},
+        SymbolSort::Pdq13_17_5, true, true},
        sp(kRelocNames1_21),
        sp(kSymKindNames1_21)},
       {{"go1.22", 22, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_22), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf122, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_17_5, true},
+        SymbolSort::Pdq13_17_5, true, true},
        sp(kRelocNames1_22),
        sp(kSymKindNames1_22)},
       {{"go1.23", 23, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_23), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf122, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_17_5, true},
+        SymbolSort::Pdq13_17_5, true, true},
        sp(kRelocNames1_23),
        sp(kSymKindNames1_23)},
       {{"go1.24", 24, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_24), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm121, kDwarf122, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_7_17, true},
+        SymbolSort::Pdq13_7_17, true, true},
        sp(kRelocNames1_24),
        sp(kSymKindNames1_24)},
       {{"go1.25", 25, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_25), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm125, kDwarf125, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_7_17, true},
+        SymbolSort::Pdq13_7_17, true, true},
        sp(kRelocNames1_25),
        sp(kSymKindNames1_25)},
       {{"go1.26", 26, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_26), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm125, kDwarf125, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_7_17, true},
+        SymbolSort::Pdq13_7_17, true, true},
        sp(kRelocNames1_26),
        sp(kSymKindNames1_26)},
       {{"go1.27", 27, ObjFormat::Go120, Abi::RegisterAbi, sp(kBuiltins1_27), 0x7FFFFFFF, 0x7FFFFFFE,
         0x7FFFFFFD, 0x7FFFFFFC, 0x7FFFFFFB, 4, 5, kX86asm127, kDwarf125, ObjdumpStyle::Goobj116,
-        SymbolSort::Pdq13_7_17, true},
+        SymbolSort::Pdq13_7_17, true, true},
        sp(kRelocNames1_27),
        sp(kSymKindNames1_27)},
   }};
@@ -275,6 +275,11 @@ RelocKind relocKindFor(const GoProfile& p, uint16_t raw) {
   if (weak) {
     if (k == RelocKind::Addr) return RelocKind::WeakAddr;
     if (k == RelocKind::AddrOff) return RelocKind::WeakAddrOff;
+    // Go 1.21+ package inits call the outlined initialisers of their map variables
+    // (main.map.init.0) through weak calls, which the linker points at runtime.mapinitnoop when
+    // the map variable is dead code (cmd/link deadcode.go mapinitcleanup). Nothing is dead code
+    // here: the object is loaded whole, so the call is an ordinary one.
+    if (k == RelocKind::Call) return RelocKind::Call;
     return RelocKind::Unknown;
   }
   return k;
