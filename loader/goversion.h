@@ -137,6 +137,9 @@ struct GoProfile {
   ObjdumpStyle objdump;
   SymbolSort symbolSort;
   bool funcInfoStartLine; // Go 1.20+: FuncInfo carries StartLine (goobj/funcinfo.go)
+  // Go 1.21+ linkers sort zero-sized data symbols just before runtime.zerobase, so that they
+  // all share its address (cmd/link/internal/ld/data.go, dodataSect); before, each had its own.
+  bool zeroSizedDataAtZerobase;
 };
 
 // True when objects of this release and GOOS hold DWARF 5 forms (see DwarfRules). When the

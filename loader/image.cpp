@@ -102,7 +102,31 @@ struct Linker {
     return nullptr;
   }
 
+  // runtime.zerobase when the release's linker gives it to the object's zero-sized variables.
+  std::optional<SymId> zerobase;
+
+  static bool isZeroSizedNoPtrBss(const Symbol& s) {
+    return s.defined() && s.kind == SymKind::NoPtrBss && s.memSize() == 0;
+  }
+
   void synthesize() {
+    // Go 1.21+ linkers sort zero-sized noptrbss symbols (`var x [0]int`) just before
+    // runtime.zerobase in its section, so they all have its address, the one mallocgc returns for
+    // size 0 (cmd/link/internal/ld/data.go, dodataSect). runtime.zerobase becomes an extern of
+    // the object if it is not one already.
+    if (obj.profile && obj.profile->zeroSizedDataAtZerobase &&
+        std::ranges::any_of(obj.symbols, isZeroSizedNoPtrBss)) {
+      for (SymId i = 0; i < obj.symbols.size() && !zerobase; i++)
+        if (obj.symbols[i].name == "runtime.zerobase") zerobase = i;
+      if (!zerobase) {
+        Symbol z;
+        z.name = "runtime.zerobase";
+        z.origin = SymOrigin::NonPkgRef;
+        obj.symbols.push_back(std::move(z));
+        isAlias.push_back(false);
+        zerobase = SymId(obj.symbols.size() - 1);
+      }
+    }
     // Synthesise what the linker would: `X·f` funcvals of defined functions (listings do not carry
     // them) and Go 1.15 `$f64.*` constants.
     for (SymId i = 0; i < obj.symbols.size(); i++) {
@@ -251,6 +275,9 @@ struct Linker {
     }
     bss.size = roundUp(std::max<uint64_t>(off, 1), kPage);
     img.segments.push_back(std::move(bss));
+    if (zerobase)
+      for (const Placement& p : places)
+        if (isZeroSizedNoPtrBss(obj.symbols[p.id])) img.addr[p.id] = img.addr[*zerobase];
     for (auto [ref, def] : aliases)
       img.addr[ref] = img.addr[def];
   }

@@ -109,6 +109,8 @@ uint64_t Runtime::externAddress(const std::string& name) const {
 }
 
 void Runtime::setupHeapModel(Guest& g) {
+  zeroBase_ = externAddress("runtime.zerobase");
+  if (!zeroBase_) zeroBase_ = kZeroBase;
   if ((staticUint64s_ = externAddress("runtime.staticuint64s")))
     for (uint64_t i = 0; i < 256; i++)
       g.put64(staticUint64s_ + 8 * i, i);

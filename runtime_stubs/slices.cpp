@@ -146,7 +146,7 @@ StubResult Runtime::growTo(Guest& g, Call& c, uint64_t et, uint64_t oldPtr, int6
                  prof_.heap.growsliceLenMessage ? "growslice: len out of range"
                                                 : "growslice: cap out of range");
   int64_t resultLen = prof_.heap.growsliceNewLen ? newLen : oldLen;
-  uint64_t p = kZeroBase;
+  uint64_t p = zeroBase_;
   if (*size) {
     auto a = alloc(g, plan->capmem);
     if (!a) {
@@ -215,7 +215,7 @@ StubResult Runtime::moveSlice(Guest& g, Call& c) {
   }
   int64_t n = int64_t(noCap ? *len : *cap);
   if (n == 0) {
-    c.intResult(*old ? kZeroBase : 0);
+    c.intResult(*old ? zeroBase_ : 0);
     c.intResult(0);
     c.intResult(0);
     return returnToCaller(g);
