@@ -630,8 +630,10 @@ StubResult Runtime::gorecover(Guest& g, Call& c) {
 
 // Go 1.26+ gorecover: walking up from its caller, exactly one non-wrapper frame must come before
 // the gopanic frame of panic p, which Go 1.26 tells by fp == p.gopanicFP and Go 1.27 by
-// sp == p.startSP. (Functions that call recover are never inlined, so physical frames are the
-// logical ones here.)
+// sp == p.startSP. Frames are logical ones, as runtime's inlineUnwinder gives them: a function
+// that calls recover is never inlined, but the function that calls it may be (`defer F(1)`
+// with F calling callRecover: F inlined into the deferwrap wrapper is one frame more, so no
+// recover; Go issue 73916).
 bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
   const PanicLayout& P = prof_.panic;
   int nonWrapper = 0;
@@ -642,13 +644,35 @@ bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
                       : f.sp == g.u64(p + uint64_t(P.startSP)).value_or(0);
       return same && nonWrapper > 0;
     }
-    auto id = img_.symbolAt(f.pc);
-    bool wrapper =
-        id && img_.obj->sym(*id).func && img_.obj->sym(*id).func->funcId == prof_.funcIdWrapper;
-    if (wrapper) continue;
-    if (++nonWrapper > 1) return false;
+    for (uint8_t funcId : logicalFuncIds(f.pc - 1)) {
+      if (funcId == prof_.funcIdWrapper) continue;
+      if (++nonWrapper > 1) return false;
+    }
   }
   return false;
+}
+
+// The FuncIDs of the logical frames at text address pc, innermost first: the functions inlined
+// there (the function's inline tree at its pcinline value, up through the parents), then the
+// function itself. An inlined function that is not defined in this object (so has no FuncInfo
+// here) counts as an ordinary function.
+std::vector<uint8_t> Runtime::logicalFuncIds(uint64_t pc) const {
+  std::vector<uint8_t> ids;
+  auto id = img_.symbolAt(pc);
+  if (!id) return ids;
+  const loader::Symbol& s = img_.obj->sym(*id);
+  if (!s.func) return {0};
+  const loader::FuncInfo& fi = *s.func;
+  auto ix = loader::PcTable::decode(fi.pcinline).lookup(uint32_t(pc - img_.address(*id)));
+  for (int32_t k = ix.value_or(-1), steps = 0;
+       k >= 0 && size_t(k) < fi.inlineTree.size() && steps < 64; steps++) {
+    const loader::InlineNode& n = fi.inlineTree[size_t(k)];
+    const loader::Symbol* callee = n.func != loader::kNoSym ? &img_.obj->sym(n.func) : nullptr;
+    ids.push_back(callee && callee->func ? callee->func->funcId : 0);
+    k = n.parent;
+  }
+  ids.push_back(fi.funcId);
+  return ids;
 }
 
 } // namespace gd::rt
