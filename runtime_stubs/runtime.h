@@ -71,6 +71,9 @@ public:
 
   // Maps and initialises the goroutine: TLS, g, its first stack, the heap, runtime data.
   bool setup(Guest& g);
+  // What goroutine 1 runs (runtime.main's main.main in Go; here the called function), as the
+  // goroutine list names it.
+  void setMainFunction(std::string name) { mainFn_ = std::move(name); }
 
   // Called when execution reaches the extern area at `pc` (a runtime function's slot, or a
   // continuation inside one). Updates the guest and says how to go on.
@@ -134,8 +137,9 @@ public:
     GStatus status = GStatus::Runnable;
     std::string waitReason;          // "chan receive", "select", ... while Waiting
     std::string startFn;             // the function `go` started
-    std::array<uint64_t, 17> regs{}; // RAX..R15, RIP
-    std::vector<uint8_t> gStruct;    // the g struct's bytes
+    std::array<uint64_t, 17> regs{}; // RAX..R15, RIP (saved while not running)
+    static constexpr size_t kRegRdx = 3, kRegRsp = 7, kRegRip = 16;
+    std::vector<uint8_t> gStruct; // the g struct's bytes
     uint64_t stackLo = 0, stackHi = 0, mappedLo = 0, deferDepth = 0;
     std::vector<PanicRun> panics;
     std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
@@ -423,6 +427,7 @@ private:
   // &runtime.zerobase, what mallocgc returns for size 0: the image's when the object refers to
   // it (or, Go 1.21+, has zero-sized variables, which the linker puts there), else our own.
   uint64_t zeroBase_ = 0; // set by setupHeapModel
+  std::string mainFn_ = "main.main";
 };
 
 // The call being modelled: where it came from and its arguments under the object's ABI

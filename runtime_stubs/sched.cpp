@@ -33,7 +33,8 @@ constexpr uint64_t kPreemptAfter = 10000;
 constexpr std::array<Reg, 17> kSaved = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDX, Reg::RSI, Reg::RDI,
                                         Reg::RBP, Reg::RSP, Reg::R8,  Reg::R9,  Reg::R10, Reg::R11,
                                         Reg::R12, Reg::R13, Reg::R14, Reg::R15, Reg::RIP};
-constexpr size_t kRsp = 7, kRdx = 3, kRip = 16;
+constexpr size_t kRsp = Runtime::Goroutine::kRegRsp, kRdx = Runtime::Goroutine::kRegRdx,
+                 kRip = Runtime::Goroutine::kRegRip;
 
 } // namespace
 
@@ -42,7 +43,7 @@ void Runtime::ensureMainGoroutine() {
   Goroutine m;
   m.goid = 1;
   m.status = GStatus::Running;
-  m.startFn = "main.main";
+  m.startFn = mainFn_;
   sched_.gs.push_back(std::move(m));
   sched_.current = 0;
   sched_.nextGoid = kFirstUserGoid;

@@ -72,6 +72,26 @@ Expected<void> Debugger::restart() {
 void Debugger::invalidate() {
   frames_.reset();
   selected_ = 0;
+  viewGoid_.reset();
+}
+
+Expected<void> Debugger::selectGoroutine(uint64_t goid) {
+  const rt::Runtime& rt = session_->runtime();
+  bool known = goid == rt.currentGoid();
+  for (const auto& g : rt.scheduler().gs)
+    if (g.goid == goid) {
+      if (g.status == rt::Runtime::GStatus::Dead) return fail("goroutine {} has exited", goid);
+      known = true;
+    }
+  if (!known) return fail("no goroutine {}", goid);
+  frames_.reset();
+  selected_ = 0;
+  viewGoid_ = goid == rt.currentGoid() ? std::nullopt : std::optional<uint64_t>(goid);
+  return {};
+}
+
+uint64_t Debugger::selectedGoroutine() const {
+  return viewGoid_ ? *viewGoid_ : session_->runtime().currentGoid();
 }
 
 int Debugger::lineAt(uint64_t pc) {
@@ -272,7 +292,14 @@ void Debugger::removeAll() {
 // ---- frames ----
 
 const std::vector<Frame>& Debugger::frames() {
-  if (!frames_) frames_ = unwinder_->frames();
+  if (!frames_) {
+    const rt::Runtime::Goroutine* parked = nullptr;
+    for (const auto& g : session_->runtime().scheduler().gs)
+      if (viewGoid_ && g.goid == *viewGoid_) parked = &g;
+    frames_ = parked
+                  ? unwinder_->frames(parked->regs[parked->kRegRip], parked->regs[parked->kRegRsp])
+                  : unwinder_->frames();
+  }
   return *frames_;
 }
 

@@ -111,8 +111,15 @@ public:
   const std::vector<Breakpoint>& breakpoints() const { return breakpoints_; }
   const std::vector<Watchpoint>& watches() const { return watches_; }
 
+  // ---- goroutines ----
+  // Selects goroutine goid for the frame commands (frames(), select, the selected frame's
+  // variables), as gdb's `thread N`: a goroutine that is not running is unwound from the
+  // registers it was parked with. Until the next stop; then the running one is selected again.
+  Expected<void> selectGoroutine(uint64_t goid);
+  uint64_t selectedGoroutine() const; // the running goroutine unless another was selected
+
   // ---- frames ----
-  const std::vector<Frame>& frames(); // unwound once per stop
+  const std::vector<Frame>& frames(); // unwound once per stop (of the selected goroutine)
   int selected() const { return selected_; }
   const Frame* selectedFrame();
   bool select(int n);
@@ -167,6 +174,7 @@ private:
   std::unique_ptr<Session> session_;
   std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<Unwinder> unwinder_;
+  std::optional<uint64_t> viewGoid_; // a goroutine selected by selectGoroutine
 
   std::vector<Breakpoint> breakpoints_;
   std::vector<Watchpoint> watches_;

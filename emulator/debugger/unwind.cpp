@@ -10,8 +10,13 @@ std::pair<std::string, int> Unwinder::position(uint64_t pc) {
 
 std::vector<Frame> Unwinder::frames(size_t max) {
   Machine& m = s_.machine();
+  return frames(m.reg(rt::Reg::RIP), m.reg(rt::Reg::RSP), max);
+}
+
+std::vector<Frame> Unwinder::frames(uint64_t pc, uint64_t sp, size_t max) {
+  Machine& m = s_.machine();
   std::vector<Frame> out;
-  for (rt::Frame& rf : s_.runtime().unwind(m, m.reg(rt::Reg::RIP), m.reg(rt::Reg::RSP), max)) {
+  for (rt::Frame& rf : s_.runtime().unwind(m, pc, sp, max)) {
     Frame f;
     static_cast<rt::Frame&>(f) = std::move(rf);
     f.index = int(out.size());

@@ -28,6 +28,8 @@ public:
   }
   // Frames from the current registers, innermost first, up to the called function.
   std::vector<Frame> frames(size_t max = 256);
+  // Frames of code stopped at pc with stack pointer sp (a goroutine that is not running).
+  std::vector<Frame> frames(uint64_t pc, uint64_t sp, size_t max = 256);
   // Source position of pc: base file name and line; line 0 when unknown.
   std::pair<std::string, int> position(uint64_t pc);
 

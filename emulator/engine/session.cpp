@@ -140,6 +140,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   uint64_t argBytes = sym.func ? sym.func->args : 0;
   argBytes = std::max<uint64_t>(argBytes, 8 * (args.size() + 4));
   entrySp_ = runtime_->entrySp(argBytes);
+  runtime_->setMainFunction(obj_->displayName(*fn));
   Machine& m = *machine_;
   callReturningToUs(image_->address(*fn));
 

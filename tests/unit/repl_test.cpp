@@ -287,6 +287,30 @@ TEST(Repl, GoroutinesListsStatesAndTheRunQueue) {
   expectInOrder(r("bt\n"), {"in main.worker at goroutines.go:17", "in runtime.goexit"}, "bt");
 }
 
+// goroutine N selects a goroutine that is not running: its frames come from the registers it
+// parked with (main inside the chanrecv1 model, called from the `<-done` of line 136), its
+// variables from its own stack; `goroutines` marks it; the next stop selects the running one.
+TEST(Repl, GoroutineSelectsAParkedGoroutinesFrames) {
+  InProcess r("tests/fixtures/go1.22/nl/goroutines.o", "main.main");
+  r("break goroutines.go:17\ncontinue\n");
+  expectInOrder(r("goroutine 1 bt\n"),
+                {"[Switching to goroutine 1]", "#0", "in runtime.chanrecv1 (runtime model)", "#1",
+                 "in main.main at goroutines.go:136"},
+                "goroutine 1 bt");
+  EXPECT_NE(r("goroutines\n")
+                .find("goroutine 1    waiting: chan receive        started as "
+                      "main.main (selected)"),
+            std::string::npos);
+  r("frame 1\n");
+  // main's variables, read from its own stack: the three channels it made.
+  expectInOrder(r("info locals\n"), {"done = 0xc", "jobs = 0xc", "results = 0xc"}, "main's locals");
+  EXPECT_NE(r("goroutine 99\n").find("no goroutine 99."), std::string::npos);
+  EXPECT_NE(r("goroutine\n").find("The selected goroutine is 1."), std::string::npos);
+  r("stepi\n");
+  EXPECT_NE(r("goroutine\n").find("The selected goroutine is 7."), std::string::npos);
+  EXPECT_NE(r("goroutine 5 x\n").find("Usage: goroutine [N [bt]]"), std::string::npos);
+}
+
 // next over a receive that parks main: the other goroutines run (hundreds of instructions) and
 // the step ends on main's next line, not at the first line another goroutine executes.
 TEST(Repl, NextFollowsTheGoroutineItStartedIn) {

@@ -189,6 +189,12 @@ const std::vector<Repl::Command>& Repl::commands() {
        "List the goroutines: id, state (running, runnable, waiting and why, dead), the function "
        "each was started with, and the run queue.",
        &Repl::cmdGoroutines},
+      {"goroutine",
+       {},
+       "goroutine [N [bt]]",
+       "Select goroutine N for bt, frame, up, down, info and print (until the next stop), and "
+       "show its innermost frame; with bt, its backtrace. Without N: the selected goroutine.",
+       &Repl::cmdGoroutine},
       {"list",
        {"l"},
        "list [LINE | FUNC | FILE:LINE]",
@@ -498,6 +504,21 @@ void Repl::cmdFrame(const std::string& args) {
     auto src = sourceLines(*f, f->line, f->line);
     if (!src.empty()) out_ << src[0] << "\n";
   }
+}
+
+void Repl::cmdGoroutine(const std::string& args) {
+  std::istringstream in(args);
+  std::string id, what, extra;
+  in >> id >> what >> extra;
+  if (id.empty())
+    return void(out_ << fmt::format("The selected goroutine is {}.\n", dbg_->selectedGoroutine()));
+  auto n = count(id);
+  if (!n || (!what.empty() && what != "bt") || !extra.empty())
+    return void(out_ << "Usage: goroutine [N [bt]]\n");
+  if (auto r = dbg_->selectGoroutine(*n); !r) return void(out_ << r.error().message << ".\n");
+  out_ << fmt::format("[Switching to goroutine {}]\n", *n);
+  if (what == "bt") return cmdBacktrace("");
+  cmdFrame("");
 }
 
 void Repl::cmdContext(const std::string&) {

@@ -98,6 +98,7 @@ private:
   void cmdInfo(const std::string&);
   void cmdDefers(const std::string&);
   void cmdGoroutines(const std::string&);
+  void cmdGoroutine(const std::string& args);
   void cmdList(const std::string&);
   void cmdDisas(const std::string&);
   void cmdContext(const std::string&);

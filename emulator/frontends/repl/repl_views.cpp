@@ -261,8 +261,9 @@ void Repl::cmdGoroutines(const std::string&) {
                         : g.status == St::Runnable ? "runnable"
                         : g.status == St::Waiting  ? "waiting: " + g.waitReason
                                                    : "dead";
-    out_ << fmt::format("{} goroutine {:<4} {:<28} started as {}\n", i == s.current ? "*" : " ",
-                        g.goid, state, g.startFn);
+    out_ << fmt::format("{} goroutine {:<4} {:<28} started as {}{}\n", i == s.current ? "*" : " ",
+                        g.goid, state, g.startFn,
+                        g.goid == dbg_->selectedGoroutine() && i != s.current ? " (selected)" : "");
   }
   std::string queue;
   if (s.runnext >= 0) queue += fmt::format(" runnext={}", s.gs[size_t(s.runnext)].goid);
