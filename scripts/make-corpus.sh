@@ -14,8 +14,9 @@
 #     multi-file test.
 # For every release V in $VERSIONS, mode M in {nl, opt} and selected program P (path under
 # test/ without .go, e.g. `235` or `fixedbugs/bug000`):
-#   tests/fixtures/corpus/goV/M/P.o       go tool compile [-N -l] -trimpath "$PWD" -o ... P.go
-#                                         (run in P's folder, as make-fixtures.sh compiles)
+#   tests/fixtures/corpus/goV/M/P.o       go tool compile -p main [-N -l] -trimpath "$PWD" -o ... P.go
+#                                         (run in P's folder, as make-fixtures.sh compiles, but
+#                                         with the -p main that go build passes to the compiler)
 #   tests/fixtures/corpus/goV/M/P.stdout  stdout of the natively built program
 #   tests/fixtures/corpus/goV/M/P.stderr  its stderr
 #   tests/fixtures/corpus/goV/M/P.exit    its exit status, a number and a newline
@@ -147,9 +148,9 @@ one() {
   key=$(tr / _ <<<"go$v-$mode-$p")
   bin=$tmp/bin/$key
   if [ "$mode" = nl ]; then
-    cflags=(-N -l); gcflags=("-gcflags=all=-N -l")
+    cflags=(-p main -N -l); gcflags=("-gcflags=all=-N -l")
   else
-    cflags=(); gcflags=()
+    cflags=(-p main); gcflags=()
   fi
   gorun() {
     env -i PATH="$goroot/bin:/usr/bin:/bin" LANG=C LC_ALL=C \
@@ -236,12 +237,12 @@ for v in $versions; do
     grep -m1 "^$v $mode " "$tmp/jobs" | while read -r a b c; do one "$a" "$b" "$c"; done
   done
 done
-xargs -P "$jobs" -L 1 bash -c 'one "$@"' _ < "$tmp/jobs"
+xargs -r -P "$jobs" -L 1 bash -c 'one "$@"' _ < "$tmp/jobs"
 
 # SKIPPED.txt: the previous lines of the releases not made now, then this run's.
 {
   if [ -f "$corpus/SKIPPED.txt" ]; then
-    grep -v '^#' "$corpus/SKIPPED.txt" | awk -v vs="$versions" '
+    { grep -v '^#' "$corpus/SKIPPED.txt" || true; } | awk -v vs="$versions" '
       BEGIN { n = split(vs, a, " "); for (i = 1; i <= n; i++) now["go" a[i]] = 1 }
       !($1 in now)'
   fi
@@ -272,8 +273,8 @@ past 20 million instructions are skipped there.
 ## Layout
 
 ```
-goV/nl/P.o     go tool compile -N -l -trimpath "$PWD" -o P.o NAME.go  (in NAME.go's folder)
-goV/opt/P.o    go tool compile       -trimpath "$PWD" -o P.o NAME.go
+goV/nl/P.o     go tool compile -p main -N -l -trimpath "$PWD" -o P.o NAME.go  (in NAME.go's folder)
+goV/opt/P.o    go tool compile -p main       -trimpath "$PWD" -o P.o NAME.go
 goV/M/P.stdout, P.stderr, P.exit   the native run: go build -trimpath [-gcflags='all=-N -l'],
                run under env -i with a time limit
 SKIPPED.txt    selected programs left out, with the reason: no compile or build, no end
@@ -284,8 +285,10 @@ P is the program's path under `$GOROOT/test` without `.go` (`235`, `fixedbugs/bu
 `typeparam/list`): with the release it names the source, which is in that release's Debian
 `golang-1.X-src` package (and in `.toolchains/goV/usr/lib/go-V/test`). No sources or listings are
 stored. The toolchains and the private environment are those of `scripts/make-fixtures.sh`
-(GOPATH mode, `GOENV=off`, `CGO_ENABLED=0`, `GOAMD64=v1`, no `-p`; see
-`tests/fixtures/README.md`). Running the script twice gives identical files.
+(GOPATH mode, `GOENV=off`, `CGO_ENABLED=0`, `GOAMD64=v1`; see `tests/fixtures/README.md`), with
+one difference: the objects are compiled with `-p main`, as `go build` compiles the native
+binary, so that both are the same code (without `-p`, Go 1.21+ optimised builds turn some
+assertions that cannot fail into panics). Running the script twice gives identical files.
 
 ## Contents
 

@@ -44,6 +44,14 @@ namespace {
 constexpr uint64_t kMaxInstructions = 200'000'000;
 constexpr uint64_t kSanitizedMaxInstructions = 20'000'000;
 
+// GODEFER_CORPUS_MAX_INSNS=N replaces the limit (0: none), to run the long programs to their
+// end by hand: `GODEFER_CORPUS_MAX_INSNS=0 godefer_unit_tests --gtest_filter='GoCorpus_*.divmod'`.
+uint64_t maxInstructions() {
+  if (const char* env = std::getenv("GODEFER_CORPUS_MAX_INSNS"); env && *env)
+    return std::strtoull(env, nullptr, 10);
+  return kSanitized ? kSanitizedMaxInstructions : kMaxInstructions;
+}
+
 const std::string kExpectedFailures = "tests/corpus/expected-failures.txt";
 
 std::string corpusDir() {
@@ -204,8 +212,7 @@ public:
       : p_(std::move(p)), expected_(std::move(expected)) {}
   void TestBody() override {
     bool limited = false;
-    std::string why =
-        mismatch(p_, kSanitized ? kSanitizedMaxInstructions : kMaxInstructions, &limited);
+    std::string why = mismatch(p_, maxInstructions(), &limited);
     if (kSanitized && limited)
       GTEST_SKIP() << p_.key() << ": longer than " << kSanitizedMaxInstructions
                    << " instructions, too long for the sanitized build";
