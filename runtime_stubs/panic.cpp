@@ -540,6 +540,33 @@ std::string Runtime::traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, 
   return out;
 }
 
+std::string Runtime::tracebackFrames(const Guest& g, uint64_t pc, uint64_t sp, bool signal) const {
+  std::string text;
+  bool innermost = true;
+  for (const Frame& f : unwind(g, pc, sp)) {
+    if (f.model) continue;
+    uint64_t lookupPc = f.pc > 0 && !(innermost && signal) ? f.pc - 1 : f.pc;
+    for (const LogicalFrame& lf : logicalFrames(lookupPc)) {
+      // showframe: a wrapper (main.main.gowrap1, deferwrap, method value wrappers) is shown
+      // only when it called the panic itself (elideWrapperCalling).
+      if (lf.funcId == prof_.funcIdWrapper && !innermost) continue;
+      innermost = false;
+      std::string name = lf.fn != loader::kNoSym ? img_.obj->displayName(lf.fn) : "?";
+      std::string where;
+      if (auto pos = img_.position(lf.pc))
+        where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
+      if (lf.inlined) { // traceback.go: `(...)` and no pc offset for an inlined call
+        text += fmt::format("{}(...)\n\t{}\n", name, where);
+        continue;
+      }
+      where += fmt::format(" +{:#x}", f.pc - img_.address(lf.fn));
+      text += fmt::format("{}({})\n\t{}\n", f.name.substr(0, f.name.find('+')),
+                          traceArgs(g, lf.fn, f.cfa, lookupPc), where);
+    }
+  }
+  return text;
+}
+
 // No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.
 StubResult Runtime::fatalPanic(Guest& g) {
   if (auto pre = preprintPanics(g)) return *pre; // v.Error() / v.String() first (iface.cpp)
@@ -576,21 +603,8 @@ StubResult Runtime::fatalPanic(Guest& g) {
     text += fmt::format("[signal SIGSEGV: segmentation violation code=0x1 addr={:#x} pc={:#x}]\n",
                         r.sigAddr, r.sigPc);
   text += "\n" + goroutineHeader() + "\n";
-  uint64_t ret = g.u64(r.entrySp).value_or(0);
-  // traceback.go's form: `function(args)`, then `\tfile:line +pcoffset`.
-  bool innermost = true;
-  for (const Frame& f : unwind(g, ret, r.entrySp + 8)) {
-    uint64_t lookupPc = f.pc > 0 && !(innermost && r.signal) ? f.pc - 1 : f.pc;
-    innermost = false;
-    std::string where, args;
-    if (auto pos = img_.position(lookupPc))
-      where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
-    if (auto id = img_.symbolAt(f.pc)) {
-      args = traceArgs(g, *id, f.cfa, lookupPc);
-      where += fmt::format(" +{:#x}", f.pc - img_.address(*id));
-    }
-    text += fmt::format("{}({})\n\t{}\n", f.name.substr(0, f.name.find('+')), args, where);
-  }
+  text += tracebackFrames(g, g.u64(r.entrySp).value_or(0), r.entrySp + 8, r.signal);
+  if (!sched_.gs.empty()) text += createdBy(sched_.gs[sched_.current]);
   output(text);
   std::string first = text.substr(0, text.find('\n'));
   return {StubStatus::Exit, 2, first};
@@ -644,35 +658,38 @@ bool Runtime::recoverableFromHere(const Guest& g, Call& c, uint64_t p) const {
                       : f.sp == g.u64(p + uint64_t(P.startSP)).value_or(0);
       return same && nonWrapper > 0;
     }
-    for (uint8_t funcId : logicalFuncIds(f.pc - 1)) {
-      if (funcId == prof_.funcIdWrapper) continue;
+    for (const LogicalFrame& lf : logicalFrames(f.pc - 1)) {
+      if (lf.funcId == prof_.funcIdWrapper) continue;
       if (++nonWrapper > 1) return false;
     }
   }
   return false;
 }
 
-// The FuncIDs of the logical frames at text address pc, innermost first: the functions inlined
-// there (the function's inline tree at its pcinline value, up through the parents), then the
-// function itself. An inlined function that is not defined in this object (so has no FuncInfo
-// here) counts as an ordinary function.
-std::vector<uint8_t> Runtime::logicalFuncIds(uint64_t pc) const {
-  std::vector<uint8_t> ids;
+// The logical frames at text address pc, innermost first, as runtime's inlineUnwinder gives
+// them: the functions inlined there (the function's inline tree at its pcinline value, up
+// through the parents), each positioned where it was executing (pc for the innermost, the
+// inline mark of its call in the enclosing function for the others), then the function itself.
+// An inlined function that is not defined in this object (no FuncInfo here) has FuncID 0.
+std::vector<Runtime::LogicalFrame> Runtime::logicalFrames(uint64_t pc) const {
+  std::vector<LogicalFrame> out;
   auto id = img_.symbolAt(pc);
-  if (!id) return ids;
+  if (!id) return out;
   const loader::Symbol& s = img_.obj->sym(*id);
-  if (!s.func) return {0};
+  if (!s.func) return {{*id, 0, pc, false}};
   const loader::FuncInfo& fi = *s.func;
-  auto ix = loader::PcTable::decode(fi.pcinline).lookup(uint32_t(pc - img_.address(*id)));
+  uint64_t entry = img_.address(*id), at = pc;
+  auto ix = loader::PcTable::decode(fi.pcinline).lookup(uint32_t(pc - entry));
   for (int32_t k = ix.value_or(-1), steps = 0;
        k >= 0 && size_t(k) < fi.inlineTree.size() && steps < 64; steps++) {
     const loader::InlineNode& n = fi.inlineTree[size_t(k)];
     const loader::Symbol* callee = n.func != loader::kNoSym ? &img_.obj->sym(n.func) : nullptr;
-    ids.push_back(callee && callee->func ? callee->func->funcId : 0);
+    out.push_back({n.func, uint8_t(callee && callee->func ? callee->func->funcId : 0), at, true});
+    at = entry + uint64_t(n.parentPc);
     k = n.parent;
   }
-  ids.push_back(fi.funcId);
-  return ids;
+  out.push_back({*id, fi.funcId, at, false});
+  return out;
 }
 
 } // namespace gd::rt

@@ -135,9 +135,10 @@ public:
   struct Goroutine {
     uint64_t goid = 0;
     GStatus status = GStatus::Runnable;
-    std::string waitReason;          // "chan receive", "select", ... while Waiting
-    std::string startFn;             // the function `go` started
-    std::array<uint64_t, 17> regs{}; // RAX..R15, RIP (saved while not running)
+    std::string waitReason;                  // "chan receive", "select", ... while Waiting
+    std::string startFn;                     // the function `go` started
+    uint64_t creatorGoid = 0, createdPc = 0; // who ran the go statement; newproc's return pc
+    std::array<uint64_t, 17> regs{};         // RAX..R15, RIP (saved while not running)
     static constexpr size_t kRegRdx = 3, kRegRsp = 7, kRegRip = 16;
     std::vector<uint8_t> gStruct; // the g struct's bytes
     uint64_t stackLo = 0, stackHi = 0, mappedLo = 0, deferDepth = 0;
@@ -229,6 +230,14 @@ private:
   // preempts one that runs too long.
   StubResult returnOrPreempt(Guest& g);
   std::string goroutineHeader() const; // "goroutine 1 [running]:"
+  // Go frames from (pc, sp) up, as traceback.go prints them at GOTRACEBACK=single:
+  // `function(args)`, then a tab, file:line and the pc's offset in the function. Runtime model
+  // frames are left out, as Go hides runtime frames. signal: pc is a faulting instruction, not
+  // a return address.
+  std::string tracebackFrames(const Guest& g, uint64_t pc, uint64_t sp, bool signal) const;
+  // A goroutine that is not running: its frames, then `created by` (goroutines other than 1).
+  std::string goroutineFrames(const Guest& g, const Goroutine& gr) const;
+  std::string createdBy(const Goroutine& gr) const;
   // chan.cpp: channels and select
   StubResult makechan(Guest& g, Call& c);
   StubResult chansend1(Guest& g, Call& c);
@@ -296,7 +305,13 @@ private:
   StubResult fatalError(const std::string& text);
   std::string panicValueText(const Guest& g, uint64_t type, uint64_t data) const;
   bool recoverableFromHere(const Guest& g, Call& c, uint64_t p) const;
-  std::vector<uint8_t> logicalFuncIds(uint64_t pc) const;
+  struct LogicalFrame {
+    loader::SymId fn;
+    uint8_t funcId;
+    uint64_t pc; // where it executes: pc, or the inline mark of its call in its caller
+    bool inlined;
+  };
+  std::vector<LogicalFrame> logicalFrames(uint64_t pc) const;
   // Whether values of the type at `type` are stored directly in an interface's data word.
   bool isDirectIface(const Guest& g, uint64_t type) const;
   std::string traceArgs(const Guest& g, loader::SymId fn, uint64_t argp, uint64_t pc) const;

@@ -172,6 +172,8 @@ struct GoroutineRules {
   // Go 1.15 newproc(siz int32, fn *funcval, args...) copies siz bytes of arguments to the new
   // stack; from Go 1.17 the compiler wraps `go f(x)` in a closure: newproc(fn *funcval).
   bool newprocCopiesArgs;
+  // Go 1.21+ tracebacks say which goroutine made one: `created by main.main in goroutine 1`.
+  bool createdByNamesGoroutine = true;
 };
 
 struct RuntimeProfile {

@@ -108,6 +108,24 @@ StubResult Runtime::returnOrPreempt(Guest& g) {
   return schedule(g);
 }
 
+std::string Runtime::goroutineFrames(const Guest& g, const Goroutine& gr) const {
+  return tracebackFrames(g, gr.regs[kRip], gr.regs[kRsp], false) + createdBy(gr);
+}
+
+// printcreatedby: the function whose go statement made the goroutine, where (the pc after its
+// call of newproc), and from Go 1.21 by which goroutine. Nothing for goroutine 1.
+std::string Runtime::createdBy(const Goroutine& gr) const {
+  auto id = gr.createdPc ? img_.symbolAt(gr.createdPc) : std::nullopt;
+  if (!id) return "";
+  std::string text = "created by " + img_.obj->displayName(*id);
+  if (prof_.goroutines.createdByNamesGoroutine)
+    text += fmt::format(" in goroutine {}", gr.creatorGoid);
+  std::string where;
+  if (auto pos = img_.position(gr.createdPc - 1))
+    where = fmt::format("{}:{}", loader::displayFile(pos->file), pos->line);
+  return text + fmt::format("\n\t{} +{:#x}\n", where, gr.createdPc - img_.address(*id));
+}
+
 StubResult Runtime::schedule(Guest& g) {
   size_t next;
   if (sched_.runnext >= 0) {
@@ -117,10 +135,14 @@ StubResult Runtime::schedule(Guest& g) {
     next = sched_.runq.front();
     sched_.runq.erase(sched_.runq.begin());
   } else {
-    // checkdead: nothing can run and nothing will wake anyone.
-    const Goroutine& main = sched_.gs[0];
-    output(fmt::format("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine {} [{}]:\n",
-                       main.goid, main.waitReason));
+    // checkdead: nothing can run and nothing will wake anyone. fatal() on g0, so dopanic_m
+    // prints every goroutine (tracebackothers): each one not dead, in the order they were made.
+    std::string text = "fatal error: all goroutines are asleep - deadlock!\n";
+    for (const Goroutine& gr : sched_.gs)
+      if (gr.status != GStatus::Dead)
+        text +=
+            fmt::format("\ngoroutine {} [{}]:\n{}", gr.goid, gr.waitReason, goroutineFrames(g, gr));
+    output(text);
     return {StubStatus::Exit, 2, "fatal error: all goroutines are asleep - deadlock!"};
   }
   Goroutine& n = sched_.gs[next];
@@ -186,6 +208,8 @@ StubResult Runtime::newproc(Guest& g, Call& c) {
   n.mappedLo = mappedLo;
   n.stackLo = hi - prof_.initialStack;
   n.startFn = funcvalName(g, *fn);
+  n.creatorGoid = currentGoid();
+  n.createdPc = c.returnAddress();
   n.gStruct.assign(prof_.g.size, 0);
   auto put = [&](uint32_t off, uint64_t v) { std::memcpy(n.gStruct.data() + off, &v, 8); };
   put(prof_.g.stackLo, n.stackLo);

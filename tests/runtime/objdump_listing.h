@@ -45,10 +45,11 @@ inline std::vector<Func> parseObjdump(const std::string& text) {
 }
 
 // What the instruction does to SP, in bytes below the return address; nullopt when it ends the
-// straight line (RET, JMP, a call that does not return) or sets SP some other way.
+// straight line (RET, JMP, a call that does not return: runtime.block is `select {}`) or sets
+// SP some other way.
 inline std::optional<int64_t> spEffect(const std::string& t) {
   static const std::regex noreturn(
-      R"(^CALL .*R_CALL:runtime\.(gopanic|panic|goPanic|throw|morestack|sigpanic).*)");
+      R"(^CALL .*R_CALL:runtime\.(gopanic|panic|goPanic|throw|morestack|sigpanic|block).*)");
   if (std::regex_match(t, noreturn)) return std::nullopt;
   static const std::regex sub(R"(^SUBQ \$0x([0-9a-f]+), SP\b.*)"),
       add(R"(^ADDQ \$0x([0-9a-f]+), SP\b.*)");

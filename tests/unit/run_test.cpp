@@ -30,7 +30,7 @@ const std::vector<std::string> kPrograms = {
     "prints",  "panics",      "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
     "spin",    "initorder",   "strings",   "ifaces",    "errpanic", "slices",    "maps",
     "repanic", "panicfloat",  "chain",     "recd",      "nildefer", "rangefunc", "goroutines",
-    "mapkeys", "assertscope", "convert",   "genassert", "mapclear"};
+    "mapkeys", "assertscope", "convert",   "genassert", "mapclear", "deadlock"};
 
 // The release a program needs, from its `//go:build go1.N` line (make-fixtures.sh makes no
 // fixtures for older releases); 0 when it runs everywhere.
@@ -517,28 +517,34 @@ TEST(RunErrors, UnmodelledRuntimeCallNamesItAndTheCaller) {
             "call to runtime.racefuncenter is not modelled (called from main.f at x.go:3)");
 }
 
+// A traceback as both runs print it, from its first goroutine header: the native binary's file
+// paths carry its build's prefix (`./`, `command-line-arguments/`); a dead slot's value (`0x..?`)
+// is whatever was on its stack; with pointers=true, heap addresses (8 or more hex digits) are
+// replaced by 0xPTR (the native heap is elsewhere).
+std::string normaliseTraceback(std::string s, bool pointers = false) {
+  s = s.substr(std::min(s.size(), s.find("\ngoroutine ") + 1));
+  for (const char* prefix : {"\t./", "\tcommand-line-arguments/"})
+    for (size_t at; (at = s.find(prefix)) != std::string::npos;)
+      s.replace(at, std::strlen(prefix), "\t");
+  std::string out; // 0x...? -> ?
+  for (size_t i = 0; i < s.size(); i++) {
+    size_t q = s.find_first_not_of("0123456789abcdefx", i);
+    if (s.compare(i, 2, "0x") == 0 && q != std::string::npos && s[q] == '?') {
+      out += "?";
+      i = q;
+      continue;
+    }
+    out += s[i];
+  }
+  if (pointers) out = std::regex_replace(out, std::regex("0x[0-9a-f]{8,}"), "0xPTR");
+  return out;
+}
+
 // The goroutine traceback of an unrecovered panic, as traceback.go prints it: function names,
 // argument words (Go 1.15: the argument area; 1.17+: ArgInfo with `?` for dead spill slots),
-// file:line and pc offsets. The native binary's file paths carry its build's prefix
-// (`./`, `command-line-arguments/`), and a dead slot's value is whatever was on its stack.
+// file:line and pc offsets.
 TEST(RunPanic, TracebackMatchesNative) {
-  auto normalise = [](std::string s) {
-    s = s.substr(s.find("goroutine 1 [running]:"));
-    for (const char* prefix : {"\t./", "\tcommand-line-arguments/"})
-      for (size_t at; (at = s.find(prefix)) != std::string::npos;)
-        s.replace(at, std::strlen(prefix), "\t");
-    std::string out; // 0x...? -> ?
-    for (size_t i = 0; i < s.size(); i++) {
-      size_t q = s.find_first_not_of("0123456789abcdefx", i);
-      if (s.compare(i, 2, "0x") == 0 && q != std::string::npos && s[q] == '?') {
-        out += "?";
-        i = q;
-        continue;
-      }
-      out += s[i];
-    }
-    return out;
-  };
+  auto normalise = [](const std::string& s) { return normaliseTraceback(s); };
   for (const auto& v : kVersions)
     for (const auto& m : kModes) {
       SCOPED_TRACE(v + "/" + m);
@@ -546,5 +552,30 @@ TEST(RunPanic, TracebackMatchesNative) {
       RunResult r = runFunction(base + ".o", "main.main");
       ASSERT_EQ(r.stop.exitStatus, 2);
       EXPECT_EQ(normalise(r.guestErr), normalise(slurp(base + ".stderr")));
+    }
+}
+
+// A deadlock: every goroutine not exited, in the order they were made, with its wait reason
+// (chan send, select, chan send (nil chan), select (no cases), chan receive), its frames
+// (wrappers such as main.main.gowrap1 elided) and `created by` (Go 1.21+: `in goroutine 1`),
+// as the native run prints it; exit status 2 and no deferred call run.
+TEST(RunDeadlock, EveryGoroutinesTracebackMatchesNative) {
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes) {
+      SCOPED_TRACE(v + "/" + m);
+      std::string base = fixture(v + "/" + m + "/deadlock");
+      RunResult r = runFunction(base + ".o", "main.main");
+      ASSERT_EQ(r.stop.exitStatus, 2);
+      std::string native = slurp(base + ".stderr");
+      ASSERT_NE(native.find(" [select (no cases)]:\n"), std::string::npos) << native;
+      // Goroutine ids past 1 come from the P's id batch, which depends on where the native
+      // runtime's main goroutine ran (Go 1.15 optimised: 17, 18, ...); the order is the
+      // referee's.
+      auto ids = [](const std::string& s) {
+        return std::regex_replace(s, std::regex("goroutine ([02-9]|[1-9][0-9]+) \\["),
+                                  "goroutine N [");
+      };
+      EXPECT_EQ(ids(normaliseTraceback(r.guestErr, true)), ids(normaliseTraceback(native, true)));
+      EXPECT_EQ(r.guestErr.find("never printed"), std::string::npos);
     }
 }
