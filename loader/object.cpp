@@ -2,6 +2,9 @@
 // the binary or listing parser (docs/go-internals.md §1).
 #include "loader/object.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -158,16 +161,25 @@ Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector
 }
 
 Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts) {
+  // What is wrong with the path itself, in the system's words (open(2), stat(2)).
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec) return fail("{}: cannot open file: {}", path, ec.message());
+  if (std::filesystem::is_directory(st))
+    return fail("{}: is a directory, not an object file", path);
+  if (!std::filesystem::is_regular_file(st))
+    return fail("{}: not a regular file, not an object file", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("{}: cannot open file", path);
+  if (!in) return fail("{}: cannot open file: {}", path, std::strerror(errno));
   in.seekg(0, std::ios::end);
   auto size = in.tellg();
-  if (size < 0) return fail("{}: cannot read file", path);
+  if (size < 0) return fail("{}: cannot read file: {}", path, std::strerror(errno));
+  if (size == 0) return fail("{}: empty file, not an object file", path);
   if (uint64_t(size) > kMaxFileSize) return fail("{}: file too large ({} bytes)", path, size);
   in.seekg(0);
   std::vector<uint8_t> bytes(static_cast<size_t>(size));
   in.read(reinterpret_cast<char*>(bytes.data()), size);
-  if (!in) return fail("{}: read error", path);
+  if (!in) return fail("{}: read error: {}", path, std::strerror(errno));
   return loadBytes(path, std::move(bytes), opts);
 }
 

@@ -47,7 +47,14 @@ check objdump-seed 0 '^TEXT %22%22\.c\(SB\)' "$bin" objdump -s '\.c$' "$fx/go1.1
 MAXLINES=20 check_err panic-exit 2 'panic: boom' "$bin" -q "$fx/go1.24/nl/panicexit.o"
 MAXLINES=10 check_err verbose-log 0 'runtime functions with a model: .*runtime\.deferreturn' "$bin" -v -q "$fx/go1.23/nl/deferr.o" c
 check_err not-an-object 3 '^godefer-emu: .*passwd: not a Go object' "$bin" -q /etc/passwd c
-check_err missing-file 3 'cannot open file' "$bin" -q /nonexistent.o c
+check_err missing-file 3 '^godefer-emu: /nonexistent.o: cannot open file: No such file or directory$' "$bin" -q /nonexistent.o c
+check_err directory 3 "^godefer-emu: $fx: is a directory, not an object file\$" "$bin" -q "$fx" c
+empty=$(mktemp)
+check_err empty-file 3 "^godefer-emu: $empty: empty file, not an object file\$" "$bin" -q "$empty" c
+rm -f "$empty"
+check_err extra-argument 3 '^godefer-emu: main.c takes 0 argument\(s\), 1 given$' "$bin" -q "$fx/go1.27/nl/deferr.o" c 5
+check_err uint-negative 3 '^godefer-emu: main.udiv: argument -1 is out of range for parameter a uint32 \(0\.\.4294967295\)$' "$bin" -q "$fx/go1.27/nl/divzero.o" udiv -1 2
+check uint-in-range 0 '^3$' "$bin" -q "$fx/go1.27/nl/divzero.o" udiv 7 2
 check_err no-such-function 3 'no function nosuch' "$bin" -q "$fx/go1.21/nl/deferr.o" nosuch
 check_err bad-integer 3 'argument x1 is not an integer' "$bin" -q "$fx/go1.21/nl/recursion.o" fib x1
 check_err limit 3 'instruction limit \(100\) reached at ' "$bin" -q --max-insns 100 "$fx/go1.21/nl/recursion.o" deep 300

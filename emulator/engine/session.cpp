@@ -156,7 +156,9 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   std::vector<const loader::VarInfo*> params;
   for (const auto& v : vars_.vars)
     if (v.role == loader::VarRole::Param) params.push_back(&v);
-  if (!params.empty() && params.size() != args.size())
+  // The parameter list is known when the object's DWARF or the source gave the variables.
+  bool signatureKnown = vars_.source != loader::VarSource::None;
+  if ((signatureKnown || !params.empty()) && params.size() != args.size())
     return fail("{} takes {} argument(s), {} given", se.function, params.size(), args.size());
   size_t intReg = 0;
   for (size_t k = 0; k < args.size(); k++) {
@@ -164,6 +166,9 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
     if (!isIntegerType(type))
       return fail("{}: parameter {} has type {}; only integer arguments can be given", se.function,
                   params[k]->name, type);
+    if (std::string range = integerRangeMiss(type, args[k]); !range.empty())
+      return fail("{}: argument {} is out of range for parameter {} {} ({})", se.function, args[k],
+                  params[k]->name, type, range);
     uint64_t bits = uint64_t(args[k]);
     if (rprof_->registerAbi) {
       if (intReg >= std::size(kIntRegs)) return fail("too many arguments for the register ABI");

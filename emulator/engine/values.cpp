@@ -52,6 +52,21 @@ bool isIntegerType(const std::string& t) {
   return s == Scalar::Signed || s == Scalar::Unsigned;
 }
 
+std::string integerRangeMiss(const std::string& type, int64_t v) {
+  auto f = rt::builtinTypeFacts(type);
+  if (!f || f->size == 0 || f->size > 8) return "";
+  unsigned bits = unsigned(8 * f->size);
+  if (scalarOf(f->kind) == Scalar::Unsigned) {
+    uint64_t max = bits == 64 ? UINT64_MAX : (uint64_t(1) << bits) - 1;
+    if (v >= 0 && uint64_t(v) <= max) return "";
+    return fmt::format("0..{}", max);
+  }
+  if (bits == 64) return "";
+  int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+  if (v >= lo && v <= hi) return "";
+  return fmt::format("{}..{}", lo, hi);
+}
+
 Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
   return formatValue(type, rt::builtinTypeFacts(type), bits);
 }

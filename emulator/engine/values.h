@@ -16,6 +16,9 @@ using MemReader = std::function<bool(uint64_t addr, void* dst, size_t n)>;
 // Size in bytes of a Go type given by its type string; 0 when unknown.
 uint32_t goTypeSize(const std::string& type);
 bool isIntegerType(const std::string& type);
+// For an integer type: "" when v is one of its values, else the range it holds
+// ("-2147483648..2147483647").
+std::string integerRangeMiss(const std::string& type, int64_t v);
 // A scalar of `type` held in the low bytes of `bits`.
 Value formatValue(const std::string& type, uint64_t bits, const MemReader& read);
 // The same with the type's facts already looked up (rt::builtinTypeFacts(type)).

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator/engine/session.h"
+#include "emulator/engine/values.h"
 #include "loader/objdump.h"
 
 namespace fs = std::filesystem;
@@ -204,4 +205,21 @@ TEST(BadInput, UnknownRelocationInAListingIsNamed) {
   EXPECT_NE(obj.error().message.find("unknown relocation type R_BOGUS at offset 0x1"),
             std::string::npos)
       << obj.error().message;
+}
+
+// Integer arguments must be values of the parameter's type (Go's ranges for each size and
+// signedness; the CLI reads int64).
+TEST(BadInput, IntegerArgumentsOutsideTheParameterTypeAreNamed) {
+  using gd::emu::integerRangeMiss;
+  EXPECT_EQ(integerRangeMiss("int32", 2147483647), "");
+  EXPECT_EQ(integerRangeMiss("int32", 3000000000), "-2147483648..2147483647");
+  EXPECT_EQ(integerRangeMiss("int32", -2147483649), "-2147483648..2147483647");
+  EXPECT_EQ(integerRangeMiss("int8", -128), "");
+  EXPECT_EQ(integerRangeMiss("int8", 128), "-128..127");
+  EXPECT_EQ(integerRangeMiss("uint", -1), "0..18446744073709551615");
+  EXPECT_EQ(integerRangeMiss("uint16", 65535), "");
+  EXPECT_EQ(integerRangeMiss("uint16", 65536), "0..65535");
+  EXPECT_EQ(integerRangeMiss("uint8", -1), "0..255");
+  EXPECT_EQ(integerRangeMiss("int", INT64_MIN), "");
+  EXPECT_EQ(integerRangeMiss("uintptr", 0), "");
 }

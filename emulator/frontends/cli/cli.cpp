@@ -105,7 +105,8 @@ int runMain(int argc, char** argv) {
                "them");
   app.add_flag("--json", o.json, "the trace as JSON lines (schema: docs/json-trace.md)");
   app.add_option("--expect", o.expect,
-                 "compare the results (comma-separated, as -q prints them); exit 1 on a "
+                 "compare the results: the values separated by commas, each as -q prints it "
+                 "(-q separates them with spaces): --expect 3,true for `3 true`; exit 1 on a "
                  "difference");
   app.add_option("--max-insns", o.maxInsns,
                  "stop with exit status 3 after N instructions (0: no limit)")
