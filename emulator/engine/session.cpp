@@ -10,6 +10,7 @@
 #include "emulator/engine/values.h"
 #include "loader/pctab.h"
 #include "runtime_stubs/abi.h"
+#include "runtime_stubs/format.h"
 
 namespace gd::emu {
 namespace {
@@ -97,8 +98,54 @@ std::string Session::where(uint64_t pc) const {
 }
 
 Value Session::valueFromBits(const std::string& type, uint64_t bits) const {
-  return formatValue(type, bits,
-                     [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); });
+  return formatValue(type, rt::builtinTypeFacts(type), bits,
+                     rprof_->floats == rt::FloatFormat::Shortest);
+}
+
+// A value of a predeclared kind from its words, as println prints it: strings, slices
+// ([len/cap]0xptr), interfaces and errors ((0xtype,0xdata)), complex numbers and floats in the
+// release's print format; any other type from its first word.
+Value Session::resultValue(const std::string& type, const WordSource& src) const {
+  bool shortest = rprof_->floats == rt::FloatFormat::Shortest;
+  auto reader = [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); };
+  auto asDouble = [](uint64_t bits, int bytes) {
+    if (bytes == 4) {
+      float f;
+      uint32_t b = uint32_t(bits);
+      std::memcpy(&f, &b, 4);
+      return double(f);
+    }
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+  };
+  Value v;
+  if (type == "string") {
+    uint64_t p = src.nextInt(), n = src.nextInt();
+    v = formatString(p, n, reader);
+  } else if (type.starts_with("[]")) {
+    uint64_t p = src.nextInt(), len = src.nextInt(), cap = src.nextInt();
+    v.text = fmt::format("[{}/{}]{:#x}", len, cap, p);
+  } else if (type == "error" || type == "any" || type.starts_with("interface {") ||
+             type.starts_with("interface{")) {
+    uint64_t tab = src.nextInt(), data = src.nextInt();
+    v.text = fmt::format("({:#x},{:#x})", tab, data);
+  } else if (type == "complex128" || type == "complex64") {
+    int bytes = type == "complex128" ? 8 : 4;
+    double re = asDouble(src.nextFloat(bytes), bytes);
+    double im = asDouble(src.nextFloat(bytes), bytes);
+    v.text = shortest ? rt::formatGoComplexShortest(re, im, 8 * bytes)
+                      : "(" + rt::formatGoFloat(re) + rt::formatGoFloat(im) + "i)";
+  } else if (type == "float64" || type == "float32") {
+    int bytes = type == "float64" ? 8 : 4;
+    uint64_t bits = src.nextFloat(bytes);
+    v = valueFromBits(type, bytes == 4 ? bits & 0xffffffff : bits); // a float32: the low half
+
+  } else {
+    v = valueFromBits(type, src.nextInt());
+  }
+  v.type = type;
+  return v;
 }
 
 Value Session::readValue(const std::string& type, uint64_t addr) const {
@@ -465,24 +512,31 @@ StopReason Session::finishCall() {
   for (const auto& v : vars_.vars)
     if (v.role == loader::VarRole::Result) res.push_back(&v);
   size_t intReg = 0, floatReg = 0;
-  auto reader = [&m](uint64_t a, void* dst, size_t n) { return m.read(a, dst, n); };
   for (const auto* v : res) {
-    Value val;
-    if (!rprof_->registerAbi) {
-      int64_t off = v->locations.empty() ? 0 : v->locations.front().offset;
-      val = readValue(v->type, entrySp_ + 8 + uint64_t(off));
-    } else if (v->type == "string") {
-      uint64_t p = intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0;
-      uint64_t n = intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0;
-      val = formatString(p, n, reader);
-    } else if (v->type == "float64" || v->type == "float32") {
-      uint64_t bits;
-      double d = m.xmmLow(int(floatReg++));
-      std::memcpy(&bits, &d, 8);
-      val = valueFromBits(v->type, bits);
+    // The result's words where the ABI puts them: ABIInternal's next integer and float
+    // registers; ABI0's result slot in the argument area, field after field.
+    WordSource src;
+    uint64_t at = entrySp_ + 8 + uint64_t(v->locations.empty() ? 0 : v->locations.front().offset);
+    if (rprof_->registerAbi) {
+      src.nextInt = [&] { return intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0; };
+      src.nextFloat = [&](int) {
+        uint64_t bits;
+        double d = m.xmmLow(int(floatReg++));
+        std::memcpy(&bits, &d, 8);
+        return bits;
+      };
     } else {
-      val = valueFromBits(v->type, intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0);
+      auto word = [&](int n) {
+        at = (at + uint64_t(n) - 1) & ~uint64_t(n - 1);
+        uint64_t bits = 0;
+        m.read(at, &bits, size_t(n));
+        at += uint64_t(n);
+        return bits;
+      };
+      src.nextInt = [word] { return word(8); };
+      src.nextFloat = word;
     }
+    Value val = resultValue(v->type, src);
     val.name = v->name;
     val.type = v->type;
     results_.push_back(val);

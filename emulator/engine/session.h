@@ -6,6 +6,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,11 @@ public:
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
   Value readValue(const std::string& type, uint64_t addr) const;
   Value valueFromBits(const std::string& type, uint64_t bits) const;
+  struct WordSource {
+    std::function<uint64_t()> nextInt;      // the next integer word
+    std::function<uint64_t(int)> nextFloat; // the next float of 4 or 8 bytes, as bits
+  };
+  Value resultValue(const std::string& type, const WordSource& src) const;
 
 private:
   Session() = default;

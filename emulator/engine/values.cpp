@@ -71,8 +71,12 @@ Value formatValue(const std::string& type, uint64_t bits, const MemReader&) {
   return formatValue(type, rt::builtinTypeFacts(type), bits);
 }
 
-Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts,
-                  uint64_t bits) {
+std::string formatFloat(double d, int bits, bool shortest) {
+  return shortest ? rt::formatGoFloatShortest(d, bits) : rt::formatGoFloat(d);
+}
+
+Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts, uint64_t bits,
+                  bool shortestFloats) {
   Value v;
   v.type = type;
   Scalar kind = facts ? scalarOf(facts->kind) : Scalar::None;
@@ -112,7 +116,7 @@ Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& f
     } else {
       std::memcpy(&d, &bits, 8);
     }
-    v.text = rt::formatGoFloat(d);
+    v.text = formatFloat(d, int(8 * size), shortestFloats);
     break;
   }
   case Scalar::None:

@@ -22,8 +22,11 @@ std::string integerRangeMiss(const std::string& type, int64_t v);
 // A scalar of `type` held in the low bytes of `bits`.
 Value formatValue(const std::string& type, uint64_t bits, const MemReader& read);
 // The same with the type's facts already looked up (rt::builtinTypeFacts(type)).
-Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts,
-                  uint64_t bits);
+Value formatValue(const std::string& type, const std::optional<rt::TypeFacts>& facts, uint64_t bits,
+                  bool shortestFloats = false);
+// Go's print of a float as the release prints it: +1.500000e+000 (Go 1.15-1.25) or the
+// shortest form, 1.5 (Go 1.26+); bits 32 or 64.
+std::string formatFloat(double d, int bits, bool shortest);
 Value formatString(uint64_t ptr, uint64_t len, const MemReader& read);
 
 } // namespace gd::emu

@@ -24,7 +24,8 @@ using namespace gd::test;
 const std::vector<std::string>& kVersions = kGoVersions;
 const std::vector<std::string> kModes = {"nl", "opt"};
 // The programs of tests/programs, each compiled by every release in both modes (but those
-// with a `//go:build go1.N` line, see programCases).
+// with a `//go:build go1.N` line, see programCases). results.go is not among them: its main
+// prints addresses, so its output is compared by RunResults with addresses aside.
 const std::vector<std::string> kPrograms = {
     "deferr",  "multidefer",  "deferloop", "deferargs", "closures", "methods",   "recursion",
     "prints",  "panics",      "panicexit", "divzero",   "nilderef", "bounds",    "opendefer",
@@ -577,5 +578,34 @@ TEST(RunDeadlock, EveryGoroutinesTracebackMatchesNative) {
       };
       EXPECT_EQ(ids(normaliseTraceback(r.guestErr, true)), ids(normaliseTraceback(native, true)));
       EXPECT_EQ(r.guestErr.find("never printed"), std::string::npos);
+    }
+}
+
+// The results line of each function of results.go (what -q prints) is the line main's println
+// prints for it natively: strings, slices as [len/cap]0xptr, errors and interfaces as
+// (0xtype,0xdata), complex numbers and floats in the release's print format (Go 1.26+: the
+// shortest form), several results separated by spaces. Non-nil addresses differ between the
+// runs (the native heap and type data are elsewhere); nil stays 0x0.
+TEST(RunResults, ResultsLineIsWhatPrintlnPrints) {
+  const std::vector<std::string> fns = {
+      "str",      "slice",    "errValue", "nilError", "anyValue", "complex128v", "complex64v",
+      "float64v", "float32v", "boolv",    "mixed",    "uint8v",   "int16v"};
+  auto addr = [](const std::string& s) {
+    return std::regex_replace(s, std::regex("0x[1-9a-f][0-9a-f]*"), "0xADDR");
+  };
+  for (const auto& v : kVersions)
+    for (const auto& m : kModes) {
+      SCOPED_TRACE(v + "/" + m);
+      std::string base = fixture(v + "/" + m + "/results");
+      std::vector<std::string> lines;
+      std::istringstream native(slurp(base + ".stderr"));
+      for (std::string l; std::getline(native, l);)
+        lines.push_back(l);
+      ASSERT_EQ(lines.size(), fns.size());
+      for (size_t k = 0; k < fns.size(); k++) {
+        RunResult r = runFunction(base + ".o", fns[k]);
+        ASSERT_EQ(r.error, "") << fns[k];
+        EXPECT_EQ(addr(formatResultsLine(r.results)), addr(lines[k])) << fns[k];
+      }
     }
 }
