@@ -228,10 +228,15 @@ INSTANTIATE_TEST_SUITE_P(Programs, Corpus, ::testing::ValuesIn(programCases()),
 // their operands compute to or by re-executing the run; and -q's, with no callback at all, faults
 // placed by re-execution) against a code hook on every instruction: the same instruction count,
 // the same output to the last byte of the traceback (whose pcs come from where the faults were
-// placed), the same exit status, for every program of every release and build.
+// placed), the same exit status, for every program of every release and build (three releases
+// under the sanitizers).
 TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
-  uint64_t programs = 0, instructions = 0;
+  uint64_t programs = 0, instructions = 0, cases = 0;
   for (const auto& [v, m, p] : programCases()) {
+    // Under the sanitizers (where this took 4 of CI's 30 minutes): the oldest, a middle and the
+    // newest release.
+    if (kSanitized && v != kVersions.front() && v != "go1.21" && v != kVersions.back()) continue;
+    cases++;
     std::string obj = fixture(v + "/" + m + "/" + p + ".o");
     SCOPED_TRACE(obj);
     struct Out {
@@ -267,7 +272,7 @@ TEST(FastRun, AgreesWithARunSteppedInstructionByInstruction) {
     programs++;
     instructions += out[0].count;
   }
-  EXPECT_EQ(programs, programCases().size());
+  EXPECT_EQ(programs, cases);
   EXPECT_GT(instructions, 1'000'000u);
 }
 
