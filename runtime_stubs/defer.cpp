@@ -101,11 +101,11 @@ StubResult Runtime::deferproc(Guest& g, Call& c) {
 }
 
 StubResult Runtime::deferreturn(Guest& g, Call& c) {
-  if (c.continuation() && !deferreturnResume_.empty() &&
-      deferreturnResume_.back().first == g.reg(Reg::RSP)) {
+  if (c.continuation() && !run_.deferreturnResume.empty() &&
+      run_.deferreturnResume.back().first == g.reg(Reg::RSP)) {
     // An open-coded call with stack arguments returned: back to deferreturn's own SP.
-    g.setReg(Reg::RSP, deferreturnResume_.back().second);
-    deferreturnResume_.pop_back();
+    g.setReg(Reg::RSP, run_.deferreturnResume.back().second);
+    run_.deferreturnResume.pop_back();
     Call again(*this, g, c.name(), true);
     return deferreturn(g, again);
   }
@@ -147,7 +147,7 @@ std::optional<StubResult> Runtime::runOpenSlot(Guest& g, Call& c, uint64_t d) {
     for (const auto& [argOff, argLen, callOff] : slot->args) {
       g.copy(calleeSp + 8 + callOff, varp - argOff, argLen);
     }
-    deferreturnResume_.push_back({calleeSp + 8, entry});
+    run_.deferreturnResume.push_back({calleeSp + 8, entry});
   }
   uint64_t slotAddr = img_.address(*img_.externAt(g.reg(Reg::RIP)));
   RuntimeEvent e = deferEvent(g, RuntimeEventKind::DeferRun, c.name(), c.callSite(), d,

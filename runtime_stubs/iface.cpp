@@ -574,11 +574,11 @@ StubResult Runtime::runtimeSlotCall(Guest& g, int slot) {
 // and v.String() for Stringers. Each call is a real guest call through the method the
 // value's itab would hold; fatalPanic runs again when it returns (runtimeSlotCall).
 std::optional<StubResult> Runtime::preprintPanics(Guest& g) {
-  if (panics_.empty()) return std::nullopt;
-  const PanicRun& r = panics_.back();
+  if (run_.panics.empty()) return std::nullopt;
+  const PanicRun& r = run_.panics.back();
   // A panic inside such a method: preprintpanics' deferred recover turns it into a throw.
-  for (size_t k = 0; k + 1 < panics_.size(); k++) {
-    uint64_t callSp = panics_[k].callSp - 64;
+  for (size_t k = 0; k + 1 < run_.panics.size(); k++) {
+    uint64_t callSp = run_.panics[k].callSp - 64;
     if (r.entrySp < callSp && g.u64(callSp).value_or(0) == img_.runtimeSlot(1) &&
         g.u64(callSp + 40).value_or(0) == kTagPreprint) {
       std::string text = "panic while printing panic value";

@@ -238,11 +238,11 @@ StubResult Runtime::startPanic(Guest& g, uint64_t entrySp, uint64_t type, uint64
   if (prof_.panicWalk == PanicWalk::NextFrame) {
     r.cursorPc = ret; // _panic.start: the cursor is the panicking frame
     r.cursorSp = entrySp + 8;
-    panics_.push_back(r);
-    nextFrame(g, panics_.back());
+    run_.panics.push_back(r);
+    nextFrame(g, run_.panics.back());
     return panicLoopNextFrame(g);
   }
-  panics_.push_back(r);
+  run_.panics.push_back(r);
   addOneOpenDeferFrame(g, ret, entrySp + 8, 0);
   return panicLoopDeferChain(g);
 }
@@ -267,8 +267,8 @@ StubResult Runtime::callDeferred(Guest& g, PanicRun& r, uint64_t fn, uint64_t ar
 
 // The deferred call returned into gopanic's slot: finish that record, then go on.
 StubResult Runtime::panicContinue(Guest& g) {
-  if (panics_.empty()) return fault("return into gopanic with no panic in progress");
-  PanicRun& r = panics_.back();
+  if (run_.panics.empty()) return fault("return into gopanic with no panic in progress");
+  PanicRun& r = run_.panics.back();
   if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoopNextFrame(g);
   const DeferLayout& L = prof_.defer;
   const PanicLayout& P = prof_.panic;
@@ -317,7 +317,7 @@ StubResult Runtime::panicContinue(Guest& g) {
 
 // Go 1.15-1.21: the gopanic loop over g._defer.
 StubResult Runtime::panicLoopDeferChain(Guest& g) {
-  PanicRun& r = panics_.back();
+  PanicRun& r = run_.panics.back();
   const DeferLayout& L = prof_.defer;
   while (true) {
     uint64_t d = r.d ? r.d : g.u64(kGAddr + prof_.g.defer).value_or(0);
@@ -364,14 +364,14 @@ StubResult Runtime::panicLoopDeferChain(Guest& g) {
 
 StubResult Runtime::recover115(Guest& g, uint64_t sp, uint64_t pc) {
   const PanicLayout& P = prof_.panic;
-  uint64_t p = panics_.back().p;
+  uint64_t p = run_.panics.back().p;
   uint64_t next = g.u64(p + P.link).value_or(0);
   while (next && P.aborted >= 0 && g.u8(next + uint64_t(P.aborted)).value_or(0))
     next = g.u64(next + P.link).value_or(0);
   g.put64(kGAddr + prof_.g.panic, next);
   // Panics whose gopanic frames lie below the recovering frame are gone with them.
-  while (!panics_.empty() && panics_.back().entrySp < sp)
-    panics_.pop_back();
+  while (!run_.panics.empty() && run_.panics.back().entrySp < sp)
+    run_.panics.pop_back();
   // Go 1.21 recovery reloads BP from the slot deferproc's prologue saved it in; earlier
   // releases leave the stale BP, which the frame's epilogue reloads anyway.
   std::optional<uint64_t> bp;
@@ -391,7 +391,7 @@ bool Runtime::nextFrame(const Guest& g, PanicRun& r) {
   const PanicLayout& P = prof_.panic;
   const PanicRun* outer = nullptr; // p.link's run, for the 1.27 skip
   if (prof_.panicCursorAtFrame)
-    for (const PanicRun& o : panics_)
+    for (const PanicRun& o : run_.panics)
       if (&o != &r && o.p && o.p == g.u64(r.p + P.link).value_or(0)) outer = &o;
   uint64_t pc = r.cursorPc, sp = r.cursorSp;
   for (int restarts = 0; restarts < 2; restarts++) {
@@ -430,7 +430,7 @@ bool Runtime::nextFrame(const Guest& g, PanicRun& r) {
 }
 
 StubResult Runtime::panicLoopNextFrame(Guest& g) {
-  PanicRun& r = panics_.back();
+  PanicRun& r = run_.panics.back();
   const PanicLayout& P = prof_.panic;
   if (g.u8(r.p + P.recovered).value_or(0)) return recover122(g, r);
   if (P.argp >= 0) g.put64(r.p + uint64_t(P.argp), r.callSp + 8);
@@ -471,8 +471,8 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp)
     p = g.u64(p + P.link).value_or(0);
   g.put64(kGAddr + prof_.g.panic, p);
-  while (!panics_.empty() && panics_.back().entrySp < sp)
-    panics_.pop_back();
+  while (!run_.panics.empty() && run_.panics.back().entrySp < sp)
+    run_.panics.pop_back();
   return resumeRecovered(g, sp, pc, fp - 16);
 }
 
@@ -598,7 +598,7 @@ StubResult Runtime::fatalPanic(Guest& g) {
       text += " [recovered]";
     text += "\n";
   }
-  const PanicRun& r = panics_.back();
+  const PanicRun& r = run_.panics.back();
   if (r.signal)
     text += fmt::format("[signal SIGSEGV: segmentation violation code=0x1 addr={:#x} pc={:#x}]\n",
                         r.sigAddr, r.sigPc);

@@ -55,14 +55,14 @@ bool Runtime::setup(Guest& g) {
   // Heap (with the TLS block and g at its start) and the first stack mapping.
   if (!g.mapRW(kHeapBase, kHeapChunk)) return false;
   heapMapped_ = kHeapBase + kHeapChunk;
-  mappedLo_ = kStackHi - kInitialMapping;
-  if (!g.mapRW(mappedLo_, kInitialMapping)) return false;
-  stackLo_ = kStackHi - prof_.initialStack;
+  run_.mappedLo = kStackHi - kInitialMapping;
+  if (!g.mapRW(run_.mappedLo, kInitialMapping)) return false;
+  run_.stackLo = kStackHi - prof_.initialStack;
   const GLayout& gl = prof_.g;
-  g.put64(kGAddr + gl.stackLo, stackLo_);
+  g.put64(kGAddr + gl.stackLo, run_.stackLo);
   g.put64(kGAddr + gl.stackHi, kStackHi);
-  g.put64(kGAddr + gl.stackguard0, stackLo_ + prof_.stackGuard);
-  g.put64(kGAddr + gl.stackguard1, stackLo_ + prof_.stackGuard);
+  g.put64(kGAddr + gl.stackguard0, run_.stackLo + prof_.stackGuard);
+  g.put64(kGAddr + gl.stackguard1, run_.stackLo + prof_.stackGuard);
   // TLS: linux objects read g at FS-8, darwin (Go 1.15) at GS+0x30 (runtime/go_tls.h, the
   // linker's TLS offset).
   g.put64(kTlsBlock + 0x08, kGAddr);
@@ -152,7 +152,7 @@ std::vector<std::string> Runtime::chainNames(const Guest& g) const {
 
 void Runtime::linkDefer(Guest& g, uint64_t slot, uint64_t value, int delta) {
   g.put64(slot, value);
-  deferDepth_ = uint64_t(int64_t(deferDepth_) + delta);
+  run_.deferDepth = uint64_t(int64_t(run_.deferDepth) + delta);
 }
 
 StubResult Runtime::fatalError(const std::string& text) {
@@ -161,7 +161,7 @@ StubResult Runtime::fatalError(const std::string& text) {
 }
 
 void Runtime::emit(RuntimeEvent e) {
-  e.chainLength = deferDepth_;
+  e.chainLength = run_.deferDepth;
   if (observed()) listener_->runtimeEvent(e);
 }
 
@@ -170,22 +170,16 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {stackLo_,           mappedLo_,  heapNext_,   heapMapped_, calls_, panics_,
-          deferreturnResume_, errorType_, deferDepth_, stackHi_,    sched_};
+  return {run_, heapNext_, heapMapped_, calls_, errorType_, sched_};
 }
 
 void Runtime::restore(const State& s) {
-  stackLo_ = s.stackLo;
-  mappedLo_ = s.mappedLo;
+  run_ = s.run;
   heapNext_ = s.heapNext;
   heapMapped_ = s.heapMapped;
   calls_ = s.calls;
-  panics_ = s.panics;
-  deferreturnResume_ = s.deferreturnResume;
-  stackHi_ = s.stackHi;
-  sched_ = s.sched;
   errorType_ = s.errorType;
-  deferDepth_ = s.deferDepth;
+  sched_ = s.sched;
 }
 
 const std::map<std::string, Runtime::Model>& Runtime::registry() {

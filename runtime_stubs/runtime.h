@@ -84,8 +84,8 @@ public:
   const loader::Image& image() const { return img_; }
 
   uint64_t gAddr() const { return kGAddr; }
-  uint64_t stackLo() const { return stackLo_; }
-  uint64_t stackHi() const { return stackHi_; }
+  uint64_t stackLo() const { return run_.stackLo; }
+  uint64_t stackHi() const { return run_.stackHi; }
   // Where the first frame's stack pointer goes, leaving `argBytes` above the return address.
   uint64_t entrySp(uint64_t argBytes) const;
 
@@ -128,9 +128,22 @@ public:
     bool operator==(const PanicRun&) const = default;
   };
 
+  // What the model keeps of the running goroutine besides its g struct (at kGAddr) and
+  // registers: its stack bounds, its defer depth, its panics in progress. The others keep theirs
+  // in their Goroutine record until they run again.
+  struct GoroutineState {
+    uint64_t stackLo = 0, stackHi = kStackHi, mappedLo = 0;
+    uint64_t deferDepth = 0; // records on g._defer
+    std::vector<PanicRun> panics;
+    // Go 1.15 open-coded calls with stack arguments made by deferreturn: (SP after the callee
+    // returns, deferreturn's own SP) to restore.
+    std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
+    bool operator==(const GoroutineState&) const = default;
+  };
+
   // A goroutine (sched.go). The running one lives where the single-goroutine model keeps its
-  // state (the g struct at kGAddr, the stack bounds, the panics in progress); the others keep
-  // copies here, with their registers, until they run again.
+  // state (the g struct at kGAddr, run_); the others keep copies here, with their registers,
+  // until they run again.
   enum class GStatus : uint8_t { Runnable, Running, Waiting, Dead };
   struct Goroutine {
     uint64_t goid = 0;
@@ -141,9 +154,7 @@ public:
     std::array<uint64_t, 17> regs{};         // RAX..R15, RIP (saved while not running)
     static constexpr size_t kRegRdx = 3, kRegRsp = 7, kRegRip = 16;
     std::vector<uint8_t> gStruct; // the g struct's bytes
-    uint64_t stackLo = 0, stackHi = 0, mappedLo = 0, deferDepth = 0;
-    std::vector<PanicRun> panics;
-    std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
+    GoroutineState run;
     // Why it was woken: a channel operation completed (success), or the channel was closed; the
     // select case that fired.
     bool success = false;
@@ -179,13 +190,10 @@ public:
 
   // The copyable part of the model's state (for time travel: restored with the memory).
   struct State {
-    uint64_t stackLo, mappedLo, heapNext, heapMapped;
+    GoroutineState run;
+    uint64_t heapNext, heapMapped;
     std::map<std::string, int> calls;
-    std::vector<PanicRun> panics;
-    std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume;
     uint64_t errorType = 0; // allocated on first use: undone with the heap
-    uint64_t deferDepth = 0;
-    uint64_t stackHi = kStackHi;
     Scheduler sched;
     bool operator==(const State&) const = default;
   };
@@ -200,7 +208,7 @@ private:
   friend class Call;
   void emit(RuntimeEvent e);
   void output(const std::string& bytes);
-  // The first kChainShown names of g._defer (the event's chain; its length is deferDepth_).
+  // The first kChainShown names of g._defer (the event's chain; its length is run_.deferDepth).
   std::vector<std::string> chainNames(const Guest& g) const;
   // Someone looks at runtime events (see RuntimeListener::wantsRuntimeEvents).
   bool observed() const { return listener_ && listener_->wantsRuntimeEvents(); }
@@ -426,16 +434,11 @@ private:
   StackWalker walker_;
   RuntimeOptions opts_;
   RuntimeListener* listener_ = nullptr;
-  uint64_t stackLo_ = 0, mappedLo_ = 0, stackHi_ = kStackHi;
+  GoroutineState run_; // the running goroutine's
   Scheduler sched_;
   uint64_t heapNext_ = kHeapAllocStart, heapMapped_ = 0;
   std::map<std::string, int> calls_;
-  std::vector<PanicRun> panics_;
-  // Go 1.15 open-coded calls with stack arguments made by deferreturn: (SP after the callee
-  // returns, deferreturn's own SP) to restore.
-  std::vector<std::pair<uint64_t, uint64_t>> deferreturnResume_;
-  uint64_t errorType_ = 0;  // our descriptor for runtime error values (runtime.Error)
-  uint64_t deferDepth_ = 0; // records on g._defer
+  uint64_t errorType_ = 0; // our descriptor for runtime error values (runtime.Error)
   // iface.cpp: facts of the image, found once (not state: they never change)
   mutable std::optional<std::vector<uint64_t>> staticItabs_; // go:itab.* / go.itab.* symbols
   uint64_t staticUint64s_ = 0;                               // runtime.staticuint64s

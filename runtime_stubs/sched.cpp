@@ -66,23 +66,13 @@ void Runtime::saveRunning(Guest& g, uint64_t rip) {
   cur.regs[kRip] = rip;
   cur.gStruct.resize(prof_.g.size);
   g.read(kGAddr, cur.gStruct.data(), cur.gStruct.size());
-  cur.stackLo = stackLo_;
-  cur.stackHi = stackHi_;
-  cur.mappedLo = mappedLo_;
-  cur.deferDepth = deferDepth_;
-  cur.panics = panics_;
-  cur.deferreturnResume = deferreturnResume_;
+  cur.run = run_;
 }
 
 void Runtime::switchTo(Guest& g, size_t gi) {
   Goroutine& n = sched_.gs[gi];
   g.write(kGAddr, n.gStruct.data(), n.gStruct.size());
-  stackLo_ = n.stackLo;
-  stackHi_ = n.stackHi;
-  mappedLo_ = n.mappedLo;
-  deferDepth_ = n.deferDepth;
-  panics_ = n.panics;
-  deferreturnResume_ = n.deferreturnResume;
+  run_ = n.run;
   for (size_t i = 0; i < kSaved.size(); i++)
     g.setReg(kSaved[i], n.regs[i]);
   abi::enterGoCode(g, prof_.registerAbi, kGAddr);
@@ -197,25 +187,25 @@ StubResult Runtime::newproc(Guest& g, Call& c) {
     uint64_t hi = kGoStackBase + uint64_t(gi) * kGoStackSpan;
     if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping))
       return fault("newproc: cannot map the goroutine's stack");
-    sched_.gs[gi].stackHi = hi;
-    sched_.gs[gi].mappedLo = hi - kGoStackMapping;
+    sched_.gs[gi].run.stackHi = hi;
+    sched_.gs[gi].run.mappedLo = hi - kGoStackMapping;
   }
   Goroutine& n = sched_.gs[gi];
-  uint64_t hi = n.stackHi, mappedLo = n.mappedLo;
+  uint64_t hi = n.run.stackHi, mappedLo = n.run.mappedLo;
   n = Goroutine{};
   n.goid = sched_.nextGoid++;
-  n.stackHi = hi;
-  n.mappedLo = mappedLo;
-  n.stackLo = hi - prof_.initialStack;
+  n.run.stackHi = hi;
+  n.run.mappedLo = mappedLo;
+  n.run.stackLo = hi - prof_.initialStack;
   n.startFn = funcvalName(g, *fn);
   n.creatorGoid = currentGoid();
   n.createdPc = c.returnAddress();
   n.gStruct.assign(prof_.g.size, 0);
   auto put = [&](uint32_t off, uint64_t v) { std::memcpy(n.gStruct.data() + off, &v, 8); };
-  put(prof_.g.stackLo, n.stackLo);
+  put(prof_.g.stackLo, n.run.stackLo);
   put(prof_.g.stackHi, hi);
-  put(prof_.g.stackguard0, n.stackLo + prof_.stackGuard);
-  put(prof_.g.stackguard1, n.stackLo + prof_.stackGuard);
+  put(prof_.g.stackguard0, n.run.stackLo + prof_.stackGuard);
+  put(prof_.g.stackguard1, n.run.stackLo + prof_.stackGuard);
   put(prof_.g.m, g.u64(kGAddr + prof_.g.m).value_or(0));
   // newproc1: the arguments at the top of the new stack, then gostartcallfn's return address
   // (goexit) below them.
@@ -256,10 +246,10 @@ StubResult Runtime::goexit(Guest& g) {
   RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.goexit"};
   e.detail = fmt::format("goroutine {} exits", cur.goid);
   cur.status = GStatus::Dead;
-  cur.mappedLo = mappedLo_;
-  cur.stackHi = stackHi_;
+  cur.run.mappedLo = run_.mappedLo; // the stack (as grown) is reused by the next goroutine
+  cur.run.stackHi = run_.stackHi;
   cur.gStruct.clear();
-  cur.panics.clear();
+  cur.run.panics.clear();
   sched_.free.push_back(sched_.current);
   emit(std::move(e));
   return schedule(g);

@@ -27,7 +27,7 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
   // [SP] is the return address into f (its `JMP f` after the call); f's SP is SP+8.
   uint64_t fPc = c.returnAddress();
   uint64_t fSp = c.callerSp();
-  uint64_t oldSize = stackHi_ - stackLo_;
+  uint64_t oldSize = run_.stackHi - run_.stackLo;
   uint64_t newSize = oldSize * 2;
   if (prof_.morestackFitsFrame) {
     // Go 1.19+ (stack.go newstack): make sure the new stack fits f's largest frame.
@@ -38,18 +38,18 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
         maxDelta = std::max<uint64_t>(maxDelta, uint64_t(r.value));
     }
     uint64_t needed = maxDelta + prof_.stackGuard;
-    uint64_t used = stackHi_ - fSp;
+    uint64_t used = run_.stackHi - fSp;
     while (newSize - used < needed)
       newSize *= 2;
   }
   if (newSize > opts_.maxStack) return stackOverflow(g, fSp, newSize);
-  uint64_t newLo = stackHi_ - newSize;
+  uint64_t newLo = run_.stackHi - newSize;
   uint64_t mapLo = roundDown(newLo, kPage);
-  if (mapLo < mappedLo_) {
-    if (!g.mapRW(mapLo, mappedLo_ - mapLo)) return fault("morestack: cannot map the new stack");
-    mappedLo_ = mapLo;
+  if (mapLo < run_.mappedLo) {
+    if (!g.mapRW(mapLo, run_.mappedLo - mapLo)) return fault("morestack: cannot map the new stack");
+    run_.mappedLo = mapLo;
   }
-  stackLo_ = newLo;
+  run_.stackLo = newLo;
   g.put64(kGAddr + prof_.g.stackLo, newLo);
   g.put64(kGAddr + prof_.g.stackguard0, newLo + prof_.stackGuard);
   g.put64(kGAddr + prof_.g.stackguard1, newLo + prof_.stackGuard);
@@ -59,7 +59,7 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
   e.oldSize = oldSize;
   e.newSize = newSize;
   e.stackLo = newLo;
-  e.stackHi = stackHi_;
+  e.stackHi = run_.stackHi;
   if (observed()) e.fnName = img_.describe(fPc);
   emit(std::move(e));
   // Resume f's `JMP f`: the prologue runs again and now passes.
@@ -69,7 +69,7 @@ StubResult Runtime::morestack(Guest& g, Call& c) {
 StubResult Runtime::stackOverflow(Guest& g, uint64_t sp, uint64_t newSize) {
   // stack.go newstack: the limit message, then throw("stack overflow").
   output(fmt::format("runtime: goroutine stack exceeds {}-byte limit\n", opts_.maxStack));
-  output(fmt::format("runtime: sp={:#x} stack=[{:#x}, {:#x}]\n", sp, stackLo_, stackHi_));
+  output(fmt::format("runtime: sp={:#x} stack=[{:#x}, {:#x}]\n", sp, run_.stackLo, run_.stackHi));
   output("fatal error: stack overflow\n\n");
   return {StubStatus::Exit, 2,
           fmt::format("goroutine stack exceeds {}-byte limit (a stack of {} bytes was needed)",

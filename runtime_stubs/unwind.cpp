@@ -77,7 +77,7 @@ std::vector<Frame> Runtime::unwind(const Guest& g, uint64_t pc, uint64_t sp, siz
       f.model = true;
       f.name = img_.describe(pc);
       f.cfa = sp + 8; // runtime model frames hold just their return address...
-      for (const PanicRun& r : panics_)
+      for (const PanicRun& r : run_.panics)
         if (r.callSp + 8 == sp) { // ...except gopanic's, which spans up to its entry
           f.cfa = r.entrySp + 8;
           f.name = "runtime.gopanic";

@@ -223,7 +223,7 @@ TEST(Timeline, StackGrowthAndHeapAreUndone) {
     ASSERT_TRUE(fresh && d);
     MachineState start = capture(fresh->session());
     EXPECT_EQ(d->cont().why, StopWhy::Returned);
-    EXPECT_GT(d->session().runtime().state().stackLo, 0u);
+    EXPECT_GT(d->session().runtime().state().run.stackLo, 0u);
     EXPECT_NE(capture(d->session()).regions, start.regions); // the stack grew
     EXPECT_EQ(d->reverseContinue().why, StopWhy::HistoryStart);
     expectSame(capture(d->session()), start, "back at the start");
