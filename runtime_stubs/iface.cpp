@@ -46,21 +46,6 @@ const loader::Reloc* relocAt(const loader::Image& img, uint64_t a) {
   return nullptr;
 }
 
-// runtime.name: flags byte, then the length (Go 1.15: 2 bytes big-endian; later: uvarint), then
-// the bytes.
-std::optional<std::string> readName(const Guest& g, uint64_t p, NameLength len) {
-  uint64_t q = p + 1, n;
-  if (len == NameLength::BigEndian16) {
-    auto hi = g.u8(q), lo = g.u8(q + 1);
-    if (!hi || !lo) return std::nullopt;
-    n = uint64_t(*hi) << 8 | *lo;
-    q += 2;
-  } else {
-    n = g.uvarint(q);
-  }
-  return readBytes(g, q, n);
-}
-
 // The name a nameOff field at `a` refers to.
 std::optional<std::string> nameAt(const loader::Image& img, const Guest& g, uint64_t a,
                                   NameLength len) {

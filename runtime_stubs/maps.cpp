@@ -465,3 +465,23 @@ StubResult Runtime::fastrand(Guest& g, Call& c) {
 }
 
 } // namespace gd::rt
+
+namespace gd::rt {
+
+std::vector<std::pair<uint64_t, uint64_t>> Runtime::mapEntries(const Guest& g, uint64_t m,
+                                                               size_t limit) const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  if (!m) return out;
+  uint64_t t = g.u64(m + kHdrTable).value_or(0);
+  if (!t || g.u64(t + TMagic).value_or(0) != kMagic) return out; // never written: empty
+  uint64_t cap = g.u64(t + TCap).value_or(0), slot = g.u64(t + TSlotSize).value_or(0),
+           keySize = g.u64(t + TKeySize).value_or(0);
+  for (uint64_t i = 0; i < cap && i < (1u << 24) && out.size() < limit; i++) {
+    uint64_t s = t + TSlots + i * slot;
+    if (g.u64(s).value_or(SEmpty) != SFull) continue;
+    out.emplace_back(s + 8, s + 8 + round8(keySize));
+  }
+  return out;
+}
+
+} // namespace gd::rt

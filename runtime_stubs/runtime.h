@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "runtime_stubs/events.h"
 #include "runtime_stubs/guest.h"
 #include "runtime_stubs/runtime_profile.h"
+#include "runtime_stubs/types.h"
 #include "runtime_stubs/unwind.h"
 
 namespace gd::rt {
@@ -93,6 +95,20 @@ public:
   std::vector<uint64_t> deferChain(const Guest& g, size_t limit = 10000) const;
   // The function a funcval points to, by name ("main.c.func1"), or hex.
   std::string funcvalName(const Guest& g, uint64_t fn) const;
+
+  // The shape of the Go type a type string names ("main.P", "[]int", "map[string]int"): from the
+  // object's descriptor of that name, else from the string itself; nullptr when neither tells (a
+  // named type the object has no descriptor for). Shapes never change, so they are kept.
+  const GoType* goType(const Guest& g, const std::string& name) const;
+  // The shape of the type whose descriptor is at `typ` (an interface's dynamic type).
+  const GoType* goTypeAt(const Guest& g, uint64_t typ) const;
+  // The dynamic type's descriptor of an interface value whose first word is `word` (the type
+  // itself for interface {}, else its itab); 0 for a nil interface.
+  uint64_t dynamicType(const Guest& g, uint64_t word, bool emptyInterface) const;
+  // The entries of the map whose header is at `m`: (key, element) addresses in slot order, at
+  // most `limit` of them.
+  std::vector<std::pair<uint64_t, uint64_t>> mapEntries(const Guest& g, uint64_t m,
+                                                        size_t limit = 1000) const;
 
   // How many times each model ran ("runtime.deferreturn" -> 2).
   const std::map<std::string, int>& callCounts() const { return calls_; }
@@ -446,6 +462,10 @@ private:
   // it (or, Go 1.21+, has zero-sized variables, which the linker puts there), else our own.
   uint64_t zeroBase_ = 0; // set by setupHeapModel
   std::string mainFn_ = "main.main";
+  // typetree.cpp: shapes of types read so far (by name and by descriptor; never state)
+  mutable std::deque<GoType> types_;
+  mutable std::map<std::string, const GoType*> typesByName_;
+  mutable std::map<uint64_t, const GoType*> typesByAddr_;
 };
 
 // The call being modelled: where it came from and its arguments under the object's ABI

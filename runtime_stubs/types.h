@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gd::rt {
 
@@ -39,5 +40,32 @@ std::optional<TypeFacts> builtinTypeFacts(const std::string& goType);
 // The Go type string of a type symbol: `type:int`, `type.int`, `type:main.T` -> "int", "main.T"
 // (`"".` and `<unlinkable>.` read as `main.`). Empty when the name is not a type symbol.
 std::string typeStringOfSymbol(const std::string& symbolName);
+
+} // namespace gd::rt
+
+namespace gd::rt {
+
+// The shape of a Go type, as a debugger needs it to read values: read from the object's type
+// descriptors (abi.PtrType/SliceType/ArrayType/MapType/ChanType/StructType/InterfaceType), or,
+// for predeclared types the object only refers to, from the type string.
+struct GoType {
+  std::string name;  // the runtime's t.string(): "int", "main.P", "[]main.P"
+  uint8_t kind = 0;  // kind::Bool ... kind::UnsafePointer (without DirectIface)
+  uint64_t size = 0; // bytes
+  uint8_t align = 1;
+  const GoType* elem = nullptr; // pointer, slice, array, chan: the element; map: the value
+  const GoType* key = nullptr;  // map
+  uint64_t len = 0;             // array
+  struct Field {
+    std::string name; // for an embedded field, its type's name without the package
+    const GoType* type = nullptr;
+    uint64_t offset = 0;
+    bool embedded = false;
+  };
+  std::vector<Field> fields;   // struct
+  bool directIface = false;    // pointer-shaped: an interface holds the value itself
+  bool emptyInterface = false; // interface: interface {} (words: type, data) or not (itab, data)
+  uint64_t descriptor = 0;     // the descriptor's guest address; 0 when made from the name
+};
 
 } // namespace gd::rt

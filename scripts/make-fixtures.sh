@@ -8,6 +8,8 @@
 #   tests/fixtures/goV/M/P.stdout   stdout of the natively built program
 #   tests/fixtures/goV/M/P.stderr   its stderr (println output, panic messages and traces)
 #   tests/fixtures/goV/M/P.exit     its exit status, a number and a newline
+#   tests/fixtures/goV/M/P.fmt      for a program with a P.fmtref file: what that code prints
+#                                   with fmt (built into the native program only)
 # A program with a line `//go:build go1.N` has no fixtures for releases before go1.N.
 # nl = -N -l (no optimisation, no inlining); opt = the default optimisation.
 # Plus tests/fixtures/go1.15-darwin/nl/deferr.{o,objdump} (GOOS=darwin GOARCH=amd64, the
@@ -116,6 +118,18 @@ for v in $versions; do
         > "$out/$p.stdout" 2> "$out/$p.stderr"
       echo $? > "$out/$p.exit"
       set -e
+      # P.fmtref: Go code added to the native build (not to the object) that prints P's values
+      # with fmt when VALUES_FMT is set, for the tests to compare the tool's %v/%+v forms with:
+      # tests/fixtures/goV/M/P.fmt.
+      if [ -f "$p.fmtref" ]; then
+        fdir=$tmp/fmt-$p-$v-$mode
+        mkdir -p "$fdir"
+        cp "$p.go" "$fdir/"
+        cp "$p.fmtref" "$fdir/zz_fmtref.go"
+        (cd "$fdir" && gorun "$v" go build -trimpath "${gcflags[@]}" -o "$bin-fmt" .)
+        env -i PATH=/usr/bin:/bin LANG=C LC_ALL=C VALUES_FMT=1 timeout 60 "$bin-fmt" \
+          > "$out/$p.fmt"
+      fi
       check_paths "$out/$p".*
     done
   done

@@ -65,7 +65,7 @@ public:
     std::shared_ptr<loader::Object> loaded; // the object already read, for the first start
     SessionOptions session; // trace is forced off: the debugger has its own recording
     std::string function = "main.main";
-    std::vector<int64_t> args;
+    std::vector<Arg> args;
     TimelineOptions timeline;
   };
 

@@ -195,29 +195,144 @@ static Located locate(Session& s, const loader::VarInfo& v, const Frame& f) {
   return out;
 }
 
+const rt::GoType* Inspector::shapeOf(const Eval& e) {
+  if (e.shape) return e.shape;
+  if (e.type.empty()) return nullptr;
+  return d_.session().goType(e.type);
+}
+
 std::string Inspector::format(const Eval& e) {
   if (e.text) return *e.text;
   Session& s = d_.session();
   if (!e.type.empty()) {
-    uint32_t size = goTypeSize(e.type);
-    if (e.addr && e.type == "string") return quoted(s.readValue(e.type, *e.addr));
-    if (e.addr && size > 8) {
-      std::vector<std::string> words;
-      for (uint32_t k = 0; k < size; k += 8) {
-        uint64_t w = 0;
-        s.machine().read(*e.addr + k, &w, 8);
-        words.push_back(fmt::format("{:#x}", w));
+    if (const rt::GoType* t = shapeOf(e)) {
+      Value v;
+      if (e.addr) {
+        v = s.readValue(t, *e.addr);
+      } else if (t->size <= 8) {
+        uint8_t b[8];
+        std::memcpy(b, &e.bits, 8);
+        v = s.decodeValue(t, std::span<const uint8_t>(b, t->size));
+      } else {
+        return fmt::format("{:#x}", e.bits);
       }
-      if (e.type.starts_with("[]") && words.size() == 3)
-        return fmt::format("{}{{ptr: {}, len: {}, cap: {}}}", e.type, words[0],
-                           s.machine().u64(*e.addr + 8).value_or(0),
-                           s.machine().u64(*e.addr + 16).value_or(0));
-      return fmt::format("{{{}}}", fmt::join(words, ", "));
+      return v.kind == ValueKind::String ? fmt::format("{:?}", v.text) : v.display();
     }
     if (e.addr) return quoted(s.readValue(e.type, *e.addr));
     return quoted(s.valueFromBits(e.type, e.bits));
   }
   return e.hex ? fmt::format("{:#x}", e.bits) : fmt::format("{}", int64_t(e.bits));
+}
+
+Expected<Inspector::Eval> Inspector::load(const rt::GoType* t, uint64_t addr) {
+  Eval out;
+  out.type = t->name;
+  out.shape = t;
+  out.addr = addr;
+  uint64_t bits = 0;
+  if (!d_.session().machine().read(addr, &bits, std::min<uint64_t>(t->size, 8)))
+    return fail("cannot read memory at {:#x}", addr);
+  out.bits = bits;
+  return out;
+}
+
+Expected<Inspector::Eval> Inspector::field(const Eval& in, const std::string& name) {
+  const rt::GoType* t = shapeOf(in);
+  Eval e = in;
+  if (t && t->kind == rt::kind::Pointer && t->elem) { // p.x is (*p).x
+    if (!e.bits) return fail("nil pointer: {} has no field {}", t->name, name);
+    auto d = load(t->elem, e.bits);
+    if (!d) return d;
+    e = *d;
+    t = t->elem;
+  }
+  if (!t || t->kind != rt::kind::Struct)
+    return fail("{} is not a struct: no field {}",
+                t ? t->name : (e.type.empty() ? "value" : e.type), name);
+  for (const auto& f : t->fields) {
+    if (f.name != name || !f.type) continue;
+    if (!e.addr) return fail("the {} value is not in memory here: no field access", t->name);
+    return load(f.type, *e.addr + f.offset);
+  }
+  std::vector<std::string> names;
+  for (const auto& f : t->fields)
+    names.push_back(f.name);
+  return fail("{} has no field {} (fields: {})", t->name, name, fmt::join(names, ", "));
+}
+
+Expected<Inspector::Eval> Inspector::index(const Eval& in, const Eval& i,
+                                           const std::optional<std::string>& key) {
+  const rt::GoType* t = shapeOf(in);
+  Eval e = in;
+  Machine& m = d_.session().machine();
+  if (t && t->kind == rt::kind::Pointer && t->elem && t->elem->kind == rt::kind::Array) {
+    auto d = load(t->elem, e.bits);
+    if (!d) return d;
+    e = *d;
+    t = t->elem;
+  }
+  if (!t) return fail("cannot index a value of unknown type");
+  auto inRange = [&](uint64_t n) -> Expected<void> {
+    if (i.bits >= n) return fail("index {} out of range [0:{}]", int64_t(i.bits), n);
+    return {};
+  };
+  switch (t->kind) {
+  case rt::kind::Array:
+    if (!e.addr) return fail("the array is not in memory here");
+    if (auto r = inRange(t->len); !r) return std::unexpected(r.error());
+    return load(t->elem, *e.addr + i.bits * t->elem->size);
+  case rt::kind::Slice:
+  case rt::kind::String: {
+    if (!e.addr) return fail("the {} is not in memory here", t->name);
+    uint64_t data = m.u64(*e.addr).value_or(0), len = m.u64(*e.addr + 8).value_or(0);
+    if (auto r = inRange(len); !r) return std::unexpected(r.error());
+    if (t->kind == rt::kind::String) {
+      const rt::GoType* byte = d_.session().goType("uint8");
+      if (!byte) return fail("no uint8 type");
+      return load(byte, data + i.bits);
+    }
+    return load(t->elem, data + i.bits * t->elem->size);
+  }
+  case rt::kind::Map: {
+    if (!t->key || !t->elem) return fail("{}: key or element type unknown", t->name);
+    Session& s = d_.session();
+    for (auto [ka, ea] : s.runtime().mapEntries(m, e.bits)) {
+      Value k = s.readValue(t->key, ka);
+      bool hit = key ? (k.kind == ValueKind::String && k.text == *key)
+                     : (k.isInt || k.isBool) && uint64_t(k.intValue) == i.bits;
+      if (hit) return load(t->elem, ea);
+    }
+    return fail("no key {} in the map",
+                key ? fmt::format("{:?}", *key) : fmt::format("{}", int64_t(i.bits)));
+  }
+  default:
+    return fail("cannot index a value of type {}", t->name);
+  }
+}
+
+Expected<Inspector::Eval> Inspector::lengthOf(const Eval& e, bool cap) {
+  const rt::GoType* t = shapeOf(e);
+  if (!t) return fail("len and cap need a typed value");
+  Machine& m = d_.session().machine();
+  Eval out;
+  out.type = "int";
+  switch (t->kind) {
+  case rt::kind::Array:
+    out.bits = t->len;
+    return out;
+  case rt::kind::Slice:
+  case rt::kind::String:
+    if (!e.addr) return fail("the {} is not in memory here", t->name);
+    if (cap && t->kind == rt::kind::String) return fail("invalid argument: cap of a string");
+    out.bits = m.u64(*e.addr + (cap ? 16 : 8)).value_or(0);
+    return out;
+  case rt::kind::Map:
+    if (cap) return fail("invalid argument: cap of a map");
+    out.bits = e.bits ? m.u64(e.bits).value_or(0) : 0;
+    return out;
+  default:
+    return fail("invalid argument: {} of a {}", cap ? "cap" : "len", t->name);
+  }
 }
 
 std::optional<FrameVar> Inspector::findVar(const std::string& name, const Frame& f) {
@@ -302,6 +417,10 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
   Session& s = d_.session();
   std::function<Expected<Eval>()> sum, unary, primary;
   auto deref = [&](const Eval& e) -> Expected<Eval> {
+    if (const rt::GoType* t = shapeOf(e); t && t->kind == rt::kind::Pointer && t->elem) {
+      if (!e.bits) return fail("nil pointer dereference: {} is nil", e.type);
+      return load(t->elem, e.bits);
+    }
     Eval out;
     out.addr = e.bits;
     if (e.type.starts_with("*"))
@@ -348,6 +467,24 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
     }
     std::string name = p.ident();
     if (name.empty()) return fail("cannot read the expression {}", expr);
+    if ((name == "len" || name == "cap") && p.eat('(')) {
+      auto arg = sum();
+      if (!arg) return arg;
+      if (!p.eat(')')) return fail("missing ) in {}", expr);
+      return lengthOf(*arg, name == "cap");
+    }
+    // x.f.g: a variable and fields (a name of its own first: main.c, a closure's captures)
+    if (size_t dot = name.find('.'); dot != std::string::npos && dot > 0 && !findVar(name, f) &&
+                                     findVar(name.substr(0, dot), f)) {
+      auto base = fromVar(*findVar(name.substr(0, dot), f));
+      std::string rest = name.substr(dot + 1);
+      while (base && !rest.empty()) {
+        size_t next = rest.find('.');
+        base = field(*base, rest.substr(0, next));
+        rest = next == std::string::npos ? "" : rest.substr(next + 1);
+      }
+      return base;
+    }
     if (name.starts_with("$")) {
       auto r = parseRegister(name);
       if (!r) return fail("no register {}", name);
@@ -382,6 +519,43 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
     if (f.fn) return fail("no variable {} in {}", name, f.name);
     return fail("no variable {} here", name);
   };
+  // primary, then [index] and .field as often as they come
+  auto postfix = [&]() -> Expected<Eval> {
+    auto e = primary();
+    while (e) {
+      if (p.eat('[')) {
+        p.skip();
+        std::optional<std::string> key;
+        Eval i;
+        if (p.pos_ < p.s_.size() && p.s_[p.pos_] == '"') {
+          size_t end = p.s_.find('"', p.pos_ + 1);
+          if (end == std::string_view::npos) return fail("missing \" in {}", expr);
+          key = std::string(p.s_.substr(p.pos_ + 1, end - p.pos_ - 1));
+          p.pos_ = end + 1;
+        } else {
+          auto ie = sum();
+          if (!ie) return ie;
+          i = *ie;
+        }
+        if (!p.eat(']')) return fail("missing ] in {}", expr);
+        e = index(*e, i, key);
+      } else if (p.eat('.')) {
+        std::string names = p.ident();
+        for (size_t pos = 0; e && pos <= names.size();) {
+          size_t next = names.find('.', pos);
+          std::string one =
+              names.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+          if (one.empty()) return fail("missing field name in {}", expr);
+          e = field(*e, one);
+          if (next == std::string::npos) break;
+          pos = next + 1;
+        }
+      } else {
+        break;
+      }
+    }
+    return e;
+  };
   unary = [&]() -> Expected<Eval> {
     if (p.eat('*')) {
       auto e = unary();
@@ -412,7 +586,7 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
       e->text.reset();
       return e;
     }
-    return primary();
+    return postfix();
   };
   sum = [&]() -> Expected<Eval> {
     auto left = unary();

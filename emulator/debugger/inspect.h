@@ -47,11 +47,12 @@ public:
   std::vector<std::string> names(const Frame& f);
 
   struct Eval {
-    std::string type;                // Go type; "" when untyped (numbers, registers, raw words)
-    uint64_t bits = 0;               // the value when it fits 8 bytes
-    std::optional<uint64_t> addr;    // an lvalue's address
-    std::optional<std::string> text; // preformatted (strings from register pieces, XMM)
-    bool hex = false;                // untyped: show in hex (registers, memory words)
+    std::string type;                  // Go type; "" when untyped (numbers, registers, raw words)
+    uint64_t bits = 0;                 // the value when it fits 8 bytes
+    std::optional<uint64_t> addr;      // an lvalue's address
+    std::optional<std::string> text;   // preformatted (strings from register pieces, XMM)
+    bool hex = false;                  // untyped: show in hex (registers, memory words)
+    const rt::GoType* shape = nullptr; // the type's shape when known (composite values)
   };
   Expected<Eval> evaluate(const std::string& expr, const Frame& f);
 
@@ -59,6 +60,12 @@ private:
   uint64_t registerValue(rt::Reg r, const Frame& f);
   std::optional<FrameVar> findVar(const std::string& name, const Frame& f);
   std::string format(const Eval& e);
+  const rt::GoType* shapeOf(const Eval& e);
+  // x.name (through pointers, as Go does), x[i] and x["key"], len(x), cap(x).
+  Expected<Eval> field(const Eval& e, const std::string& name);
+  Expected<Eval> index(const Eval& e, const Eval& i, const std::optional<std::string>& key);
+  Expected<Eval> lengthOf(const Eval& e, bool cap);
+  Expected<Eval> load(const rt::GoType* t, uint64_t addr); // a value of type t in memory
 
   Debugger& d_;
   std::map<loader::SymId, loader::FuncVars> vars_;

@@ -14,14 +14,54 @@
 
 namespace gd::emu {
 
-// A Go value read from the guest, with its Go formatting (as println prints it).
+// What a Value holds (a Go kind, with the sizes folded: Int covers int8..int64).
+enum class ValueKind : uint8_t {
+  Unknown, // no type information: `text` shows the raw word
+  Int,
+  Uint,
+  Bool,
+  Float,
+  Complex,
+  String,
+  Pointer, // also unsafe.Pointer
+  Slice,
+  Array,
+  Struct,
+  Map,
+  Interface,
+  Chan,
+  Func,
+};
+
+// A Go value read from the guest: its Go formatting and, for composite values, its parts.
 struct Value {
-  std::string name; // variable or result name; empty when unnamed
+  std::string name; // variable, result or field name; empty when unnamed
   std::string type; // Go type string; "" when unknown
-  std::string text; // formatted as println would
+  // As `println` prints it ("2", "[3/3]0xc000010000", "(0x4a0,0xc000010020)"); for values
+  // println cannot print (structs, arrays), as fmt's %v does ("{7 21}").
+  std::string text;
+  // As fmt's %+v prints it ("{X:7 Y:21}", "[1 2 3]", "map[a:1]"); empty when the same as text.
+  std::string plus;
+  ValueKind kind = ValueKind::Unknown;
   bool isInt = false;
-  int64_t intValue = 0; // for integers and bools (JSON emits numbers)
+  int64_t intValue = 0; // integers (uints as their bits) and bools (JSON emits numbers)
   bool isBool = false;
+  double real = 0, imag = 0; // floats, complex numbers
+  uint64_t addr = 0;         // pointers, maps, chans, funcs: the pointer; strings, slices: the
+                             // data pointer; interfaces: the data word
+  uint64_t len = 0, cap = 0; // strings, slices, arrays, maps
+  uint64_t tab = 0;          // interfaces: the first word (the itab, or the type for interface {})
+  uint64_t size = 0;         // the type's size in bytes (0: unknown)
+  std::string dynType;       // interfaces: the dynamic type ("" when nil)
+  // Structs: the fields (named); arrays, slices: the elements; maps: the entries as key, value,
+  // key, value... (sorted as fmt sorts them); interfaces: the dynamic value; pointers: the
+  // pointee when it was read (a top-level pointer to a struct, array, slice or map).
+  std::vector<Value> elems;
+  bool truncated = false; // elems stop short of len (large values)
+  bool nil = false;       // a nil pointer, slice, map, chan, func or interface
+
+  // The form front ends show (%+v when there is one).
+  const std::string& display() const { return plus.empty() ? text : plus; }
 };
 
 struct StartEvent {

@@ -102,63 +102,29 @@ Value Session::valueFromBits(const std::string& type, uint64_t bits) const {
                      rprof_->floats == rt::FloatFormat::Shortest);
 }
 
-// A value of a predeclared kind from its words, as println prints it: strings, slices
-// ([len/cap]0xptr), interfaces and errors ((0xtype,0xdata)), complex numbers and floats in the
-// release's print format; any other type from its first word.
-Value Session::resultValue(const std::string& type, const WordSource& src) const {
-  bool shortest = rprof_->floats == rt::FloatFormat::Shortest;
-  auto reader = [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); };
-  auto asDouble = [](uint64_t bits, int bytes) {
-    if (bytes == 4) {
-      float f;
-      uint32_t b = uint32_t(bits);
-      std::memcpy(&f, &b, 4);
-      return double(f);
-    }
-    double d;
-    std::memcpy(&d, &bits, 8);
-    return d;
-  };
-  Value v;
-  if (type == "string") {
-    uint64_t p = src.nextInt(), n = src.nextInt();
-    v = formatString(p, n, reader);
-  } else if (type.starts_with("[]")) {
-    uint64_t p = src.nextInt(), len = src.nextInt(), cap = src.nextInt();
-    v.text = fmt::format("[{}/{}]{:#x}", len, cap, p);
-  } else if (type == "error" || type == "any" || type.starts_with("interface {") ||
-             type.starts_with("interface{")) {
-    uint64_t tab = src.nextInt(), data = src.nextInt();
-    v.text = fmt::format("({:#x},{:#x})", tab, data);
-  } else if (type == "complex128" || type == "complex64") {
-    int bytes = type == "complex128" ? 8 : 4;
-    double re = asDouble(src.nextFloat(bytes), bytes);
-    double im = asDouble(src.nextFloat(bytes), bytes);
-    v.text = shortest ? rt::formatGoComplexShortest(re, im, 8 * bytes)
-                      : "(" + rt::formatGoFloat(re) + rt::formatGoFloat(im) + "i)";
-  } else if (type == "float64" || type == "float32") {
-    int bytes = type == "float64" ? 8 : 4;
-    uint64_t bits = src.nextFloat(bytes);
-    v = valueFromBits(type, bytes == 4 ? bits & 0xffffffff : bits); // a float32: the low half
+const rt::GoType* Session::goType(const std::string& type) const {
+  if (type.empty()) return nullptr;
+  return runtime_->goType(*machine_, type);
+}
 
-  } else {
-    v = valueFromBits(type, src.nextInt());
-  }
-  v.type = type;
-  return v;
+Value Session::decodeValue(const rt::GoType* t, std::span<const uint8_t> bytes) const {
+  ValueReader r(*machine_, *runtime_, rprof_->floats == rt::FloatFormat::Shortest);
+  return r.decode(t, bytes);
+}
+
+Value Session::readValue(const rt::GoType* t, uint64_t addr) const {
+  ValueReader r(*machine_, *runtime_, rprof_->floats == rt::FloatFormat::Shortest);
+  return r.read(t, addr);
 }
 
 Value Session::readValue(const std::string& type, uint64_t addr) const {
-  uint32_t size = goTypeSize(type);
-  if (size == 16 && type == "string") {
-    uint64_t w[2] = {};
-    machine_->read(addr, w, 16);
-    Value v = formatString(
-        w[0], w[1], [this](uint64_t a, void* dst, size_t n) { return machine_->read(a, dst, n); });
+  if (const rt::GoType* t = goType(type)) {
+    Value v = readValue(t, addr);
+    v.type = type;
     return v;
   }
   uint64_t bits = 0;
-  machine_->read(addr, &bits, std::min<uint32_t>(size ? size : 8, 8));
+  machine_->read(addr, &bits, std::min<uint32_t>(goTypeSize(type) ? goTypeSize(type) : 8, 8));
   return valueFromBits(type, bits);
 }
 
@@ -174,7 +140,250 @@ void Session::callReturningToUs(uint64_t address) {
   rt::abi::enterGoCode(m, rprof_->registerAbi, runtime_->gAddr());
 }
 
-Expected<void> Session::start(const std::string& function, const std::vector<int64_t>& args) {
+namespace {
+
+// Go's unquoting of a double-quoted string literal (the escapes people type).
+std::optional<std::string> unquote(const std::string& q) {
+  if (q.size() < 2 || q.front() != '"' || q.back() != '"') return std::nullopt;
+  std::string out;
+  for (size_t i = 1; i + 1 < q.size(); i++) {
+    char c = q[i];
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i + 1 >= q.size()) return std::nullopt;
+    switch (q[i]) {
+    case 'n':
+      out += '\n';
+      break;
+    case 't':
+      out += '\t';
+      break;
+    case 'r':
+      out += '\r';
+      break;
+    case '0':
+      out += '\0';
+      break;
+    case '\\':
+      out += '\\';
+      break;
+    case '"':
+      out += '"';
+      break;
+    case 'x': {
+      if (i + 3 >= q.size()) return std::nullopt;
+      out += char(std::stoi(q.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+      break;
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::optional<int64_t> parseInt(const std::string& w, bool& isUnsignedBig, uint64_t& big) {
+  isUnsignedBig = false;
+  if (w.empty()) return std::nullopt;
+  bool neg = w[0] == '-';
+  std::string d = neg || w[0] == '+' ? w.substr(1) : w;
+  int base = 10;
+  if (d.starts_with("0x") || d.starts_with("0X")) {
+    base = 16;
+    d = d.substr(2);
+  }
+  if (d.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long u = std::strtoull(d.c_str(), &end, base);
+  if (*end || errno == ERANGE || d[0] == '-' || d[0] == '+') return std::nullopt;
+  if (neg) {
+    if (u > uint64_t(INT64_MAX) + 1) return std::nullopt;
+    return int64_t(0 - u);
+  }
+  if (u > uint64_t(INT64_MAX)) {
+    isUnsignedBig = true;
+    big = u;
+    return int64_t(u);
+  }
+  return int64_t(u);
+}
+
+// The elements of a slice argument word: "[1 2 3]", "[1,2,3]" or "1,2,3".
+std::vector<std::string> sliceWords(std::string w) {
+  if (w.size() >= 2 && w.front() == '[' && w.back() == ']') w = w.substr(1, w.size() - 2);
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : w) {
+    if (c == ',' || c == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool isIntKind(uint8_t k) {
+  return k >= rt::kind::Int && k <= rt::kind::Uintptr;
+}
+
+} // namespace
+
+// An argument's bytes as a value of type t (t->size of them); strings and slices get their
+// data in the heap.
+Expected<std::vector<uint8_t>> Session::encodeArg(const Arg& a, const rt::GoType* t,
+                                                  const std::string& param) {
+  namespace k = rt::kind;
+  std::vector<uint8_t> out(t->size, 0);
+  auto what = [&] { return fmt::format("parameter {} {}", param, t->name); };
+  const std::string* word = a.word ? &std::get<std::string>(a.value) : nullptr;
+  auto integer = [&](const Arg& x, uint8_t* dst, uint64_t size, uint8_t kind) -> Expected<void> {
+    int64_t v = 0;
+    bool big = false;
+    uint64_t bigv = 0;
+    if (x.word) {
+      const auto& w = std::get<std::string>(x.value);
+      auto p = parseInt(w, big, bigv);
+      if (!p) return fail("argument {} for {} is not an integer", w, what());
+      v = *p;
+    } else if (auto* i = std::get_if<int64_t>(&x.value)) {
+      v = *i;
+    } else if (auto* u = std::get_if<uint64_t>(&x.value)) {
+      v = int64_t(*u);
+      big = *u > uint64_t(INT64_MAX);
+      bigv = *u;
+    } else {
+      return fail("{} takes an integer", what());
+    }
+    bool unsignedKind = kind >= k::Uint && kind <= k::Uintptr;
+    if (big) {
+      if (!unsignedKind || size < 8)
+        return fail("argument {} is out of range for {}", bigv, what());
+    } else {
+      std::string name = unsignedKind ? (size == 8 ? "uint64" : fmt::format("uint{}", 8 * size))
+                                      : (size == 8 ? "int64" : fmt::format("int{}", 8 * size));
+      if (std::string range = integerRangeMiss(name, v); !range.empty())
+        return fail("argument {} is out of range for {} ({})", v, what(), range);
+    }
+    std::memcpy(dst, &v, size);
+    return {};
+  };
+  auto heapCopy = [&](const void* data, uint64_t n) -> Expected<uint64_t> {
+    auto p = runtime_->alloc(*machine_, n);
+    if (!p) return fail("cannot allocate {} bytes for {}", n, what());
+    if (n) machine_->write(*p, data, n);
+    return *p;
+  };
+  switch (t->kind) {
+  case k::Bool: {
+    bool b;
+    if (word) {
+      if (*word != "true" && *word != "false")
+        return fail("argument {} for {} is not true or false", *word, what());
+      b = *word == "true";
+    } else if (auto* x = std::get_if<bool>(&a.value)) {
+      b = *x;
+    } else {
+      return fail("{} takes a bool", what());
+    }
+    out[0] = b;
+    return out;
+  }
+  case k::Float32:
+  case k::Float64: {
+    double d;
+    if (word) {
+      char* end = nullptr;
+      d = std::strtod(word->c_str(), &end);
+      if (word->empty() || *end) return fail("argument {} for {} is not a number", *word, what());
+    } else if (auto* x = std::get_if<double>(&a.value)) {
+      d = *x;
+    } else if (auto* i = std::get_if<int64_t>(&a.value)) {
+      d = double(*i);
+    } else {
+      return fail("{} takes a float", what());
+    }
+    if (t->size == 4) {
+      float f = float(d);
+      std::memcpy(out.data(), &f, 4);
+    } else {
+      std::memcpy(out.data(), &d, 8);
+    }
+    return out;
+  }
+  case k::String: {
+    std::string text;
+    if (word) {
+      text = word->starts_with("\"") ? unquote(*word).value_or("\x01bad") : *word;
+      if (text == "\x01bad")
+        return fail("argument {} for {} is not a Go string literal", *word, what());
+    } else if (auto* x = std::get_if<std::string>(&a.value)) {
+      text = *x;
+    } else {
+      return fail("{} takes a string", what());
+    }
+    auto p = heapCopy(text.data(), text.size());
+    if (!p) return std::unexpected(p.error());
+    uint64_t hdr[2] = {text.empty() ? 0 : *p, text.size()};
+    std::memcpy(out.data(), hdr, 16);
+    return out;
+  }
+  case k::Slice: {
+    const rt::GoType* e = t->elem;
+    if (!e || !isIntKind(e->kind))
+      return fail("{}: only slices of integers (and []byte) can be given", what());
+    std::vector<uint8_t> data;
+    uint64_t n = 0;
+    auto addInt = [&](const Arg& x) -> Expected<void> {
+      data.resize(data.size() + e->size);
+      n++;
+      return integer(x, data.data() + data.size() - e->size, e->size, e->kind);
+    };
+    if (word) {
+      if (e->size == 1 && word->starts_with("\"")) { // []byte("...")
+        auto s = unquote(*word);
+        if (!s) return fail("argument {} for {} is not a Go string literal", *word, what());
+        data.assign(s->begin(), s->end());
+        n = s->size();
+      } else {
+        for (const auto& w : sliceWords(*word))
+          if (auto r = addInt(Arg::fromWord(w)); !r) return std::unexpected(r.error());
+      }
+    } else if (auto* v = std::get_if<std::vector<int64_t>>(&a.value)) {
+      for (int64_t x : *v)
+        if (auto r = addInt(Arg(x)); !r) return std::unexpected(r.error());
+    } else if (auto* b = std::get_if<Arg::Bytes>(&a.value)) {
+      if (e->size != 1) return fail("{} takes integers, not bytes", what());
+      data = *b;
+      n = b->size();
+    } else {
+      return fail("{} takes a slice of integers", what());
+    }
+    auto p = heapCopy(data.data(), data.size());
+    if (!p) return std::unexpected(p.error());
+    uint64_t hdr[3] = {n ? *p : 0, n, n};
+    if (n == 0 && !word) hdr[0] = 0;
+    std::memcpy(out.data(), hdr, 24);
+    return out;
+  }
+  default:
+    if (isIntKind(t->kind)) {
+      if (auto r = integer(a, out.data(), t->size, t->kind); !r) return std::unexpected(r.error());
+      return out;
+    }
+    return fail("{}: arguments of this type cannot be given (integers, bool, floats, strings "
+                "and slices of integers can)",
+                what());
+  }
+}
+
+Expected<void> Session::start(const std::string& function, const std::vector<Arg>& args) {
   auto fn = obj_->findFunction(function);
   if (!fn) return fail("{}: no function {} in this object", obj_->path, function);
   function_ = *fn;
@@ -184,12 +393,8 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   nargs_ = args.size();
   const loader::Symbol& sym = obj_->sym(*fn);
   vars_ = loader::functionVars(*obj_, *fn, opts_.sourceDirs);
-  uint64_t argBytes = sym.func ? sym.func->args : 0;
-  argBytes = std::max<uint64_t>(argBytes, 8 * (args.size() + 4));
-  entrySp_ = runtime_->entrySp(argBytes);
   runtime_->setMainFunction(obj_->displayName(*fn));
   Machine& m = *machine_;
-  callReturningToUs(image_->address(*fn));
 
   StartEvent se;
   se.object = obj_->path;
@@ -199,36 +404,65 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
   se.abi = rprof_->registerAbi ? "ABIInternal" : "ABI0";
   se.function = obj_->displayName(*fn);
 
-  // Arguments: by the names and types we know, else as integers in order.
-  std::vector<const loader::VarInfo*> params;
-  for (const auto& v : vars_.vars)
+  // Parameters and results by the names and types we know, else integers in order.
+  std::vector<const loader::VarInfo*> params, results;
+  for (const auto& v : vars_.vars) {
     if (v.role == loader::VarRole::Param) params.push_back(&v);
+    if (v.role == loader::VarRole::Result) results.push_back(&v);
+  }
   // The parameter list is known when the object's DWARF or the source gave the variables.
   bool signatureKnown = vars_.source != loader::VarSource::None;
   if ((signatureKnown || !params.empty()) && params.size() != args.size())
     return fail("{} takes {} argument(s), {} given", se.function, params.size(), args.size());
-  size_t intReg = 0;
+  // A closure that captures variables by reference reads them through its context (DX), which
+  // only the function that makes it can give.
+  if (size_t f = se.function.rfind(".func"); f != std::string::npos)
+    for (const auto& v : vars_.vars)
+      if (v.name.starts_with("&"))
+        return fail("{} is a closure that captures {}: called directly it has no closure "
+                    "context; call {}, which makes it",
+                    se.function, v.name.substr(1), se.function.substr(0, f));
+  static const rt::GoType kWord{"", 0, 8, 8}; // a result of a type we cannot read: its word
+  static const rt::GoType kInt{"int", rt::kind::Int, 8, 8};
+  std::vector<const rt::GoType*> ptypes, rtypes;
   for (size_t k = 0; k < args.size(); k++) {
-    std::string type = k < params.size() ? params[k]->type : "int";
-    if (!isIntegerType(type))
-      return fail("{}: parameter {} has type {}; only integer arguments can be given", se.function,
-                  params[k]->name, type);
-    if (std::string range = integerRangeMiss(type, args[k]); !range.empty())
-      return fail("{}: argument {} is out of range for parameter {} {} ({})", se.function, args[k],
-                  params[k]->name, type, range);
-    uint64_t bits = uint64_t(args[k]);
-    if (rprof_->registerAbi) {
-      if (intReg >= std::size(kIntRegs)) return fail("too many arguments for the register ABI");
-      m.setReg(kIntRegs[intReg++], bits);
+    const rt::GoType* t = k < params.size() ? goType(params[k]->type) : &kInt;
+    if (!t)
+      return fail("{}: parameter {} has type {}, which the object does not describe", se.function,
+                  params[k]->name, params[k]->type);
+    ptypes.push_back(t);
+  }
+  for (const auto* r : results) {
+    const rt::GoType* t = goType(r->type);
+    rtypes.push_back(t ? t : &kWord);
+  }
+  resultTypes_ = rtypes;
+  layout_ = layoutCall(ptypes, rtypes, rprof_->registerAbi);
+  uint64_t argBytes = sym.func ? sym.func->args : 0;
+  argBytes = std::max<uint64_t>({argBytes, layout_->areaSize, 8 * (args.size() + 4)});
+  entrySp_ = runtime_->entrySp(argBytes);
+  callReturningToUs(image_->address(*fn));
+
+  for (size_t k = 0; k < args.size(); k++) {
+    std::string pname = k < params.size() ? params[k]->name : fmt::format("arg{}", k);
+    auto bytes = encodeArg(args[k], ptypes[k], pname);
+    if (!bytes) return std::unexpected(bytes.error().context(se.function));
+    const Placement& p = layout_->params[k];
+    if (p.inRegisters) {
+      for (const auto& piece : p.pieces) {
+        uint64_t bits = 0;
+        std::memcpy(&bits, bytes->data() + piece.offset, piece.size);
+        if (piece.isFloat)
+          m.setXmmLow(piece.reg, bits);
+        else
+          m.setReg(kIntRegs[size_t(piece.reg)], bits);
+      }
     } else {
-      int64_t off = 8 * int64_t(k);
-      if (k < params.size() && !params[k]->locations.empty())
-        off = params[k]->locations.front().offset;
-      m.write(entrySp_ + 8 + uint64_t(off), &bits, goTypeSize(type));
+      m.write(entrySp_ + 8 + p.stackOffset, bytes->data(), bytes->size());
     }
-    Value v = valueFromBits(type, bits);
-    v.name = k < params.size() ? params[k]->name : fmt::format("arg{}", k);
-    v.type = type;
+    Value v = decodeValue(ptypes[k], *bytes);
+    v.name = pname;
+    if (k < params.size()) v.type = params[k]->type;
     se.args.push_back(v);
   }
 
@@ -241,12 +475,18 @@ Expected<void> Session::start(const std::string& function, const std::vector<int
       return l.kind == loader::VarLocation::Kind::CfaOffset;
     });
     if (loc == v.locations.end()) continue;
+    const rt::GoType* shape = goType(v.type);
+    auto facts = rt::builtinTypeFacts(v.type);
+    uint8_t kind = facts ? facts->kind & rt::kind::Mask : 0;
+    // Integers, bools and floats format from their own bytes; anything else is read whole.
+    bool scalar = facts && kind >= rt::kind::Bool && kind <= rt::kind::Float64;
     WatchedVar w{v,
                  entrySp_ + 8 + uint64_t(loc->offset),
-                 goTypeSize(v.type),
+                 uint32_t(shape ? shape->size : goTypeSize(v.type)),
                  se.function,
-                 v.type == "string",
-                 rt::builtinTypeFacts(v.type)};
+                 !scalar,
+                 facts,
+                 scalar ? nullptr : shape};
     if (w.size == 0) w.size = 8;
     watched_.push_back(w);
     watchedValues_.push_back(readValue(v.type, w.addr));
@@ -511,34 +751,29 @@ StopReason Session::finishCall() {
   std::vector<const loader::VarInfo*> res;
   for (const auto& v : vars_.vars)
     if (v.role == loader::VarRole::Result) res.push_back(&v);
-  size_t intReg = 0, floatReg = 0;
-  for (const auto* v : res) {
-    // The result's words where the ABI puts them: ABIInternal's next integer and float
-    // registers; ABI0's result slot in the argument area, field after field.
-    WordSource src;
-    uint64_t at = entrySp_ + 8 + uint64_t(v->locations.empty() ? 0 : v->locations.front().offset);
-    if (rprof_->registerAbi) {
-      src.nextInt = [&] { return intReg < 9 ? m.reg(kIntRegs[intReg++]) : 0; };
-      src.nextFloat = [&](int) {
-        uint64_t bits;
-        double d = m.xmmLow(int(floatReg++));
-        std::memcpy(&bits, &d, 8);
-        return bits;
-      };
+  for (size_t k = 0; k < res.size() && layout_ && k < layout_->results.size(); k++) {
+    // The result's bytes where the ABI puts them: registers (ABIInternal), else its slot in the
+    // argument area.
+    const rt::GoType* t = resultTypes_[k];
+    const Placement& p = layout_->results[k];
+    std::vector<uint8_t> bytes(t->size);
+    if (p.inRegisters) {
+      for (const auto& piece : p.pieces) {
+        uint8_t reg[16] = {};
+        if (piece.isFloat) {
+          m.readXmm(piece.reg, reg);
+        } else {
+          uint64_t w = m.reg(kIntRegs[size_t(piece.reg)]);
+          std::memcpy(reg, &w, 8);
+        }
+        std::memcpy(bytes.data() + piece.offset, reg, std::min<uint32_t>(piece.size, 8));
+      }
     } else {
-      auto word = [&](int n) {
-        at = (at + uint64_t(n) - 1) & ~uint64_t(n - 1);
-        uint64_t bits = 0;
-        m.read(at, &bits, size_t(n));
-        at += uint64_t(n);
-        return bits;
-      };
-      src.nextInt = [word] { return word(8); };
-      src.nextFloat = word;
+      m.read(entrySp_ + 8 + p.stackOffset, bytes.data(), bytes.size());
     }
-    Value val = resultValue(v->type, src);
-    val.name = v->name;
-    val.type = v->type;
+    Value val = decodeValue(t, bytes);
+    val.name = res[k]->name;
+    val.type = res[k]->type;
     results_.push_back(val);
   }
   if (vars_.source == loader::VarSource::GoSource) namesFrom = cleanFile(vars_.sourceFile);
@@ -575,13 +810,15 @@ void Session::checkVars(const std::string* writer, uint64_t pc, uint64_t touched
     if (k < 64 && !(touched >> k & 1)) continue;
     const WatchedVar& w = watched_[k];
     std::optional<uint64_t> bits;
-    if (!w.isString) { // a string's text also depends on the bytes it points to
+    if (!w.isString) { // a scalar: its text depends on its own bytes only
       uint64_t b = 0;
       machine_->read(w.addr, &b, std::min<uint32_t>(w.size, 8));
       if (watchedBits_[k] == b) continue;
       bits = b;
     }
-    Value now = bits ? formatValue(w.info.type, w.facts, *bits) : readValue(w.info.type, w.addr);
+    Value now =
+        bits ? formatValue(w.info.type, w.facts, *bits, rprof_->floats == rt::FloatFormat::Shortest)
+             : readValue(w.info.type, w.addr);
     watchedBits_[k] = bits;
     if (now.text == watchedValues_[k].text) continue;
     VarEvent& e = std::get<VarEvent>(varEvent_);
@@ -715,6 +952,44 @@ std::string formatResultsLine(const std::vector<Value>& results) {
     out += results[k].text;
   }
   return out;
+}
+
+std::string expectMismatch(const std::vector<Value>& results,
+                           const std::vector<std::string>& wants) {
+  std::string line = formatResultsLine(results), diff;
+  for (const auto& want : wants) {
+    // NAME=VALUE for a named result.
+    if (size_t eq = want.find('='); eq != std::string::npos && eq > 0) {
+      std::string name = want.substr(0, eq), value = want.substr(eq + 1);
+      auto r = std::find_if(results.begin(), results.end(),
+                            [&](const Value& v) { return v.name == name; });
+      if (r != results.end()) {
+        if (value != r->text && value != r->display())
+          diff += fmt::format("- {}={}\n+ {}={}\n", name, value, name,
+                              r->display() == r->text
+                                  ? r->text
+                                  : fmt::format("{} (%+v: {})", r->text, r->display()));
+        continue;
+      }
+    }
+    if (want == line) continue;
+    // The values separated by commas (when none of them holds a comma).
+    std::vector<std::string> parts;
+    for (size_t pos = 0;;) {
+      size_t c = want.find(',', pos);
+      parts.push_back(want.substr(pos, c == std::string::npos ? c : c - pos));
+      if (c == std::string::npos) break;
+      pos = c + 1;
+    }
+    if (parts.size() == results.size() && parts.size() > 1) {
+      bool same = true;
+      for (size_t k = 0; k < parts.size(); k++)
+        same = same && parts[k] == results[k].text;
+      if (same) continue;
+    }
+    diff += fmt::format("- want: {}\n+ got:  {}\n", want, line);
+  }
+  return diff;
 }
 
 } // namespace gd::emu

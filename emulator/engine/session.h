@@ -9,10 +9,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
+#include "emulator/engine/callabi.h"
 #include "emulator/engine/events.h"
 #include "emulator/engine/machine.h"
 #include "loader/disasm.h"
@@ -59,8 +62,35 @@ struct WatchedVar {
   uint64_t addr = 0;
   uint32_t size = 8;
   std::string owner;
-  bool isString = false;              // its text depends on more than its own bytes
+  bool isString = false;              // not a scalar: its text depends on more than its first word
   std::optional<rt::TypeFacts> facts; // rt::builtinTypeFacts(info.type), looked up once
+  const rt::GoType* shape = nullptr;  // composite values: read through it
+};
+
+// An argument of Session::start: a typed value, converted to the parameter's type (integers
+// range-checked), or a command-line word read by the parameter's type: "42", "-0x10", "true",
+// "1.5", "hello" or "\"hello\"" (Go's quoting), "[1 2 3]" or "1,2,3" for a slice.
+struct Arg {
+  using Bytes = std::vector<uint8_t>;
+  std::variant<int64_t, uint64_t, bool, double, std::string, std::vector<int64_t>, Bytes> value;
+  bool word = false; // value holds a command-line word (a std::string)
+
+  Arg(int v) : value(int64_t(v)) {}
+  Arg(long v) : value(int64_t(v)) {}
+  Arg(long long v) : value(int64_t(v)) {}
+  Arg(unsigned long v) : value(uint64_t(v)) {}
+  Arg(unsigned long long v) : value(uint64_t(v)) {}
+  Arg(bool v) : value(v) {}
+  Arg(double v) : value(v) {}
+  Arg(std::string v) : value(std::move(v)) {}
+  Arg(const char* v) : value(std::string(v)) {}
+  Arg(std::vector<int64_t> v) : value(std::move(v)) {}
+  Arg(Bytes v) : value(std::move(v)) {}
+  static Arg fromWord(std::string w) {
+    Arg a(std::move(w));
+    a.word = true;
+    return a;
+  }
 };
 
 class Session : private MachineObserver, private rt::RuntimeListener {
@@ -77,8 +107,9 @@ public:
   // the ones the decoder says it writes (the two must give the same trace).
   void setTraceEveryRegister(bool on) { traceEveryRegister_ = on; }
 
-  // Prepares a call of `function` (`c`, `main.c`, `"".c`) with integer arguments.
-  Expected<void> start(const std::string& function, const std::vector<int64_t>& args);
+  // Prepares a call of `function` (`c`, `main.c`, `"".c`) with `args`, checked against its
+  // parameters (count, type, range) when the object or the source gives them.
+  Expected<void> start(const std::string& function, const std::vector<Arg>& args);
   // Runs until the function returns, the guest exits, or something stops it.
   StopReason run();
   // Runs at most `n` instructions (runtime calls count as part of the CALL that made them).
@@ -120,16 +151,18 @@ public:
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
   Value readValue(const std::string& type, uint64_t addr) const;
+  // The shape of a Go type by its type string (nullptr when the object does not describe it).
+  const rt::GoType* goType(const std::string& type) const;
+  // A value of any type from its bytes or from memory (values.h ValueReader).
+  Value decodeValue(const rt::GoType* t, std::span<const uint8_t> bytes) const;
+  Value readValue(const rt::GoType* t, uint64_t addr) const;
   Value valueFromBits(const std::string& type, uint64_t bits) const;
-  struct WordSource {
-    std::function<uint64_t()> nextInt;      // the next integer word
-    std::function<uint64_t(int)> nextFloat; // the next float of 4 or 8 bytes, as bits
-  };
-  Value resultValue(const std::string& type, const WordSource& src) const;
 
 private:
   Session() = default;
   StopReason advance(uint64_t budget);
+  Expected<std::vector<uint8_t>> encodeArg(const Arg& a, const rt::GoType* t,
+                                           const std::string& param);
   void logLayout() const;
   StopReason handleHalt(Halt h);
   bool locateFault(Halt& h);
@@ -177,7 +210,10 @@ private:
   bool deadlineSet_ = false; // timeLimit counts from the first run after start()
   // What start() was given, so that a twin session can repeat the run (locateFault).
   std::string startName_;
-  std::vector<int64_t> startArgs_;
+  std::vector<Arg> startArgs_;
+  // Where the call's parameters and results are (when their types are known).
+  std::optional<CallLayout> layout_;
+  std::vector<const rt::GoType*> resultTypes_;
   int starts_ = 0;
   // Memory faults met so far (nil dereferences become panics and the run goes on).
   uint64_t faults_ = 0;
@@ -225,5 +261,12 @@ private:
 
 // Formats results as `println` would print them, space-separated ("2", "-1 false").
 std::string formatResultsLine(const std::vector<Value>& results);
+
+// What --expect checks. Each of `wants` is the results line as -q prints it ("3 true x"), or
+// NAME=VALUE for the result named NAME (VALUE as -q or as fmt's %+v prints it: p={7 21} or
+// p={X:7 Y:21}), or the values separated by commas (3,true). Empty when all hold; else a diff,
+// "- want" and "+ got" lines.
+std::string expectMismatch(const std::vector<Value>& results,
+                           const std::vector<std::string>& wants);
 
 } // namespace gd::emu

@@ -43,7 +43,7 @@ struct RunResult {
 
 // Runs fn of object to its end under so; failing to open or start is an error in the result.
 inline RunResult runFunctionWith(const std::string& object, const std::string& fn,
-                                 const emu::SessionOptions& so, std::vector<int64_t> args = {},
+                                 const emu::SessionOptions& so, std::vector<emu::Arg> args = {},
                                  bool quiet = false) {
   RunResult r;
   auto s = emu::Session::open(object, so);
@@ -69,7 +69,7 @@ inline RunResult runFunctionWith(const std::string& object, const std::string& f
 
 // As runFunctionWith, failing the test when the object cannot be opened or fn started.
 inline RunResult runFunction(const std::string& object, const std::string& fn,
-                             std::vector<int64_t> args = {}, bool trace = false) {
+                             std::vector<emu::Arg> args = {}, bool trace = false) {
   emu::SessionOptions so;
   so.trace = trace;
   so.sourceDirs = {root() + "/tests/programs"};

@@ -102,7 +102,7 @@ void expectSame(const MachineState& a, const MachineState& b, const std::string&
 }
 
 std::unique_ptr<Debugger> openDebugger(const std::string& object, const std::string& fn,
-                                       std::vector<int64_t> args = {},
+                                       std::vector<emu::Arg> args = {},
                                        TimelineOptions timeline = {}) {
   Debugger::Options o;
   o.timeline = timeline;
@@ -175,7 +175,7 @@ class EveryState : public ::testing::TestWithParam<uint64_t> {};
 TEST_P(EveryState, IsRestoredByReverseStepi) {
   struct Case {
     std::string object, fn;
-    std::vector<int64_t> args;
+    std::vector<emu::Arg> args;
   };
   std::vector<Case> cases;
   for (const auto& f : deferrFixtures())

@@ -70,7 +70,7 @@ struct RunOptions {
   std::string object, function = "main.main";
   std::vector<std::string> args;
   bool quiet = false, json = false, noColor = false, verbose = false;
-  std::string expect;
+  std::vector<std::string> expect;
   uint64_t maxInsns = 0;
   double timeLimit = 10;
   uint64_t stackSize = 1'000'000'000;
@@ -79,18 +79,6 @@ struct RunOptions {
   bool interactive = false, strictVersion = false;
   std::string script;
 };
-
-std::vector<std::string> splitComma(const std::string& s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    size_t c = s.find(',', pos);
-    out.push_back(s.substr(pos, c == std::string::npos ? c : c - pos));
-    if (c == std::string::npos) break;
-    pos = c + 1;
-  }
-  return out;
-}
 
 int runMain(int argc, char** argv) {
   CLI::App app{"Run a Go function from an object file under emulation and watch its defers.\n"
@@ -105,9 +93,11 @@ int runMain(int argc, char** argv) {
                "them");
   app.add_flag("--json", o.json, "the trace as JSON lines (schema: docs/json-trace.md)");
   app.add_option("--expect", o.expect,
-                 "compare the results: the values separated by commas, each as -q prints it "
-                 "(-q separates them with spaces): --expect 3,true for `3 true`; exit 1 on a "
-                 "difference");
+                 "compare the results with the line -q prints (--expect '3 true'), or one "
+                 "named result (--expect i=2, --expect 'p={7 21}' or its %+v form 'p={X:7 "
+                 "Y:21}'), or the values separated by commas (--expect 3,true); may be "
+                 "repeated; exit 1 with a diff when one differs")
+      ->allow_extra_args(false);
   app.add_option("--max-insns", o.maxInsns,
                  "stop with exit status 3 after N instructions (0: no limit)")
       ->capture_default_str();
@@ -138,24 +128,18 @@ int runMain(int argc, char** argv) {
       ->required();
   app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
       ->capture_default_str();
-  app.add_option("ARG", o.args, "integer arguments");
+  app.add_option("ARG", o.args,
+                 "arguments, read by the parameter's type: 42, -0x10, true, 1.5, hello or "
+                 "'\"a\\tb\"' for a string, '[1 2 3]' or 1,2,3 for a slice of integers");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitCannotRun;
   }
-  std::vector<int64_t> args;
-  for (const auto& a : o.args) {
-    try {
-      size_t used = 0;
-      args.push_back(std::stoll(a, &used, 0));
-      if (used != a.size()) throw std::invalid_argument(a);
-    } catch (const std::exception&) {
-      std::cerr << "godefer-emu: argument " << a << " is not an integer\n";
-      return kExitCannotRun;
-    }
-  }
+  std::vector<Arg> args;
+  for (const auto& a : o.args)
+    args.push_back(Arg::fromWord(a));
   if (!o.script.empty() && !o.interactive) {
     std::cerr << "godefer-emu: -x FILE needs -i\n";
     return kExitCannotRun;
@@ -211,12 +195,8 @@ int runMain(int argc, char** argv) {
   std::string line = formatResultsLine(s.results());
   if (o.quiet && !s.results().empty()) std::cout << line << "\n";
   if (!o.expect.empty()) {
-    std::vector<std::string> want = splitComma(o.expect), got;
-    for (const auto& v : s.results())
-      got.push_back(v.text);
-    if (want != got) {
-      std::cerr << fmt::format("--expect: results differ\n- want: {}\n+ got:  {}\n",
-                               fmt::join(want, " "), fmt::join(got, " "));
+    if (std::string diff = expectMismatch(s.results(), o.expect); !diff.empty()) {
+      std::cerr << "--expect: results differ\n" << diff;
       return kExitExpect;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <iterator>
 #include <string_view>
 
@@ -69,7 +70,7 @@ std::string chainText(const rt::RuntimeEvent& e) {
 }
 
 std::string shown(const Value& v) {
-  return v.type == "string" ? fmt::format("{:?}", v.text) : v.text;
+  return v.kind == ValueKind::String ? fmt::format("{:?}", v.text) : v.display();
 }
 
 } // namespace
@@ -236,10 +237,10 @@ void TextTrace::onEvent(const Event& ev) {
     if (opts_.color) to += "\x1b[33;1m"sv;
     to += v->name;
     to += " = "sv;
-    if (v->after.type == "string")
+    if (v->after.kind == ValueKind::String || v->after.type == "string")
       fmt::format_to(std::back_inserter(to), "{:?}", v->after.text);
     else
-      to += v->after.text;
+      to += v->after.display();
     if (opts_.color) to += "\x1b[0m"sv;
     if (v->function != v->owner)
       fmt::format_to(std::back_inserter(to), " (in {}'s frame, written by {})", v->owner,
@@ -292,18 +293,90 @@ void TextTrace::onEvent(const Event& ev) {
 
 namespace {
 
+// A value as JSON data: booleans, numbers and strings for scalars (a float that JSON cannot
+// hold, NaN or ±Inf, as Go prints it), objects for structs (by field), arrays for arrays and
+// slices, [real, imag] for complex numbers, {"key", "value"} entries for maps, {"type",
+// "value"} for a non-nil interface, null for nil; pointers, chans and funcs as hex addresses.
+nlohmann::json valueData(const Value& v) {
+  using nlohmann::json;
+  auto hex = [](uint64_t a) { return fmt::format("{:#x}", a); };
+  switch (v.kind) {
+  case ValueKind::Bool:
+    return v.intValue != 0;
+  case ValueKind::Int:
+    return v.intValue;
+  case ValueKind::Uint:
+    return uint64_t(v.intValue);
+  case ValueKind::Float:
+    if (std::isfinite(v.real)) return v.real;
+    return v.display();
+  case ValueKind::Complex:
+    if (std::isfinite(v.real) && std::isfinite(v.imag)) return json::array({v.real, v.imag});
+    return v.display();
+  case ValueKind::String:
+    return v.text;
+  case ValueKind::Pointer:
+  case ValueKind::Chan:
+  case ValueKind::Func:
+    if (v.nil) return nullptr;
+    return hex(v.addr);
+  case ValueKind::Slice:
+  case ValueKind::Array: {
+    if (v.nil) return nullptr;
+    json a = json::array();
+    for (const auto& e : v.elems)
+      a.push_back(valueData(e));
+    return a;
+  }
+  case ValueKind::Struct: {
+    json o = json::object();
+    for (const auto& e : v.elems)
+      o[e.name] = valueData(e);
+    return o;
+  }
+  case ValueKind::Map: {
+    if (v.nil) return nullptr;
+    json a = json::array();
+    for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
+      a.push_back({{"key", valueData(v.elems[i])}, {"value", valueData(v.elems[i + 1])}});
+    return a;
+  }
+  case ValueKind::Interface:
+    if (v.nil) return nullptr;
+    if (v.elems.empty()) return {{"type", v.dynType}};
+    return {{"type", v.dynType}, {"value", valueData(v.elems[0])}};
+  default:
+    if (v.isBool) return v.intValue != 0;
+    if (v.isInt && v.type.starts_with("uint")) return uint64_t(v.intValue);
+    if (v.isInt) return v.intValue;
+    return v.text;
+  }
+}
+
+// Whether a value's JSON data is its text (or a number or bool): then no "text" key is added.
+bool plainValue(const Value& v) {
+  switch (v.kind) {
+  case ValueKind::Unknown:
+  case ValueKind::Bool:
+  case ValueKind::Int:
+  case ValueKind::Uint:
+  case ValueKind::String:
+    return true;
+  default:
+    return false;
+  }
+}
+
 nlohmann::json valueJson(const Value& v) {
   nlohmann::json j;
   j["name"] = v.name;
   j["type"] = v.type;
-  if (v.isBool)
-    j["value"] = v.intValue != 0;
-  else if (v.isInt && v.type.starts_with("uint"))
-    j["value"] = uint64_t(v.intValue);
-  else if (v.isInt)
-    j["value"] = v.intValue;
-  else
-    j["value"] = v.text;
+  j["value"] = valueData(v);
+  if (!plainValue(v)) {
+    j["text"] = v.text; // as println prints it
+    if (!v.plus.empty()) j["plus"] = v.plus;
+    if (v.kind == ValueKind::Pointer && !v.elems.empty()) j["deref"] = valueData(v.elems[0]);
+  }
   return j;
 }
 
@@ -323,9 +396,13 @@ void appendJsonString(std::string& out, const std::string& s) {
 
 // The "value" of valueJson, written directly.
 void appendJsonValue(std::string& out, const Value& v) {
+  if (!plainValue(v) || v.kind == ValueKind::Unknown) {
+    out += valueData(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
   if (v.isBool)
     out += v.intValue != 0 ? "true" : "false";
-  else if (v.isInt && v.type.starts_with("uint"))
+  else if (v.kind == ValueKind::Uint)
     appendDec(out, uint64_t(v.intValue));
   else if (v.isInt)
     appendDec(out, v.intValue);
