@@ -4,6 +4,8 @@
 // abi.InterfaceType{PkgPath, Methods}; the same offsets in every supported release), and for
 // the predeclared types an object only refers to (their descriptors live in the runtime
 // package, so the model writes only their headers) from the type string.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "runtime_stubs/guestmem.h"
@@ -85,6 +87,47 @@ const GoType* Runtime::goType(const Guest& g, const std::string& name) const {
     t.size = t.align = 8;
     t.directIface = true;
     t.elem = goType(g, name.substr(name.find(' ') + 1));
+  } else if (name.starts_with("struct {") && name.ends_with("}")) {
+    // struct { A int8; B int8 }: fields at their alignment, as the compiler lays them out
+    std::string body = name.substr(8, name.size() - 9);
+    std::vector<std::string> decls;
+    int depth = 0;
+    std::string cur;
+    for (char c : body) {
+      if (c == '[' || c == '(' || c == '{') depth++;
+      if (c == ']' || c == ')' || c == '}') depth--;
+      if (c == ';' && depth == 0) {
+        decls.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    decls.push_back(cur);
+    t.kind = kind::Struct;
+    uint64_t off = 0;
+    for (std::string d : decls) {
+      while (!d.empty() && d.front() == ' ')
+        d.erase(0, 1);
+      while (!d.empty() && d.back() == ' ')
+        d.pop_back();
+      if (d.empty()) continue;
+      if (size_t tag = d.find(" \""); tag != std::string::npos) d = d.substr(0, tag);
+      GoType::Field f;
+      size_t sp = d.find(' ');
+      bool embedded = sp == std::string::npos;
+      f.name = embedded ? embeddedName(d) : d.substr(0, sp);
+      f.type = goType(g, embedded ? d : d.substr(sp + 1));
+      f.embedded = embedded;
+      if (!f.type) return nullptr;
+      uint64_t a = f.type->align ? f.type->align : 1;
+      off = (off + a - 1) / a * a;
+      f.offset = off;
+      off += f.type->size;
+      t.align = std::max<uint8_t>(t.align, uint8_t(a));
+      t.fields.push_back(std::move(f));
+    }
+    t.size = (off + t.align - 1) / t.align * t.align;
   } else if (!facts) {
     return nullptr; // a named type we have no descriptor for
   } else {

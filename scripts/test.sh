@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Set up, build and pass the whole test suite: the normal build, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer; in between, the installed library and CMake
+# package are tested from outside (scripts/test-installed.sh builds examples/ against them).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh" "$top/build"
 (cd "$top/build" && ctest --output-on-failure -j"$(nproc)")
+"$top/scripts/test-installed.sh" "$top/build"
 if [ "${GODEFER_SKIP_SANITIZERS:-0}" != 1 ]; then
   "$top/scripts/setup.sh" "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGODEFER_SANITIZE=ON
   (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -334,6 +334,18 @@ Expected<std::vector<uint8_t>> Session::encodeArg(const Arg& a, const rt::GoType
     std::memcpy(out.data(), hdr, 16);
     return out;
   }
+  case k::Pointer:
+  case k::UnsafePointer: { // an address (what the library passes as a method's receiver)
+    uint64_t addr;
+    if (auto* u = std::get_if<uint64_t>(&a.value))
+      addr = *u;
+    else if (auto* i = std::get_if<int64_t>(&a.value); i && !word)
+      addr = uint64_t(*i);
+    else
+      return fail("{} takes an address", what());
+    std::memcpy(out.data(), &addr, 8);
+    return out;
+  }
   case k::Slice: {
     const rt::GoType* e = t->elem;
     if (!e || !isIntKind(e->kind))
@@ -809,18 +821,29 @@ void Session::checkVars(const std::string* writer, uint64_t pc, uint64_t touched
   for (size_t k = 0; k < watched_.size(); k++) {
     if (k < 64 && !(touched >> k & 1)) continue;
     const WatchedVar& w = watched_[k];
-    std::optional<uint64_t> bits;
+    std::optional<uint64_t> bits, fingerprint;
     if (!w.isString) { // a scalar: its text depends on its own bytes only
       uint64_t b = 0;
       machine_->read(w.addr, &b, std::min<uint32_t>(w.size, 8));
       if (watchedBits_[k] == b) continue;
       bits = b;
+    } else if (w.shape && w.shape->kind != rt::kind::String) {
+      // A composite variable changes when its own bytes do (a slice's header, a struct's
+      // fields), not when memory it points to does: FNV-1a of its bytes (the first 4 KiB).
+      uint8_t buf[4096];
+      uint32_t n = std::min<uint32_t>(w.size, sizeof buf);
+      machine_->read(w.addr, buf, n);
+      uint64_t h = 0xcbf29ce484222325ull;
+      for (uint32_t i = 0; i < n; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+      if (watchedBits_[k] == h) continue;
+      fingerprint = h;
     }
     Value now =
         bits ? formatValue(w.info.type, w.facts, *bits, rprof_->floats == rt::FloatFormat::Shortest)
              : readValue(w.info.type, w.addr);
-    watchedBits_[k] = bits;
-    if (now.text == watchedValues_[k].text) continue;
+    watchedBits_[k] = bits ? bits : fingerprint;
+    if (now.text == watchedValues_[k].text && now.plus == watchedValues_[k].plus) continue;
     VarEvent& e = std::get<VarEvent>(varEvent_);
     e.name = w.info.name;
     e.type = w.info.type;

@@ -192,6 +192,7 @@ int compareKeys(const Value& a, const Value& b) {
 } // namespace
 
 Value ValueReader::read(const rt::GoType* t, uint64_t addr) const {
+  nodes_ = 0;
   Value v = nodeAt(t, addr, 0);
   finish(v);
   return v;
@@ -203,6 +204,7 @@ Value ValueReader::decode(const rt::GoType* t, std::span<const uint8_t> bytes) c
     v.text = "<unknown>";
     return v;
   }
+  nodes_ = 0;
   v = node(t, bytes.data(), 0);
   finish(v);
   return v;
@@ -232,7 +234,7 @@ Value ValueReader::node(const rt::GoType* t, const uint8_t* b, int depth) const 
   Value v;
   v.type = t->name;
   v.size = t->size;
-  if (depth > kMaxDepth) {
+  if (depth > kMaxDepth || ++nodes_ > kMaxNodes) {
     v.text = "...";
     return v;
   }
@@ -340,7 +342,7 @@ Value ValueReader::node(const rt::GoType* t, const uint8_t* b, int depth) const 
     v.cap = word(b + 16);
     v.nil = v.addr == 0;
     if (t->elem)
-      for (uint64_t i = 0; i < v.len && i < kMaxElems; i++)
+      for (uint64_t i = 0; i < v.len && i < kMaxElems && nodes_ <= kMaxNodes; i++)
         v.elems.push_back(nodeAt(t->elem, v.addr + i * t->elem->size, depth + 1));
     v.truncated = v.elems.size() < v.len;
     composite();
@@ -350,7 +352,7 @@ Value ValueReader::node(const rt::GoType* t, const uint8_t* b, int depth) const 
     v.kind = ValueKind::Array;
     v.len = t->len;
     if (t->elem)
-      for (uint64_t i = 0; i < t->len && i < kMaxElems; i++)
+      for (uint64_t i = 0; i < t->len && i < kMaxElems && nodes_ <= kMaxNodes; i++)
         v.elems.push_back(node(t->elem, b + i * t->elem->size, depth + 1));
     v.truncated = v.elems.size() < v.len;
     composite();

@@ -40,6 +40,8 @@ public:
   ValueReader(const rt::Guest& mem, const rt::Runtime& rt, bool shortestFloats)
       : mem_(mem), rt_(rt), shortest_(shortestFloats) {}
   static constexpr size_t kMaxElems = 100;
+  // At most this many parts are read for one value (the rest show as "...").
+  static constexpr size_t kMaxNodes = 2000;
 
   // The value of type `t` stored at `addr`.
   Value read(const rt::GoType* t, uint64_t addr) const;
@@ -54,6 +56,7 @@ private:
   const rt::Guest& mem_;
   const rt::Runtime& rt_;
   bool shortest_;
+  mutable size_t nodes_ = 0;
 };
 
 // fmt's %v (plus: %+v) of a value tree; `depth` 0 is a top-level operand (a pointer to a
