@@ -55,8 +55,29 @@ rm -f "$empty"
 check_err extra-argument 3 '^godefer-emu: main.c takes 0 argument\(s\), 1 given$' "$bin" -q "$fx/go1.27/nl/deferr.o" c 5
 check_err uint-negative 3 '^godefer-emu: main.udiv: argument -1 is out of range for parameter a uint32 \(0\.\.4294967295\)$' "$bin" -q "$fx/go1.27/nl/divzero.o" udiv -1 2
 check uint-in-range 0 '^3$' "$bin" -q "$fx/go1.27/nl/divzero.o" udiv 7 2
+# Arguments of every type the command line can give, read by the parameter types; results of
+# any type; --expect by position, by name and in %+v form.
+vx=$fx/go1.22/nl/values.o
+check typed-args 0 '^ababab!$' "$bin" -q "$vx" greet '"ab"' 3 true
+check string-word 0 '^xy$' "$bin" -q "$vx" greet xy 1 false
+check float-args 0 '^\+3\.750000e\+000$' "$bin" -q "$vx" scale 1.5 2.5
+check float-args-1.27 0 '^3\.75$' "$bin" -q "$fx/go1.27/nl/values.o" scale 1.5 2.5
+check slice-arg 0 '^46$' "$bin" -q "$vx" sum '[1 2 3 40]'
+check bytes-arg 0 '^3$' "$bin" -q "$vx" count '"banana"' 97
+check struct-result 0 '^\{-3 4\}$' "$bin" -q "$vx" mkPoint -3 4
+check struct-json 0 '"results":\[\{"name":"~r0","plus":"\{X:-3 Y:4\}","text":"\{-3 4\}","type":"main.P","value":\{"X":-3,"Y":4\}\}\]' "$bin" --json "$vx" mkPoint -3 4
+check struct-trace 0 'mkPoint returned ~r0 = \{X:-3 Y:4\}' "$bin" --no-color "$vx" mkPoint -3 4
+check expect-line 0 '^\{5 6\} true$' "$bin" -q "$vx" pair --expect '{5 6} true'
+check expect-names 0 '^\{5 6\} true$' "$bin" -q "$vx" pair --expect 'p={5 6}' --expect ok=true
+check expect-plus 0 '^\{5 6\} true$' "$bin" -q "$vx" pair --expect 'p={X:5 Y:6}'
+MAXLINES=3 check_err expect-name-diff 1 '\- p=\{5 7\}.*\+ p=\{5 6\} \(%\+v: \{X:5 Y:6\}\)' "$bin" -q "$vx" pair --expect 'p={5 7}'
+check expect-commas 0 '^-7 x false' "$bin" -q "$fx/go1.22/nl/results.o" mixed --expect '-7,x,false,+1.000000e-001'
+check_err bad-bool 3 '^godefer-emu: main.greet: argument yes for parameter loud bool is not true or false$' "$bin" -q "$vx" greet x 2 yes
+check_err int8-range 3 '^godefer-emu: main.narrow: argument 128 is out of range for parameter a int8 \(-128\.\.127\)$' "$bin" -q "$vx" narrow 128 0 0 0
+check_err bad-slice 3 'argument a for parameter xs \[\]int is not an integer$' "$bin" -q "$vx" sum '[1 a]'
+check_err closure-direct 3 '^godefer-emu: main.c.func1 is a closure that captures i: called directly it has no closure context; call main.c, which makes it$' "$bin" -q "$fx/go1.22/nl/deferr.o" c.func1
 check_err no-such-function 3 'no function nosuch' "$bin" -q "$fx/go1.21/nl/deferr.o" nosuch
-check_err bad-integer 3 'argument x1 is not an integer' "$bin" -q "$fx/go1.21/nl/recursion.o" fib x1
+check_err bad-integer 3 'argument x1 for parameter n int is not an integer' "$bin" -q "$fx/go1.21/nl/recursion.o" fib x1
 check_err limit 3 'instruction limit \(100\) reached at ' "$bin" -q --max-insns 100 "$fx/go1.21/nl/recursion.o" deep 300
 check_err time-limit 3 'time limit \(0\.5 s\) reached in code entered at main\.spin \(spin\.go:7\)' "$bin" -q --time-limit 0.5 "$fx/go1.24/opt/spin.o" spin 1000000000000
 check_err time-limit-counted 3 'time limit \(0\.5 s\) reached at main\.spin' "$bin" -q --max-insns 100000000000000 --time-limit 0.5 "$fx/go1.24/opt/spin.o" spin 1000000000000

@@ -73,11 +73,11 @@ public:
   // As fmt.Sprintf("%+v") prints it: "{X:7 Y:21}", "[1 2 3]", "map[a:1]", "&{X:1 Y:2}".
   const std::string& str() const { return str_.empty() ? text_ : str_; }
 
-  int64_t asInt() const { return int_; }          // Int (and Uint's bits, Bool as 0/1)
+  int64_t asInt() const { return int_; } // Int (and Uint's bits, Bool as 0/1)
   uint64_t asUint() const { return uint64_t(int_); }
   bool asBool() const { return int_ != 0; }
-  double asFloat() const { return real_; }        // Float; Complex: the real part
-  double imag() const { return imag_; }           // Complex
+  double asFloat() const { return real_; }              // Float; Complex: the real part
+  double imag() const { return imag_; }                 // Complex
   const std::string& asString() const { return text_; } // String: its bytes
   uint64_t address() const { return addr_; } // Pointer, Map, Chan, Func; Slice, String: data
   uint64_t len() const { return len_; }      // String, Slice, Array, Map
@@ -102,12 +102,14 @@ public:
   // EXPECT_EQ(v, 2), EXPECT_EQ(v, "hello"), EXPECT_EQ(v, true), EXPECT_EQ(v, 1.5): by kind;
   // anything else (structs, slices...) compares with text() or str().
   template <class T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  friend bool operator==(const Value& v, T x) {
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) friend bool operator==(const Value& v,
+                                                                                     T x) {
     if (v.kind_ == Kind::Uint) return x >= 0 && v.asUint() == uint64_t(x);
     return (v.kind_ == Kind::Int || v.kind_ == Kind::Unknown) && v.int_ == int64_t(x);
   }
-  friend bool operator==(const Value& v, bool x) { return v.kind_ == Kind::Bool && v.asBool() == x; }
+  friend bool operator==(const Value& v, bool x) {
+    return v.kind_ == Kind::Bool && v.asBool() == x;
+  }
   friend bool operator==(const Value& v, double x) {
     return v.kind_ == Kind::Float ? v.real_ == x : v.kind_ == Kind::Int && double(v.int_) == x;
   }
@@ -140,11 +142,11 @@ struct Arg {
   bool word = false; // a command-line word, read by the parameter's type ("42", "true", "1.5")
 
   template <class T>
-    requires(std::is_integral_v<T> && std::is_signed_v<T> && !std::is_same_v<T, bool>)
-  Arg(T v) : value(int64_t(v)) {}
+  requires(std::is_integral_v<T>&& std::is_signed_v<T> && !std::is_same_v<T, bool>) Arg(T v)
+      : value(int64_t(v)) {}
   template <class T>
-    requires(std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>)
-  Arg(T v) : value(uint64_t(v)) {}
+  requires(std::is_integral_v<T>&& std::is_unsigned_v<T> && !std::is_same_v<T, bool>) Arg(T v)
+      : value(uint64_t(v)) {}
   Arg(bool v) : value(v) {}
   Arg(double v) : value(v) {}
   Arg(float v) : value(double(v)) {}

@@ -88,6 +88,16 @@ func narrow(a int8, b uint16, c int32, d uint64) int64 {
 }
 func mkPoint(x, y int) P { return P{x, y} }
 
+// Locals of composite types, for the REPL's print (t.x, p.x through a pointer, a[i], m["k"],
+// len).
+func inspect(n int) int {
+	o := nested()
+	o.Count = map[string]int{"k": n}
+	p := &o
+	total := p.Ptr.X + int(o.Arr[2]) + len(o.Tags) + o.Count["k"]
+	return total
+}
+
 func main() {
 	println(pointPtr() == &shared)
 	println(nilPtr())
@@ -101,4 +111,5 @@ func main() {
 	println(sum([]int{1, 2, 3, 40}))
 	println(count([]byte("banana"), 'a'))
 	println(narrow(-5, 65535, -100000, 1<<40))
+	println(inspect(4))
 }

@@ -48,13 +48,15 @@ void expectInOrder(const std::string& text, const std::vector<std::string>& part
 struct InProcess {
   std::ostringstream out;
   std::unique_ptr<Repl> repl;
-  explicit InProcess(const std::string& object, const std::string& fn = "c") {
+  explicit InProcess(const std::string& object, const std::string& fn = "c",
+                     std::vector<Arg> args = {}) {
     ReplOptions ro;
     ro.echo = true;
     repl = std::make_unique<Repl>(out, out, ro);
     Debugger::Options o;
     o.object = root() + "/" + object;
     o.function = fn;
+    o.args = std::move(args);
     o.session.sourceDirs = {root() + "/tests/programs"};
     auto r = repl->open(o);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
@@ -320,4 +322,34 @@ TEST(Repl, NextFollowsTheGoroutineItStartedIn) {
   EXPECT_NE(out.find("── main.main at goroutines.go:135"), std::string::npos) << out;
   EXPECT_EQ(out.find("── main.main.gowrap1 at"), std::string::npos) << out;
   EXPECT_NE(out.find("goroutine 1 parks: chan receive"), std::string::npos) << out;
+}
+
+// print of composite locals and their parts: fields (through pointers as Go does), elements,
+// map entries, len; values in fmt's %+v form (values.go's inspect: its total, 9, is what the
+// native program prints).
+TEST(Repl, PrintsPartsOfCompositeValues) {
+  for (const char* v : {"go1.22", "go1.27"}) {
+    SCOPED_TRACE(v);
+    InProcess r(std::string("tests/fixtures/") + v + "/nl/values.o", "inspect", {4});
+    r("break values.go:98\ncontinue\n");
+    auto p = [&](const std::string& e) {
+      std::string out = r("p " + e + "\n");
+      return out.substr(out.find('\n') + 1);
+    };
+    EXPECT_EQ(p("o.In.Name"), "o.In.Name = \"n\"\n");
+    EXPECT_EQ(p("o.In"), "o.In = {Name:n On:true}\n");
+    EXPECT_EQ(p("p.Ptr.X"), "p.Ptr.X = 1\n");
+    EXPECT_EQ(p("*p.Ptr"), "*p.Ptr = {X:1 Y:2}\n");
+    EXPECT_EQ(p("o.Arr[2]"), "o.Arr[2] = 3\n");
+    EXPECT_EQ(p("o.Arr"), "o.Arr = [1 2 3]\n");
+    EXPECT_EQ(p("o.Tags"), "o.Tags = [x]\n");
+    EXPECT_EQ(p("len(o.Tags)"), "len(o.Tags) = 1\n");
+    EXPECT_EQ(p("o.Count[\"k\"]"), "o.Count[\"k\"] = 4\n");
+    EXPECT_EQ(p("o.Count"), "o.Count = map[k:4]\n");
+    EXPECT_EQ(p("total"), "total = 9\n");
+    EXPECT_EQ(p("o.Arr[3]"), "index 3 out of range [0:3]\n");
+    EXPECT_EQ(
+        p("o.Nope"),
+        "main.Outer has no field Nope (fields: ID, In, Tags, Ptr, Arr, F, Any, Err, Count)\n");
+  }
 }

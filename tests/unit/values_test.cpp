@@ -47,6 +47,7 @@ std::vector<Arg> argsOf(const std::string& fn) {
   if (fn == "count") return {Arg(Arg::Bytes{'b', 'a', 'n', 'a', 'n', 'a'}), Arg(int64_t('a'))};
   if (fn == "narrow") return {Arg(-5), Arg(65535), Arg(-100000), Arg(int64_t(1) << 40)};
   if (fn == "mkPoint") return {Arg(-3), Arg(4)};
+  if (fn == "inspect") return {Arg(4)};
   return {};
 }
 
@@ -80,8 +81,9 @@ TEST(Values, EveryKindAsFmtPrintsIt) {
 
 TEST(Values, ResultsLineIsWhatPrintlnPrints) {
   // main's println calls after the first (a comparison), in order, with their arguments.
-  const std::vector<std::string> fns = {"nilPtr", "bytes",  "nilSlice", "anyNil", "floats",
-                                        "complexes", "greet", "scale", "sum", "count", "narrow"};
+  const std::vector<std::string> fns = {"nilPtr", "bytes",     "nilSlice", "anyNil",
+                                        "floats", "complexes", "greet",    "scale",
+                                        "sum",    "count",     "narrow",   "inspect"};
   for (const auto& v : kVersions)
     for (const auto& m : kModes) {
       SCOPED_TRACE(v + "/" + m);
