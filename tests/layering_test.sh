@@ -25,6 +25,8 @@ check emulator/engine emulator/debugger/ emulator/frontends/
 check emulator/debugger emulator/frontends/
 check emulator/frontends/trace emulator/debugger/ emulator/frontends/repl/ emulator/frontends/cli/
 check emulator/frontends/repl emulator/frontends/cli/
+check emulator/frontends/gdb emulator/frontends/cli/ emulator/frontends/repl/
+check emulator/frontends/library emulator/frontends/cli/ emulator/frontends/repl/ emulator/frontends/gdb/
 if ! grep -rq '#include "loader/' runtime_stubs; then
   echo "layering_test: runtime_stubs includes nothing of loader/: wrong folder?" >&2
   exit 1

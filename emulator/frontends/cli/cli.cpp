@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "emulator/engine/session.h"
+#include "emulator/frontends/gdb/elfsyms.h"
+#include "emulator/frontends/gdb/gdbstub.h"
 #include "emulator/frontends/repl/repl.h"
 #include "emulator/frontends/trace/sinks.h"
 #include "loader/objdump.h"
@@ -77,6 +79,7 @@ struct RunOptions {
   std::string syntax = "go";
   std::vector<std::string> sourceDirs;
   bool interactive = false, strictVersion = false;
+  std::string gdb, gdbElf;
   std::string script;
 };
 
@@ -119,6 +122,12 @@ int runMain(int argc, char** argv) {
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
   app.add_flag("-v,--verbose", o.verbose,
                "log what was loaded: version, layout, which runtime functions have models");
+  app.add_option("--gdb", o.gdb,
+                 "serve gdb's remote protocol on HOST:PORT (:PORT listens on 127.0.0.1 only; "
+                 "port 0 picks a free one) instead of running: breakpoints, watchpoints, "
+                 "reverse-stepi and reverse-continue; writes the symbols for gdb (--gdb-elf)");
+  app.add_option("--gdb-elf", o.gdbElf,
+                 "with --gdb: where to write the ELF symbol file (default: OBJECT.elf)");
   app.add_flag("-i,--interactive", o.interactive,
                "interactive stepping with time travel (commands from stdin when it is not a "
                "terminal; help lists them)");
@@ -159,6 +168,24 @@ int runMain(int argc, char** argv) {
   so.count = !o.quiet;
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());
+  if (!o.gdb.empty()) {
+    so.timeLimit = {}; // gdb's Ctrl-C stops a runaway continue
+    so.trace = false;
+    Debugger::Options d;
+    d.object = o.object;
+    d.load.strictVersion = o.strictVersion;
+    d.loaded = *obj;
+    d.session = so;
+    d.function = o.function;
+    d.args = args;
+    auto dbg = Debugger::open(d, nullptr);
+    if (!dbg) return reportError(dbg.error());
+    std::string elf = o.gdbElf.empty() ? o.object + ".elf" : o.gdbElf;
+    if (auto w = writeSymbolFile(**dbg, elf); !w) return reportError(w.error());
+    auto served = serveGdb(**dbg, o.gdb, elf);
+    if (!served) return reportError(served.error());
+    return *served;
+  }
   if (o.interactive) {
     so.timeLimit = {}; // the user stops a runaway `continue` with Ctrl-C
     Debugger::Options d;
