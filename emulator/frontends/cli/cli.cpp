@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 
 #include "emulator/engine/session.h"
-#include "emulator/frontends/gdb/elfsyms.h"
 #include "emulator/frontends/gdb/gdbstub.h"
 #include "emulator/frontends/repl/repl.h"
 #include "emulator/frontends/trace/sinks.h"
@@ -178,11 +177,8 @@ int runMain(int argc, char** argv) {
     d.session = so;
     d.function = o.function;
     d.args = args;
-    auto dbg = Debugger::open(d, nullptr);
-    if (!dbg) return reportError(dbg.error());
     std::string elf = o.gdbElf.empty() ? o.object + ".elf" : o.gdbElf;
-    if (auto w = writeSymbolFile(**dbg, elf); !w) return reportError(w.error());
-    auto served = serveGdb(**dbg, o.gdb, elf);
+    auto served = serveGdb(d, o.gdb, elf);
     if (!served) return reportError(served.error());
     return *served;
   }

@@ -1,9 +1,9 @@
 #include "emulator/frontends/gdb/elfsyms.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
@@ -58,6 +58,15 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
     fns.push_back({a, a + std::max<uint64_t>(sym.size, 1), obj.displayName(id)});
   }
   std::sort(fns.begin(), fns.end(), [](const Func& x, const Func& y) { return x.lo < y.lo; });
+  // The runtime functions the models stand for: one slot each in the extern area (absolute
+  // symbols: the area has no bytes).
+  std::vector<Func> slots;
+  for (loader::SymId id = 0; id < obj.symbols.size(); id++) {
+    uint64_t a = img.address(id);
+    if (a >= img.externStart && a < img.externEnd && img.externAt(a) == id)
+      slots.push_back({a, a + loader::Image::kExternSlot, obj.sym(id).name});
+  }
+  std::sort(slots.begin(), slots.end(), [](const Func& x, const Func& y) { return x.lo < y.lo; });
   std::string text(img.textEnd - img.textStart, '\0');
   s.machine().read(img.textStart, text.data(), text.size());
 
@@ -129,9 +138,9 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
   line.u16(4);
   line.u32(0); // header_length, patched
   size_t hdrStart = line.b.size();
-  line.u8(1);  // minimum_instruction_length
-  line.u8(1);  // maximum_operations_per_instruction
-  line.u8(1);  // default_is_stmt
+  line.u8(1); // minimum_instruction_length
+  line.u8(1); // maximum_operations_per_instruction
+  line.u8(1); // default_is_stmt
   line.u8(uint8_t(-5));
   line.u8(14); // line_range
   line.u8(13); // opcode_base
@@ -155,8 +164,12 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
   abbrev.uleb(1);
   abbrev.uleb(0x11); // DW_TAG_compile_unit
   abbrev.u8(0);      // no children
-  for (auto [at, form] : {std::pair{0x03, 0x08}, {0x1b, 0x08}, {0x13, 0x0b}, {0x10, 0x17},
-                          {0x11, 0x01}, {0x12, 0x07}}) {
+  for (auto [at, form] : {std::pair{0x03, 0x08},
+                          {0x1b, 0x08},
+                          {0x13, 0x0b},
+                          {0x10, 0x17},
+                          {0x11, 0x01},
+                          {0x12, 0x07}}) {
     abbrev.uleb(uint64_t(at));
     abbrev.uleb(uint64_t(form));
   }
@@ -171,7 +184,7 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
   info.uleb(1);
   info.str(mainFile.empty() ? (files.empty() ? "go" : files.front()) : mainFile);
   info.str(mainDir);
-  info.u8(0x16); // DW_LANG_Go
+  info.u8(0x0c); // DW_LANG_C99: gdb's Go mode would print main.c as main[c]
   info.u32(0);   // stmt_list
   info.u64(img.textStart);
   info.u64(img.textEnd - img.textStart);
@@ -232,6 +245,15 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
     symtab.u64(f.lo);
     symtab.u64(f.hi - f.lo);
   }
+  for (const auto& f : slots) {
+    symtab.u32(uint32_t(strtab.b.size()));
+    strtab.str(f.name);
+    symtab.u8(0x12);
+    symtab.u8(0);
+    symtab.u16(0xfff1); // SHN_ABS: no bytes for gdb to read there
+    symtab.u64(f.lo);
+    symtab.u64(f.hi - f.lo);
+  }
 
   struct Section {
     std::string name;
@@ -287,7 +309,9 @@ Expected<void> writeSymbolFile(Debugger& d, const std::string& path) {
     out.u64(sec.entsize);
   }
   Buf eh;
-  eh.b = std::string("\x7f" "ELF", 4);
+  eh.b = std::string("\x7f"
+                     "ELF",
+                     4);
   for (uint8_t c : {2, 1, 1, 0})
     eh.u8(c);
   eh.b.append(8, '\0');

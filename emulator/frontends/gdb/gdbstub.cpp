@@ -1,5 +1,8 @@
 #include "emulator/frontends/gdb/gdbstub.h"
 
+#include "emulator/frontends/gdb/elfsyms.h"
+#include "emulator/frontends/repl/repl.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,6 +14,7 @@
 #include <atomic>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -65,9 +69,10 @@ std::optional<uint64_t> hexNum(std::string_view s) {
   if (s.empty() || s.size() > 16) return std::nullopt;
   uint64_t v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                                : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) return std::nullopt;
     v = v << 4 | uint64_t(d);
   }
@@ -230,11 +235,12 @@ std::string GdbStub::stopReply(const DebugStop& s) {
     // A fault Go reports as SIGSEGV reaches gdb as that signal.
     if (s.message.find("SIGSEGV") != std::string::npos) return lastStop_ = "X0b";
     return lastStop_ = fmt::format("W{:02x}", uint8_t(s.exitStatus));
-  case StopWhy::Error:
+  case StopWhy::Error: {
     exitStatus_ = 3;
-    return lastStop_ = "O" + hexBytes(("godefer-emu: " + s.message + "\n").data(),
-                                      s.message.size() + 14) +
-                       "\n" + "W03";
+    std::string text = "godefer-emu: " + s.message + "\n";
+    output_.push_back("O" + hexBytes(text.data(), text.size()));
+    return lastStop_ = "W03";
+  }
   case StopWhy::NotRunning:
     return lastStop_;
   default:
@@ -401,13 +407,30 @@ std::optional<std::string> GdbStub::handle(const std::string& p) {
     if (p == "qfThreadInfo") return "m1";
     if (p == "qsThreadInfo") return "l";
     if (p.starts_with("qSymbol")) return "OK";
+    if (p.starts_with("qRcmd,")) {
+      auto cmd = unhex(std::string_view(p).substr(6));
+      if (!cmd) return "E01";
+      if (!monitor) return "";
+      std::string text = monitor(*cmd);
+      for (size_t at = 0; at < text.size(); at += 512) {
+        std::string part = text.substr(at, 512);
+        output_.push_back("O" + hexBytes(part.data(), part.size()));
+      }
+      return "OK";
+    }
     return "";
   default:
     return "";
   }
 }
 
-Expected<int> serveGdb(Debugger& d, const std::string& hostPort, const std::string& elfPath) {
+Expected<int> serveGdb(const Debugger::Options& opts, const std::string& hostPort,
+                       const std::string& elfPath) {
+  std::ostringstream replOut;
+  Repl repl(replOut, replOut, ReplOptions{});
+  if (auto r = repl.open(opts); !r) return std::unexpected(r.error());
+  Debugger& d = repl.debugger();
+  if (auto w = writeSymbolFile(d, elfPath); !w) return std::unexpected(w.error());
   size_t colon = hostPort.rfind(':');
   if (colon == std::string::npos)
     return failKind(ErrorKind::Usage, "--gdb {}: expected HOST:PORT or :PORT", hostPort);
@@ -448,6 +471,11 @@ Expected<int> serveGdb(Debugger& d, const std::string& hostPort, const std::stri
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
   GdbStub stub(d);
+  stub.monitor = [&](const std::string& cmd) {
+    replOut.str("");
+    repl.execute(cmd);
+    return replOut.str();
+  };
   auto sendAll = [&](const std::string& s) {
     for (size_t at = 0; at < s.size();) {
       ssize_t n = send(fd, s.data() + at, s.size() - at, MSG_NOSIGNAL);
@@ -522,12 +550,8 @@ Expected<int> serveGdb(Debugger& d, const std::string& hostPort, const std::stri
         p += raw[i] == '}' && i + 1 < raw.size() ? char(raw[++i] ^ 0x20) : raw[i];
       auto reply = stub.handle(p);
       if (!reply) continue;
-      // An output packet before the final reply: send it on its own.
-      if (reply->starts_with("O") && reply->find('\n') != std::string::npos) {
-        size_t nl = reply->find('\n');
-        sendAll(frame(reply->substr(0, nl)));
-        reply = reply->substr(nl + 1);
-      }
+      for (const auto& o : stub.takeOutput())
+        sendAll(frame(o));
       if (!sendAll(frame(*reply))) {
         open = false;
         break;

@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "emulator/debugger/debugger.h"
 #include "loader/error.h"
@@ -35,6 +37,10 @@ public:
   // it (serve() polls the socket for Ctrl-C while it runs).
   std::function<void()> beforeResume;
   std::function<void()> afterResume;
+  // `monitor CMD` (qRcmd): runs a command of the REPL's and returns what it printed.
+  std::function<std::string(const std::string&)> monitor;
+  // Console output (O packets) to send before the next reply.
+  std::vector<std::string> takeOutput() { return std::exchange(output_, {}); }
 
 private:
   std::string stopReply(const DebugStop& s);
@@ -45,19 +51,23 @@ private:
   DebugStop resume(char how); // 's', 'c', 'S' (reverse step), 'C' (reverse continue)
 
   Debugger& d_;
-  std::map<uint64_t, int> breakpoints_;                         // address -> debugger id
-  std::map<std::pair<uint64_t, uint32_t>, int> watchpoints_;    // (addr, len) -> id
+  std::map<uint64_t, int> breakpoints_;                      // address -> debugger id
+  std::map<std::pair<uint64_t, uint32_t>, int> watchpoints_; // (addr, len) -> id
   std::string lastStop_ = "S05";
   bool noAck_ = false, detached_ = false, killed_ = false;
   std::optional<int> exitStatus_;
+  std::vector<std::string> output_;
 
 public:
   bool noAck() const { return noAck_; }
 };
 
-// Listens on host:port (loopback unless told otherwise), prints where to stderr, serves one
-// client until it detaches or kills the run, and returns the command's exit status (the run's:
-// 0 returned, 2 the guest died as Go would; 0 when the client detached before the end).
-Expected<int> serveGdb(Debugger& d, const std::string& hostPort, const std::string& elfPath);
+// Opens the debugger for `o` (under a REPL, which answers `monitor` commands: `monitor print
+// &i`, `monitor defers`, `monitor goroutines`...), writes the ELF symbol file to `elfPath`,
+// listens on hostPort (":PORT" is loopback; port 0 picks one), prints where to stderr, serves
+// one client until it detaches or kills the run, and returns the command's exit status (the
+// run's: 0 returned, 2 the guest died as Go would; 0 when the client left before the end).
+Expected<int> serveGdb(const Debugger::Options& o, const std::string& hostPort,
+                       const std::string& elfPath);
 
 } // namespace gd::emu
