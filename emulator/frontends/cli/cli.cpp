@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "emulator/engine/session.h"
+#include "emulator/frontends/dap/dap.h"
 #include "emulator/frontends/gdb/gdbstub.h"
 #include "emulator/frontends/repl/repl.h"
 #include "emulator/frontends/trace/sinks.h"
@@ -78,7 +79,7 @@ struct RunOptions {
   std::string syntax = "go";
   std::vector<std::string> sourceDirs;
   bool interactive = false, strictVersion = false;
-  std::string gdb, gdbElf;
+  std::string gdb, gdbElf, dap;
   std::string script;
 };
 
@@ -86,6 +87,8 @@ int runMain(int argc, char** argv) {
   CLI::App app{"Run a Go function from an object file under emulation and watch its defers.\n"
                "  godefer-emu [options] OBJECT [FUNCTION [ARG...]]\n"
                "  godefer-emu -i [-x FILE] OBJECT [FUNCTION [ARG...]]\n"
+               "  godefer-emu --gdb HOST:PORT [options] OBJECT [FUNCTION [ARG...]]\n"
+               "  godefer-emu dap | --dap HOST:PORT\n"
                "  godefer-emu objdump [-s REGEX] OBJECT",
                "godefer-emu"};
   RunOptions o;
@@ -127,13 +130,18 @@ int runMain(int argc, char** argv) {
                  "reverse-stepi and reverse-continue; writes the symbols for gdb (--gdb-elf)");
   app.add_option("--gdb-elf", o.gdbElf,
                  "with --gdb: where to write the ELF symbol file (default: OBJECT.elf)");
+  app.add_option("--dap", o.dap,
+                 "serve the Debug Adapter Protocol on HOST:PORT (:PORT listens on 127.0.0.1 "
+                 "only); `godefer-emu dap` serves it on stdin/stdout. The client's launch "
+                 "request names the object, function and arguments");
   app.add_flag("-i,--interactive", o.interactive,
                "interactive stepping with time travel (commands from stdin when it is not a "
                "terminal; help lists them)");
   app.add_option("-x", o.script, "with -i: run the commands in FILE first");
   app.add_flag("--strict-version", o.strictVersion, kStrictVersionHelp);
-  app.add_option("OBJECT", o.object, "go tool compile output, or a saved go tool objdump listing")
-      ->required();
+  app.add_option("OBJECT", o.object,
+                 "go tool compile output, or a saved go tool objdump listing (required but with "
+                 "--dap)");
   app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
       ->capture_default_str();
   app.add_option("ARG", o.args,
@@ -148,6 +156,15 @@ int runMain(int argc, char** argv) {
   std::vector<Arg> args;
   for (const auto& a : o.args)
     args.push_back(Arg::fromWord(a));
+  if (o.dap.empty() && o.object.empty()) {
+    std::cerr << "OBJECT is required\nRun with --help for more information.\n";
+    return kExitCannotRun;
+  }
+  if (!o.dap.empty()) {
+    auto served = serveDapSocket(o.dap);
+    if (!served) return reportError(served.error());
+    return *served;
+  }
   if (!o.script.empty() && !o.interactive) {
     std::cerr << "godefer-emu: -x FILE needs -i\n";
     return kExitCannotRun;
@@ -230,6 +247,7 @@ int runMain(int argc, char** argv) {
 
 int runCommandLine(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "objdump") return objdumpMain(argc - 1, argv + 1);
+  if (argc == 2 && std::string_view(argv[1]) == "dap") return serveDap(STDIN_FILENO, STDOUT_FILENO);
   return runMain(argc, argv);
 }
 

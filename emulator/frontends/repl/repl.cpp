@@ -73,6 +73,7 @@ Expected<void> Repl::open(Debugger::Options o) {
 // ---- events: what happens while a command runs ----
 
 void Repl::onEvent(const Event& e) {
+  if (opts_.forward) opts_.forward->onEvent(e);
   if (auto* s = std::get_if<StartEvent>(&e)) {
     std::vector<std::string> args;
     for (const auto& a : s->args)

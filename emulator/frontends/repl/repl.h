@@ -23,6 +23,7 @@ struct ReplOptions {
   bool color = false;
   bool echo = false; // echo each command read from a stream after the prompt
   std::string prompt = "(godefer) ";
+  EventSink* forward = nullptr; // also gets every event (a front end built on the REPL)
 };
 
 class Repl final : public EventSink {
@@ -68,9 +69,15 @@ private:
   std::vector<std::string> sourceLines(const Frame& f, int from, int to);
   std::vector<std::pair<uint64_t, std::string>> disassembleAround(uint64_t pc, int before,
                                                                   int after);
-  std::string insnText(uint64_t pc, uint8_t* len = nullptr);
   void regsSnapshot();
+
+public:
+  // g._defer of the selected goroutine, newest first, a line per record.
   std::vector<std::string> deferLines(bool detailed);
+  // The instruction at pc in the chosen syntax (its length in *len).
+  std::string insnText(uint64_t pc, uint8_t* len = nullptr);
+
+private:
   const Frame* frame();
   const std::vector<std::string>* sourceFile(const Frame& f);
   void listAround(const std::string& file, const std::vector<std::string>& lines, int center,
