@@ -358,8 +358,25 @@ std::optional<FrameVar> Inspector::findVar(const std::string& name, const Frame&
 std::vector<FrameVar> Inspector::frameVars(const Frame& f) {
   std::vector<FrameVar> out;
   if (!f.fn) return out;
-  for (const auto& v : vars(*f.fn).vars)
-    if (auto fv = findVar(v.name, f)) out.push_back(*fv);
+  for (const auto& v : vars(*f.fn).vars) {
+    auto fv = findVar(v.name, f);
+    if (!fv) continue;
+    out.push_back(*fv);
+    // A variable a closure captured by reference (&i): the variable itself, by its name.
+    if (v.name.starts_with("&") && v.type.starts_with("*") && fv->value) {
+      FrameVar c;
+      c.info = v;
+      c.info.name = v.name.substr(1);
+      c.info.type = v.type.substr(1);
+      if (auto e = evaluate(c.info.name, f)) {
+        c.addr = e->addr;
+        c.value = Value{c.info.name, c.info.type, format(*e)};
+      } else {
+        c.note = e.error().message;
+      }
+      out.push_back(std::move(c));
+    }
+  }
   return out;
 }
 
@@ -415,7 +432,7 @@ public:
 Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Frame& f) {
   Parser p(expr);
   Session& s = d_.session();
-  std::function<Expected<Eval>()> sum, unary, primary;
+  std::function<Expected<Eval>()> sum, unary, primary, product, compare;
   auto deref = [&](const Eval& e) -> Expected<Eval> {
     if (const rt::GoType* t = shapeOf(e); t && t->kind == rt::kind::Pointer && t->elem) {
       if (!e.bits) return fail("nil pointer dereference: {} is nil", e.type);
@@ -445,7 +462,7 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
   };
   primary = [&]() -> Expected<Eval> {
     if (p.eat('(')) {
-      auto e = sum();
+      auto e = compare();
       if (!e) return e;
       if (!p.eat(')')) return fail("missing ) in {}", expr);
       return e;
@@ -588,13 +605,88 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
     }
     return postfix();
   };
-  sum = [&]() -> Expected<Eval> {
+  // Signed when either side is a signed integer type or untyped; unsigned types stay unsigned.
+  auto isSigned = [](const Eval& e) {
+    return e.type.empty() || (isIntegerType(e.type) && !e.type.starts_with("u"));
+  };
+  product = [&]() -> Expected<Eval> {
     auto left = unary();
+    if (!left) return left;
+    while (true) {
+      p.skip();
+      if (p.pos_ >= p.s_.size()) break;
+      char op = p.s_[p.pos_];
+      if (op != '*' && op != '/' && op != '%') break;
+      p.pos_++;
+      auto right = unary();
+      if (!right) return right;
+      if (op != '*' && right->bits == 0) return fail("division by zero in {}", expr);
+      bool sgn = isSigned(*left) && isSigned(*right);
+      Eval e;
+      if (op == '*')
+        e.bits = left->bits * right->bits;
+      else if (sgn)
+        e.bits = uint64_t(op == '/' ? int64_t(left->bits) / int64_t(right->bits)
+                                    : int64_t(left->bits) % int64_t(right->bits));
+      else
+        e.bits = op == '/' ? left->bits / right->bits : left->bits % right->bits;
+      e.hex = left->hex || right->hex;
+      if (isIntegerType(left->type))
+        e.type = left->type;
+      else if (isIntegerType(right->type))
+        e.type = right->type;
+      left = e;
+    }
+    return left;
+  };
+  compare = [&]() -> Expected<Eval> {
+    auto left = sum();
+    if (!left) return left;
+    p.skip();
+    static const char* ops[] = {"==", "!=", "<=", ">=", "<", ">"};
+    for (const char* op : ops) {
+      std::string_view o(op);
+      if (p.s_.substr(p.pos_, o.size()) != o) continue;
+      p.pos_ += o.size();
+      auto right = sum();
+      if (!right) return right;
+      auto text = [&](const Eval& e) { return e.text ? *e.text : format(e); };
+      bool r;
+      if (left->text || right->text || left->type == "string" || right->type == "string") {
+        if (o != "==" && o != "!=") return fail("only == and != compare strings");
+        std::string a = text(*left), b = text(*right);
+        r = (a == b) == (o == "==");
+      } else if (isSigned(*left) && isSigned(*right)) {
+        int64_t a = int64_t(left->bits), b = int64_t(right->bits);
+        r = o == "=="   ? a == b
+            : o == "!=" ? a != b
+            : o == "<=" ? a <= b
+            : o == ">=" ? a >= b
+            : o == "<"  ? a < b
+                        : a > b;
+      } else {
+        uint64_t a = left->bits, b = right->bits;
+        r = o == "=="   ? a == b
+            : o == "!=" ? a != b
+            : o == "<=" ? a <= b
+            : o == ">=" ? a >= b
+            : o == "<"  ? a < b
+                        : a > b;
+      }
+      Eval e;
+      e.type = "bool";
+      e.bits = r;
+      return e;
+    }
+    return left;
+  };
+  sum = [&]() -> Expected<Eval> {
+    auto left = product();
     if (!left) return left;
     while (true) {
       bool plus = p.eat('+');
       if (!plus && !p.eat('-')) break;
-      auto right = unary();
+      auto right = product();
       if (!right) return right;
       Eval e;
       e.bits = plus ? left->bits + right->bits : left->bits - right->bits;
@@ -604,7 +696,7 @@ Expected<Inspector::Eval> Inspector::evaluate(const std::string& expr, const Fra
     }
     return left;
   };
-  auto e = sum();
+  auto e = compare();
   if (e && !p.done())
     return fail("cannot read the expression {} (stopped at {:?})", expr,
                 std::string(p.s_.substr(p.pos_)));

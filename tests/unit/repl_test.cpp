@@ -353,3 +353,37 @@ TEST(Repl, PrintsPartsOfCompositeValues) {
         "main.Outer has no field Nope (fields: ID, In, Tags, Ptr, Arr, F, Any, Err, Count)\n");
   }
 }
+
+// gdb's conveniences: print/FMT, arithmetic and comparisons, a note for a duplicate breakpoint,
+// tbreak, condition (checked at every breakpoint of the pc), display, a closure's captured
+// variable by name, and after a panic `continue` says the program exited.
+TEST(Repl, GdbConveniences) {
+  InProcess r("tests/fixtures/go1.22/nl/deferr.o");
+  std::string out = r("break c.func1\nbreak main.c.func1\ncondition 1 i == 5\ntbreak deferr.go:12\n"
+                      "display i\ncontinue\n");
+  expectInOrder(out,
+                {"Breakpoint 1 at 0x", "Note: breakpoint 1 also set at pc 0x", "Breakpoint 2 at",
+                 "(temporary: deleted when hit)", "1: i = 0",
+                 "Temporary Breakpoint 3, main.c at "
+                 "deferr.go:12",
+                 "1: i = 0"},
+                "set-up");
+  EXPECT_EQ(r("p i+2*3\n"), "(godefer) p i+2*3\ni+2*3 = 6\n");
+  EXPECT_EQ(r("p i == 0\n"), "(godefer) p i == 0\ni == 0 = true\n");
+  EXPECT_EQ(r("p/x 255\n"), "(godefer) p/x 255\n255 = 0xff\n");
+  EXPECT_EQ(r("p/t 5\n"), "(godefer) p/t 5\n5 = 101\n");
+  EXPECT_EQ(r("p 7/2\n"), "(godefer) p 7/2\n7/2 = 3\n");
+  EXPECT_EQ(r("p 1/0\n"), "(godefer) p 1/0\ndivision by zero in 1/0\n");
+  // Breakpoint 1's condition is false, breakpoint 2 at the same pc has none: the stop is 2's.
+  expectInOrder(r("continue\ninfo locals\n"),
+                {"Breakpoint 2, main.c.func1 at deferr.go:9", "&i = 0xc", "i = 1"}, "closure");
+  EXPECT_EQ(
+      r("info display\n"),
+      "(godefer) info display\nAuto-display expressions now in effect:\nNum Expression\n1   i\n");
+
+  InProcess p("tests/fixtures/go1.22/nl/panicexit.o", "main.main");
+  expectInOrder(p("continue\ncontinue\n"),
+                {"The program died: panic: boom (exit status 2",
+                 "The program has exited (panic: boom, exit status 2)"},
+                "after a panic");
+}

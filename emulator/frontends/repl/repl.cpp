@@ -1,5 +1,7 @@
 #include "emulator/frontends/repl/repl.h"
 
+#include "emulator/engine/values.h"
+
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
@@ -99,10 +101,32 @@ const std::vector<Repl::Command>& Repl::commands() {
   static const std::vector<Command> c = {
       {"break",
        {"b"},
-       "break [FUNC | FILE:LINE | LINE | *ADDRESS]",
-       "Stop before the instruction at a location (a function's first instruction, the first "
-       "instruction of a line in each function, or an address; none: here).",
+       "break [FUNC | FILE:LINE | LINE | *ADDRESS | *FUNC]",
+       "Stop before the instruction at a location: FUNC past its prologue (the first "
+       "instruction of its body), the first instruction of a line in each function, an "
+       "address, or *FUNC exactly at its entry; none: here.",
        &Repl::cmdBreak},
+      {"tbreak",
+       {},
+       "tbreak LOCATION",
+       "A breakpoint that is deleted when it is first hit.",
+       &Repl::cmdTbreak},
+      {"condition",
+       {},
+       "condition N [EXPR]",
+       "Stop at breakpoint N only when EXPR (a comparison such as i == 2, or a value: non-zero "
+       "is true) holds; without EXPR, always.",
+       &Repl::cmdCondition},
+      {"display",
+       {},
+       "display [EXPR]",
+       "Print EXPR after every stop (none: print the displays now).",
+       &Repl::cmdDisplay},
+      {"undisplay",
+       {},
+       "undisplay [N...]",
+       "Stop displaying expression N (none: all).",
+       &Repl::cmdUndisplay},
       {"delete",
        {"d"},
        "delete [N...]",
@@ -278,7 +302,7 @@ bool Repl::execute(const std::string& lineIn) {
     out_ << fmt::format("Undefined command: \"{}\". Try \"help\".\n", word);
     return true;
   }
-  if (!args.empty() && args[0] == '/' && c->name != "x") {
+  if (!args.empty() && args[0] == '/' && c->name != "x" && c->name != "print") {
     out_ << fmt::format("{} takes no /FORMAT\n", c->name);
     return true;
   }
@@ -309,7 +333,14 @@ void Repl::report(const DebugStop& s, bool context) {
     break;
   case StopWhy::Breakpoint: {
     uint64_t pc = ses.machine().reg(rt::Reg::RIP);
-    out_ << paint("1;32", fmt::format("Breakpoint {}, {}", s.id, location(pc))) << "\n";
+    bool temp = temporary_.erase(s.id) > 0;
+    out_ << paint("1;32",
+                  fmt::format("{}Breakpoint {}, {}", temp ? "Temporary " : "", s.id, location(pc)))
+         << "\n";
+    if (temp) {
+      dbg_->remove(s.id);
+      conditions_.erase(s.id);
+    }
     break;
   }
   case StopWhy::Watch: {
@@ -321,6 +352,7 @@ void Repl::report(const DebugStop& s, bool context) {
     break;
   }
   case StopWhy::Returned: {
+    ended_ = s;
     std::vector<std::string> res;
     for (const auto& v : ses.results())
       res.push_back(fmt::format("{} = {}", v.name, shown(v)));
@@ -332,6 +364,7 @@ void Repl::report(const DebugStop& s, bool context) {
     return;
   }
   case StopWhy::Exited:
+    ended_ = s;
     out_ << paint("31;1", fmt::format("The program died: {} (exit status {}, {} instructions)",
                                       s.message, s.exitStatus, ses.instructions()))
          << "\n";
@@ -349,16 +382,27 @@ void Repl::report(const DebugStop& s, bool context) {
     out_ << "Interrupted.\n";
     break;
   case StopWhy::NotRunning:
-    out_ << "The function has returned: reverse-step, reverse-continue or restart go on.\n";
+    if (ended_ && ended_->why == StopWhy::Exited)
+      out_ << fmt::format("The program has exited ({}, exit status {}): reverse-step, "
+                          "reverse-continue or restart go on.\n",
+                          ended_->message, ended_->exitStatus);
+    else
+      out_ << "The function has returned: reverse-step, reverse-continue or restart go on.\n";
     return;
   }
   if (context) showContext();
+  showDisplays();
   regsSnapshot();
 }
 
 void Repl::cmdBreak(const std::string& args) {
   std::string spec = args;
   if (spec.empty()) spec = fmt::format("*{:#x}", dbg_->session().machine().reg(rt::Reg::RIP));
+  if (auto where = dbg_->resolveLocation(spec); where)
+    for (uint64_t a : *where)
+      for (const auto& other : dbg_->breakpoints())
+        if (std::find(other.addrs.begin(), other.addrs.end(), a) != other.addrs.end())
+          out_ << fmt::format("Note: breakpoint {} also set at pc {:#x}.\n", other.id, a);
   auto b = dbg_->addBreakpoint(spec);
   if (!b) {
     out_ << b.error().message << "\n";
@@ -392,7 +436,91 @@ void Repl::cmdDelete(const std::string& args) {
 }
 
 void Repl::cmdContinue(const std::string&) {
-  report(dbg_->cont());
+  report(conditional(&Debugger::cont));
+}
+
+DebugStop Repl::conditional(DebugStop (Debugger::*move)()) {
+  while (true) {
+    DebugStop s = ((*dbg_).*move)();
+    if (s.why != StopWhy::Breakpoint || conditions_.empty()) return s;
+    // Every breakpoint at this pc: the stop stands when one has no condition or a true one.
+    uint64_t pc = dbg_->session().machine().reg(rt::Reg::RIP);
+    const Frame* f = frame();
+    if (!f) return s;
+    for (const auto& b : dbg_->breakpoints()) {
+      if (std::find(b.addrs.begin(), b.addrs.end(), pc) == b.addrs.end()) continue;
+      auto c = conditions_.find(b.id);
+      if (c == conditions_.end()) {
+        s.id = b.id;
+        return s;
+      }
+      auto e = insp_->evaluate(c->second, *f);
+      if (!e) {
+        out_ << fmt::format("Error in the condition of breakpoint {}: {}\n", b.id,
+                            e.error().message);
+        s.id = b.id;
+        return s;
+      }
+      if (e->bits != 0) {
+        s.id = b.id;
+        return s;
+      }
+    }
+  }
+}
+
+void Repl::cmdTbreak(const std::string& args) {
+  if (args.empty()) return void(out_ << "usage: tbreak LOCATION\n");
+  size_t before = dbg_->breakpoints().size();
+  cmdBreak(args);
+  if (dbg_->breakpoints().size() > before) {
+    temporary_.insert(dbg_->breakpoints().back().id);
+    out_ << fmt::format("(temporary: deleted when hit)\n");
+  }
+}
+
+void Repl::cmdCondition(const std::string& args) {
+  std::istringstream in(args);
+  int id = 0;
+  if (!(in >> id)) return void(out_ << "usage: condition N [EXPR]\n");
+  std::string expr;
+  std::getline(in, expr);
+  expr.erase(0, expr.find_first_not_of(' '));
+  bool known = std::any_of(dbg_->breakpoints().begin(), dbg_->breakpoints().end(),
+                           [&](const Breakpoint& b) { return b.id == id; });
+  if (!known) return void(out_ << fmt::format("No breakpoint number {}.\n", id));
+  if (expr.empty()) {
+    conditions_.erase(id);
+    out_ << fmt::format("Breakpoint {} now unconditional.\n", id);
+  } else {
+    conditions_[id] = expr;
+  }
+}
+
+void Repl::cmdDisplay(const std::string& args) {
+  if (args.empty()) return showDisplays();
+  displays_.emplace_back(nextDisplay_++, args);
+  const Frame* f = frame();
+  if (!f) return;
+  auto v = insp_->print(args, *f);
+  out_ << fmt::format("{}: {} = {}\n", displays_.back().first, args,
+                      v ? *v : "<" + v.error().message + ">");
+}
+
+void Repl::cmdUndisplay(const std::string& args) {
+  if (args.empty()) return displays_.clear();
+  std::istringstream in(args);
+  for (int n; in >> n;)
+    std::erase_if(displays_, [n](const auto& d) { return d.first == n; });
+}
+
+void Repl::showDisplays() {
+  const Frame* f = frame();
+  if (!f) return;
+  for (const auto& [n, expr] : displays_) {
+    auto v = insp_->print(expr, *f);
+    out_ << fmt::format("{}: {} = {}\n", n, expr, v ? *v : "<" + v.error().message + ">");
+  }
 }
 
 // `step N` and its kin: the move N times, stopping early at anything but an ordinary step.
@@ -461,10 +589,39 @@ void Repl::cmdWatch(const std::string& args) {
                       type.empty() ? "" : type + ", ", size, addr, shown(w->last));
 }
 
-void Repl::cmdPrint(const std::string& args) {
-  if (args.empty()) return void(out_ << "usage: print EXPR\n");
+void Repl::cmdPrint(const std::string& in) {
+  std::string args = in;
+  char fmtLetter = 0;
+  if (args.starts_with("/")) { // print/x EXPR, as gdb's formats: x d u o t c
+    size_t sp = args.find(' ');
+    std::string f = args.substr(1, sp == std::string::npos ? sp : sp - 1);
+    if (f.size() != 1 || std::string("xduotc").find(f[0]) == std::string::npos)
+      return void(out_ << "print/FMT: FMT is one of x d u o t c\n");
+    fmtLetter = f[0];
+    args = sp == std::string::npos ? "" : args.substr(sp + 1);
+  }
+  if (args.empty()) return void(out_ << "usage: print[/FMT] EXPR\n");
   const Frame* f = frame();
   if (!f) return void(out_ << "No frame: the function has returned.\n");
+  if (fmtLetter) {
+    auto e = insp_->evaluate(args, *f);
+    if (!e) return void(out_ << e.error().message << "\n");
+    if (e->text || (!e->type.empty() && !isIntegerType(e->type) && e->type != "bool" &&
+                    !e->type.starts_with("*") && !e->type.starts_with("unsafe")))
+      return void(out_ << fmt::format("print/{}: {} is not a number\n", fmtLetter, args));
+    uint64_t b = e->bits;
+    uint32_t size = e->type.empty() ? 8 : std::max<uint32_t>(goTypeSize(e->type), 1);
+    if (size < 8) b &= (uint64_t(1) << (8 * size)) - 1;
+    int64_t sv = size < 8 ? int64_t(b << (64 - 8 * size)) >> (64 - 8 * size) : int64_t(b);
+    std::string text = fmtLetter == 'x'   ? fmt::format("{:#x}", b)
+                       : fmtLetter == 'd' ? fmt::format("{}", sv)
+                       : fmtLetter == 'u' ? fmt::format("{}", b)
+                       : fmtLetter == 'o' ? fmt::format("0{:o}", b)
+                       : fmtLetter == 't' ? fmt::format("{:b}", b)
+                                          : fmt::format("{} {:?}", sv, char(b & 0x7f));
+    out_ << args << " = " << text << "\n";
+    return;
+  }
   auto v = insp_->print(args, *f);
   if (!v) return void(out_ << v.error().message << "\n");
   out_ << args << " = " << *v << "\n";
@@ -576,7 +733,7 @@ void Repl::cmdReverseFinish(const std::string&) {
 }
 
 void Repl::cmdReverseContinue(const std::string&) {
-  report(dbg_->reverseContinue());
+  report(conditional(&Debugger::reverseContinue));
 }
 
 void Repl::cmdRecord(const std::string&) {

@@ -10,7 +10,9 @@
 #include <istream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,9 @@ private:
 
   // Reporting.
   void report(const DebugStop& s, bool context = true);
+  // A continue-like move repeated while it stops at a breakpoint whose condition is false.
+  DebugStop conditional(DebugStop (Debugger::*move)());
+  void showDisplays();
   void showContext();
   std::string paint(const char* code, const std::string& s) const;
   std::string rule(const std::string& title) const;
@@ -85,6 +90,10 @@ private:
 
   // Commands.
   void cmdBreak(const std::string&);
+  void cmdTbreak(const std::string&);
+  void cmdCondition(const std::string&);
+  void cmdDisplay(const std::string&);
+  void cmdUndisplay(const std::string&);
   void cmdDelete(const std::string&);
   void cmdContinue(const std::string&);
   void repeatLineStep(const std::string& args, const char* name, DebugStop (Debugger::*move)());
@@ -125,6 +134,11 @@ private:
   Debugger::Options dopts_;
   std::unique_ptr<Debugger> dbg_;
   std::unique_ptr<Inspector> insp_;
+  std::set<int> temporary_;                           // tbreak: deleted when hit
+  std::map<int, std::string> conditions_;             // condition N EXPR
+  std::vector<std::pair<int, std::string>> displays_; // display EXPR, by number
+  int nextDisplay_ = 1;
+  std::optional<DebugStop> ended_; // how the run ended (Returned or Exited)
   bool quit_ = false;
   std::string xFormat_ = "1xg"; // x's last count, format and unit
   int listNext_ = 0;            // `list` again continues here

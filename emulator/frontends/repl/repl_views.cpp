@@ -422,6 +422,11 @@ void Repl::cmdInfo(const std::string& args) {
            << "\n";
     }
     if (!any) out_ << (what == "args" ? "No arguments.\n" : "No locals.\n");
+  } else if (what == "display") {
+    if (displays_.empty()) return void(out_ << "There are no auto-display expressions now.\n");
+    out_ << "Auto-display expressions now in effect:\nNum Expression\n";
+    for (const auto& [n, expr] : displays_)
+      out_ << fmt::format("{:<3} {}\n", n, expr);
   } else if (what == "frame") {
     if (!f) return void(out_ << "No frame.\n");
     out_ << fmt::format("Stack frame #{}: {}\n", f->index,
