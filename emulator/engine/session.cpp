@@ -102,6 +102,51 @@ Value Session::valueFromBits(const std::string& type, uint64_t bits) const {
                      rprof_->floats == rt::FloatFormat::Shortest);
 }
 
+// A value's bytes where the ABI put them: registers (ABIInternal), else its slot in the argument
+// area that starts at `area`.
+std::vector<uint8_t> Session::placedBytes(const Placement& p, const rt::GoType* t,
+                                          uint64_t area) const {
+  const Machine& m = *machine_;
+  std::vector<uint8_t> bytes(t->size);
+  if (p.inRegisters) {
+    for (const auto& piece : p.pieces) {
+      uint8_t reg[16] = {};
+      if (piece.isFloat) {
+        m.readXmm(piece.reg, reg);
+      } else {
+        uint64_t w = m.reg(kIntRegs[size_t(piece.reg)]);
+        std::memcpy(reg, &w, 8);
+      }
+      std::memcpy(bytes.data() + piece.offset, reg, std::min<uint32_t>(piece.size, 8));
+    }
+  } else {
+    m.read(area + p.stackOffset, bytes.data(), bytes.size());
+  }
+  return bytes;
+}
+
+std::vector<Value> Session::returnedValues(loader::SymId fn, uint64_t area) const {
+  loader::FuncVars fv = loader::functionVars(*obj_, fn, opts_.sourceDirs);
+  std::vector<const rt::GoType*> params, results;
+  std::vector<const loader::VarInfo*> named;
+  for (const auto& v : fv.vars) {
+    if (v.role == loader::VarRole::Local) continue;
+    const rt::GoType* t = goType(v.type);
+    if (!t) return {}; // a type we cannot place: nothing rather than something wrong
+    (v.role == loader::VarRole::Param ? params : results).push_back(t);
+    if (v.role == loader::VarRole::Result) named.push_back(&v);
+  }
+  CallLayout l = layoutCall(params, results, rprof_->registerAbi);
+  std::vector<Value> out;
+  for (size_t k = 0; k < results.size(); k++) {
+    Value v = decodeValue(results[k], placedBytes(l.results[k], results[k], area));
+    v.name = named[k]->name;
+    v.type = named[k]->type;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 const rt::GoType* Session::goType(const std::string& type) const {
   if (type.empty()) return nullptr;
   return runtime_->goType(*machine_, type);
@@ -764,26 +809,8 @@ StopReason Session::finishCall() {
   for (const auto& v : vars_.vars)
     if (v.role == loader::VarRole::Result) res.push_back(&v);
   for (size_t k = 0; k < res.size() && layout_ && k < layout_->results.size(); k++) {
-    // The result's bytes where the ABI puts them: registers (ABIInternal), else its slot in the
-    // argument area.
     const rt::GoType* t = resultTypes_[k];
-    const Placement& p = layout_->results[k];
-    std::vector<uint8_t> bytes(t->size);
-    if (p.inRegisters) {
-      for (const auto& piece : p.pieces) {
-        uint8_t reg[16] = {};
-        if (piece.isFloat) {
-          m.readXmm(piece.reg, reg);
-        } else {
-          uint64_t w = m.reg(kIntRegs[size_t(piece.reg)]);
-          std::memcpy(reg, &w, 8);
-        }
-        std::memcpy(bytes.data() + piece.offset, reg, std::min<uint32_t>(piece.size, 8));
-      }
-    } else {
-      m.read(entrySp_ + 8 + p.stackOffset, bytes.data(), bytes.size());
-    }
-    Value val = decodeValue(t, bytes);
+    Value val = decodeValue(t, placedBytes(layout_->results[k], t, entrySp_ + 8));
     val.name = res[k]->name;
     val.type = res[k]->type;
     results_.push_back(val);

@@ -151,6 +151,10 @@ public:
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
   Value readValue(const std::string& type, uint64_t addr) const;
+  // The results of `fn` just after it returned (its caller's SP is `area`, where ABI0 and
+  // stack-assigned results are), by the names and types the object or the source gives; empty
+  // when they are unknown.
+  std::vector<Value> returnedValues(loader::SymId fn, uint64_t area) const;
   // The shape of a Go type by its type string (nullptr when the object does not describe it).
   const rt::GoType* goType(const std::string& type) const;
   // A value of any type from its bytes or from memory (values.h ValueReader).
@@ -161,6 +165,7 @@ public:
 private:
   Session() = default;
   StopReason advance(uint64_t budget);
+  std::vector<uint8_t> placedBytes(const Placement& p, const rt::GoType* t, uint64_t area) const;
   Expected<std::vector<uint8_t>> encodeArg(const Arg& a, const rt::GoType* t,
                                            const std::string& param);
   void logLayout() const;

@@ -387,3 +387,13 @@ TEST(Repl, GdbConveniences) {
                  "The program has exited (panic: boom, exit status 2)"},
                 "after a panic");
 }
+
+// finish shows what the finished function returned (read as its ABI returns it).
+TEST(Repl, FinishShowsTheReturnedValues) {
+  for (const char* v : {"go1.15", "go1.22", "go1.27"}) {
+    SCOPED_TRACE(v);
+    InProcess r(std::string("tests/fixtures/") + v + "/nl/deferr.o", "main.main");
+    expectInOrder(r("break c\ncontinue\nfinish\n"),
+                  {"Run till exit from #0", "Value returned: i = 2"}, "finish");
+  }
+}

@@ -557,7 +557,19 @@ void Repl::cmdNexti(const std::string& args) {
 void Repl::cmdFinish(const std::string&) {
   const Frame* f = frame();
   if (f && !dbg_->finished()) out_ << "Run till exit from " << frameLine(*f) << "\n";
-  report(dbg_->finish());
+  std::optional<loader::SymId> fn = f && !f->model ? f->fn : std::nullopt;
+  uint64_t cfa = f ? f->cfa : 0;
+  DebugStop s = dbg_->finish();
+  Session& ses = dbg_->session();
+  // Back in the caller: what the function returned (the called function's own return is
+  // reported as such).
+  if (fn && s.why == StopWhy::Step && ses.machine().reg(rt::Reg::RSP) >= cfa) {
+    std::vector<std::string> vals;
+    for (const auto& v : ses.returnedValues(*fn, cfa))
+      vals.push_back(fmt::format("{} = {}", v.name, shown(v)));
+    if (!vals.empty()) out_ << fmt::format("Value returned: {}\n", fmt::join(vals, ", "));
+  }
+  report(s);
 }
 
 void Repl::cmdUntil(const std::string& args) {
