@@ -170,8 +170,9 @@ const Watchpoint* Debugger::addWatch(const std::string& spec, uint64_t addr, uin
 // Where `break FUNC` stops, as gdb and Delve do: past the prologue (stack check, frame set-up,
 // argument spills, all on the function's first line) at the first instruction of the next line,
 // when the function has a prologue (it checks the stack bound, calling runtime.morestack*, or it
-// sets up a frame) and a new line begins before any call or return. Otherwise (frameless
-// NOSPLIT functions, one-line bodies) the first instruction.
+// sets up a frame) and a new line begins before any call or return; for a one-line body with a
+// prologue, past the frame set-up and the spills and closure-context loads after it. Otherwise
+// (frameless NOSPLIT functions) the first instruction.
 uint64_t Debugger::afterPrologue(loader::SymId id) {
   const loader::Image& img = session_->image();
   const loader::Object& obj = session_->object();
@@ -190,6 +191,28 @@ uint64_t Debugger::afterPrologue(loader::SymId id) {
     if (walker.spDelta(a).value_or(0) > 0) prologue = true;
     const DecodedInsn& insn = session_->machine().decoded(a);
     if (!insn.ok || insn.isCall || insn.isRet) break;
+    a += insn.length;
+  }
+  if (!prologue) return entry;
+  // A one-line body: past the frame set-up (SP at the frame's full size) and what follows it
+  // on that line before the body proper: stores into the frame (argument spills), loads
+  // through DX (a closure's captured variables) and the frame pointer's set-up.
+  int64_t full = 0;
+  for (uint64_t a = entry; a < end; a++)
+    full = std::max<int64_t>(full, walker.spDelta(a).value_or(0));
+  auto reg = [](rt::Reg r) { return uint8_t(r); };
+  for (uint64_t a = entry; a < end;) {
+    const DecodedInsn& insn = session_->machine().decoded(a);
+    if (!insn.ok || insn.isRet) break;
+    if (walker.spDelta(a).value_or(0) == full && full > 0) {
+      const MemAccess* m = insn.mem.size() == 1 ? &insn.mem[0] : nullptr;
+      bool spill = m && m->write && !m->read &&
+                   (m->base == reg(rt::Reg::RSP) || m->base == reg(rt::Reg::RBP));
+      bool context = m && m->read && !m->write && m->base == reg(rt::Reg::RDX);
+      bool framePointer = insn.mem.empty() && insn.writes == (1u << uint8_t(rt::Reg::RBP));
+      if (!spill && !context && !framePointer) return a;
+    }
+    if (insn.isCall) break;
     a += insn.length;
   }
   return entry;

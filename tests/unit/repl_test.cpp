@@ -397,3 +397,14 @@ TEST(Repl, FinishShowsTheReturnedValues) {
                   {"Run till exit from #0", "Value returned: i = 2"}, "finish");
   }
 }
+
+// break FUNC on a one-line closure stops past its prologue, where its captured variable can
+// be read (`inc := func() { x += 2 }` with x = 1).
+TEST(Repl, BreakOnAOneLineClosureStopsWhereItsVariablesAreReadable) {
+  for (const char* v : {"go1.22", "go1.27"}) {
+    SCOPED_TRACE(v);
+    InProcess r(std::string("tests/fixtures/") + v + "/nl/closures.o", "main.main");
+    r("break main.capture.func1\ncontinue\n");
+    EXPECT_EQ(r("p x\n"), "(godefer) p x\nx = 1\n");
+  }
+}
