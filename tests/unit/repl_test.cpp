@@ -253,7 +253,7 @@ TEST(Repl, PanicsCanBeSteppedBackOutOf) {
   std::string out = r("continue\nbt\n");
   expectInOrder(out,
                 {"panic: boom", "The program died: panic: boom (exit status 2",
-                 "#0  0x4010f0 in runtime.gopanic (runtime model)", "in main.boom at"},
+                 "#0  0x4010f0 in runtime.gopanic (runtime model)", "in main.boom (n=1) at"},
                 "panic");
   r("reverse-stepi\n");
   EXPECT_FALSE(r.repl->debugger().finished());
@@ -286,7 +286,9 @@ TEST(Repl, GoroutinesListsStatesAndTheRunQueue) {
                 {"  goroutine 1    waiting: chan receive", "  goroutine 5    runnable",
                  "  goroutine 6    runnable", "* goroutine 7    running", "run queue: 5 6"},
                 "goroutines");
-  expectInOrder(r("bt\n"), {"in main.worker at goroutines.go:17", "in runtime.goexit"}, "bt");
+  expectInOrder(r("bt\n"),
+                {"in main.worker (id=3, jobs=0x", ") at goroutines.go:17", "in runtime.goexit"},
+                "bt");
 }
 
 // goroutine N selects a goroutine that is not running: its frames come from the registers it
@@ -407,4 +409,14 @@ TEST(Repl, BreakOnAOneLineClosureStopsWhereItsVariablesAreReadable) {
     r("break main.capture.func1\ncontinue\n");
     EXPECT_EQ(r("p x\n"), "(godefer) p x\nx = 1\n");
   }
+}
+
+// bt shows each frame's arguments, as gdb's does.
+TEST(Repl, BacktraceShowsArguments) {
+  InProcess r("tests/fixtures/go1.22/nl/recursion.o", "fib", {4});
+  r("break fib\ncontinue\ncontinue\n");
+  expectInOrder(
+      r("bt\n"),
+      {"#0 ", "in main.fib (n=3) at recursion.go:", "#1 ", "in main.fib (n=4) at recursion.go:"},
+      "bt");
 }

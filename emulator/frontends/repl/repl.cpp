@@ -306,6 +306,7 @@ bool Repl::execute(const std::string& lineIn) {
     out_ << fmt::format("{} takes no /FORMAT\n", c->name);
     return true;
   }
+  reversing_ = c->name.starts_with("reverse-");
   (this->*(c->run))(args);
   out_.flush();
   return !quit_;
@@ -348,7 +349,13 @@ void Repl::report(const DebugStop& s, bool context) {
     for (const auto& w : dbg_->watches())
       if (w.id == s.id) spec = w.spec;
     out_ << paint("1;32", fmt::format("Watchpoint {}: {}", s.id, spec)) << "\n";
-    out_ << fmt::format("Old value = {}\nNew value = {}\n", shown(s.oldValue), shown(s.newValue));
+    // Going backwards the change is seen the other way round: from the later value to the
+    // earlier one.
+    if (reversing_)
+      out_ << fmt::format("Old value = {}\nNew value = {}   (going backwards)\n", shown(s.newValue),
+                          shown(s.oldValue));
+    else
+      out_ << fmt::format("Old value = {}\nNew value = {}\n", shown(s.oldValue), shown(s.newValue));
     break;
   }
   case StopWhy::Returned: {

@@ -139,6 +139,7 @@ private:
   std::vector<std::pair<int, std::string>> displays_; // display EXPR, by number
   int nextDisplay_ = 1;
   std::optional<DebugStop> ended_; // how the run ended (Returned or Exited)
+  bool reversing_ = false;         // the command running goes backwards
   bool quit_ = false;
   std::string xFormat_ = "1xg"; // x's last count, format and unit
   int listNext_ = 0;            // `list` again continues here

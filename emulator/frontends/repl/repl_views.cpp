@@ -66,6 +66,12 @@ std::string Repl::location(uint64_t pc) {
 std::string Repl::frameLine(const Frame& f) {
   if (f.model) return fmt::format("#{:<2} {:#x} in {} (runtime model)", f.index, f.pc, f.name);
   std::string s = fmt::format("#{:<2} {:#x} in {}", f.index, f.pc, f.name);
+  // The arguments, as gdb's bt shows them (those not readable here as ?).
+  std::vector<std::string> args;
+  for (const auto& v : insp_->frameVars(f))
+    if (v.info.role == loader::VarRole::Param)
+      args.push_back(v.info.name + "=" + (v.value ? v.value->text : std::string("?")));
+  if (!args.empty()) s += fmt::format(" ({})", fmt::join(args, ", "));
   if (f.line) s += fmt::format(" at {}:{}", f.file, f.line);
   if (f.jmpdefer) s += "   [jmpdefer: returns onto CALL runtime.deferreturn]";
   return s;
