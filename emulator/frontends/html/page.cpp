@@ -1,0 +1,405 @@
+#include "emulator/frontends/html/page.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "emulator/engine/session.h"
+#include "emulator/frontends/html/assets.h"
+#include "emulator/frontends/trace/sinks.h"
+#include "loader/disasm.h"
+#include "loader/vars.h"
+
+namespace gd::emu {
+namespace {
+
+using nlohmann::json;
+constexpr size_t kRegs = size_t(rt::Reg::Count);
+
+void putVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out += char(uint8_t(v) | 0x80);
+    v >>= 7;
+  }
+  out += char(uint8_t(v));
+}
+
+std::string base64(const std::string& in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 |
+                 uint32_t(uint8_t(in[i + 2]));
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (size_t rest = in.size() - i) {
+    uint32_t v = uint32_t(uint8_t(in[i])) << 16;
+    if (rest == 2) v |= uint32_t(uint8_t(in[i + 1])) << 8;
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string hex(uint64_t v) {
+  return fmt::format("{:#x}", v);
+}
+
+// A value for the page: its display form and, for integers and booleans, a number the step
+// chart can draw (null otherwise: the chart draws distinct values as levels in order met).
+json valueJson(const Value& v) {
+  json j = {{"text", v.kind == ValueKind::String ? fmt::format("{:?}", v.text) : v.display()}};
+  if (v.kind == ValueKind::Bool || v.kind == ValueKind::Int)
+    j["num"] = v.intValue;
+  else if (v.kind == ValueKind::Uint)
+    j["num"] = double(uint64_t(v.intValue));
+  else if (v.kind == ValueKind::Float)
+    j["num"] = v.real;
+  return j;
+}
+
+json valuesJson(const std::vector<Value>& vs) {
+  json a = json::array();
+  for (const auto& v : vs)
+    a.push_back({{"name", v.name}, {"type", v.type}, {"value", valueJson(v)["text"]}});
+  return a;
+}
+
+// `</` ends a <script> element wherever it appears: written as `<\/` (the same JSON string).
+std::string scriptSafe(std::string s) {
+  for (size_t at = s.find("</"); at != std::string::npos; at = s.find("</", at + 3))
+    s.replace(at, 2, "<\\/");
+  return s;
+}
+
+std::string htmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool chainKnown(const rt::RuntimeEvent& e) {
+  return e.chain.size() == std::min<uint64_t>(e.chainLength, rt::kChainShown);
+}
+
+} // namespace
+
+struct HtmlPage::Impl {
+  std::ostream& out;
+  HtmlOptions opts;
+  bool written = false;
+
+  StartEvent start;
+  bool haveStart = false;
+  std::vector<std::shared_ptr<const InsnInfo>> pcs; // by InsnInfo::id
+  std::vector<uint64_t> pcAddr;                     // by InsnInfo::id: the pc
+  // Per instruction: varint(id << 3 | min(changes, 7)) [varint(changes) when 7 or more], then
+  // per change: a byte (register | 0x80 when the upper half changed), the zigzag varint of the
+  // lower half's difference (mod 2^32) and, with 0x80, the varint of the new upper half.
+  std::string steps;
+  uint64_t nSteps = 0, nChanges = 0;
+  std::array<uint64_t, kRegs> cur{}, init{};
+  std::array<bool, kRegs> known{};
+  bool truncated = false;
+  uint64_t cutAt = 0;     // the last recorded instruction's own number
+  uint64_t lastIndex = 0; // the last instruction number seen
+  uint64_t eventsAfterCut = 0;
+
+  json events = json::array(), vars = json::array(), output = json::array();
+  json end = nullptr;
+
+  Impl(std::ostream& o, HtmlOptions op) : out(o), opts(std::move(op)) {}
+
+  bool recording() const { return !truncated; }
+
+  void insn(const InsnEvent& i) {
+    lastIndex = std::max(lastIndex, i.index);
+    if (truncated) return;
+    if (opts.maxInsns && nSteps >= opts.maxInsns) {
+      truncated = true;
+      return;
+    }
+    uint32_t id = i.info ? i.info->id : 0;
+    if (i.info) {
+      if (pcs.size() <= id) pcs.resize(id + 1);
+      if (!pcs[id]) pcs[id] = i.info;
+      if (pcAddr.size() <= id) pcAddr.resize(id + 1);
+      pcAddr[id] = i.pc;
+    }
+    size_t n = 0;
+    for (const auto& c : i.changes)
+      if (size_t(c.reg) < kRegs) n++;
+    putVarint(steps, uint64_t(id) << 3 | std::min<size_t>(n, 7));
+    if (n >= 7) putVarint(steps, n);
+    for (const auto& c : i.changes) {
+      size_t r = size_t(c.reg);
+      if (r >= kRegs) continue;
+      if (!known[r]) {
+        known[r] = true;
+        init[r] = cur[r] = c.before;
+      }
+      uint32_t lo = uint32_t(c.after) - uint32_t(cur[r]);
+      int32_t d = int32_t(lo);
+      uint32_t zig = (uint32_t(d) << 1) ^ uint32_t(d >> 31);
+      bool hi = (c.after >> 32) != (cur[r] >> 32);
+      steps += char(uint8_t(r) | (hi ? 0x80 : 0));
+      putVarint(steps, zig);
+      if (hi) putVarint(steps, c.after >> 32);
+      cur[r] = c.after;
+      nChanges++;
+    }
+    nSteps++;
+    cutAt = i.index;
+  }
+
+  void runtime(const rt::RuntimeEvent& e) {
+    if (truncated) {
+      eventsAfterCut++;
+      return;
+    }
+    json j = {{"step", nSteps},
+              {"kind", runtimeEventKindName(e.kind)},
+              {"stub", e.stub},
+              {"text", describeRuntimeEvent(e)},
+              {"pc", e.pc}};
+    if (!e.fnName.empty()) j["fn"] = e.fnName;
+    if (!e.detail.empty()) j["detail"] = e.detail;
+    if (chainKnown(e)) {
+      j["chain"] = e.chain;
+      j["chainLength"] = e.chainLength;
+    }
+    events.push_back(std::move(j));
+  }
+
+  void var(const VarEvent& v) {
+    if (truncated) return;
+    vars.push_back({{"step", nSteps},
+                    {"name", v.name},
+                    {"type", v.type},
+                    {"fn", v.function},
+                    {"owner", v.owner},
+                    {"pc", v.pc},
+                    {"before", valueJson(v.before)},
+                    {"after", valueJson(v.after)}});
+  }
+
+  void write();
+};
+
+HtmlPage::HtmlPage(std::ostream& out, HtmlOptions opts)
+    : impl_(std::make_unique<Impl>(out, std::move(opts))) {}
+
+HtmlPage::~HtmlPage() = default;
+
+void HtmlPage::setInitialRegisters(const std::array<uint64_t, size_t(rt::Reg::Count)>& regs) {
+  if (impl_->nSteps) return;
+  for (size_t r = 0; r < kRegs; r++) {
+    impl_->init[r] = impl_->cur[r] = regs[r];
+    impl_->known[r] = true;
+  }
+}
+
+void HtmlPage::onEvent(const Event& ev) {
+  Impl& m = *impl_;
+  if (auto* i = std::get_if<InsnEvent>(&ev)) {
+    m.insn(*i);
+  } else if (auto* s = std::get_if<StartEvent>(&ev)) {
+    if (!m.haveStart) m.start = *s;
+    m.haveStart = true;
+  } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
+    m.runtime(*r);
+  } else if (auto* v = std::get_if<VarEvent>(&ev)) {
+    m.var(*v);
+  } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
+    // Output is kept whole (it is small next to the instructions), also after a cut.
+    m.output.push_back({{"step", m.nSteps}, {"fd", o->fd}, {"text", o->bytes}});
+  } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
+    m.lastIndex = std::max(m.lastIndex, ret->instructions);
+    m.end = {{"kind", "return"},
+             {"function", ret->function},
+             {"results", valuesJson(ret->results)},
+             {"line", formatResultsLine(ret->results)},
+             {"instructions", ret->instructions}};
+  } else if (auto* x = std::get_if<ExitEvent>(&ev)) {
+    m.lastIndex = std::max(m.lastIndex, x->instructions);
+    m.end = {{"kind", "exit"},
+             {"status", x->status},
+             {"reason", x->reason},
+             {"instructions", x->instructions}};
+  }
+}
+
+void HtmlPage::finish() {
+  if (impl_->written) return;
+  impl_->written = true;
+  impl_->write();
+}
+
+void HtmlPage::Impl::write() {
+  json files = json::array(), funcs = json::array(), pcTable = json::array();
+  std::vector<std::string> fileNames, funcNames;
+  auto indexOf = [](std::vector<std::string>& names, const std::string& n) {
+    auto it = std::find(names.begin(), names.end(), n);
+    if (it != names.end()) return size_t(it - names.begin());
+    names.push_back(n);
+    return names.size() - 1;
+  };
+  for (const auto& p : pcs) {
+    if (!p) {
+      pcTable.push_back(nullptr);
+      continue;
+    }
+    // Every pc of an instruction event: [pc, function, file, line, text].
+    pcTable.push_back(json::array({pcAddr[p->id], indexOf(funcNames, p->function),
+                                   indexOf(fileNames, p->file), p->line, p->text}));
+  }
+  for (size_t f = 0; f < funcNames.size(); f++) {
+    json listing = nullptr;
+    if (opts.listFunction) {
+      for (size_t id = 0; id < pcs.size(); id++) {
+        if (!pcs[id] || pcs[id]->function != funcNames[f] || id >= pcAddr.size()) continue;
+        auto l = opts.listFunction(pcAddr[id]);
+        if (l.empty()) break;
+        listing = json::array();
+        for (const auto& li : l)
+          listing.push_back(json::array({li.pc, indexOf(fileNames, li.file), li.line, li.text}));
+        break;
+      }
+    }
+    funcs.push_back({{"name", funcNames[f]}, {"listing", listing}});
+  }
+  for (const auto& f : fileNames) {
+    json lines = nullptr;
+    if (!f.empty() && opts.readSource)
+      if (auto text = opts.readSource(f)) {
+        lines = json::array();
+        std::istringstream in(*text);
+        std::string l;
+        while (std::getline(in, l))
+          lines.push_back(l);
+      }
+    files.push_back({{"name", f}, {"lines", lines}});
+  }
+  json regNames = json::array(), initRegs = json::array();
+  for (size_t r = 0; r < kRegs; r++) {
+    regNames.push_back(rt::regName(rt::Reg(r)));
+    initRegs.push_back(known[r] ? json(hex(init[r])) : json(nullptr));
+  }
+  json meta = {{"object", start.object},
+               {"go", start.goVersion},
+               {"goos", start.goos},
+               {"goarch", start.goarch},
+               {"abi", start.abi},
+               {"function", start.function},
+               {"signature", start.signature},
+               {"namesFrom", start.namesFrom},
+               {"args", valuesJson(start.args)},
+               {"steps", nSteps},
+               {"changes", nChanges},
+               {"total", std::max(lastIndex, cutAt)},
+               {"truncated", truncated},
+               {"cutAt", cutAt},
+               {"maxInsns", opts.maxInsns},
+               {"eventsAfterCut", eventsAfterCut},
+               {"end", end}};
+  json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs},
+               {"files", files},   {"funcs", funcs},       {"pcs", pcTable},
+               {"events", events}, {"vars", vars},         {"output", output}};
+  std::string title = start.function.empty() ? "godefer-emu" : start.function + " — godefer-emu";
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
+      << htmlEscape(title) << "</title>\n<style>" << kHtmlCss << "</style>\n</head>\n"
+      << kHtmlBody << "\n<script id=\"run\" type=\"application/json\">"
+      << scriptSafe(data.dump(-1, ' ', false, json::error_handler_t::replace))
+      << "</script>\n<script id=\"steps\" type=\"text/plain\">" << base64(steps)
+      << "</script>\n<script>" << kHtmlJs << "</script>\n</body></html>\n";
+  out.flush();
+}
+
+HtmlOptions htmlOptionsFor(Session& s, uint64_t maxInsns) {
+  HtmlOptions o;
+  o.maxInsns = maxInsns;
+  Session* sp = &s;
+  o.readSource = [sp](const std::string& file) -> std::optional<std::string> {
+    namespace fs = std::filesystem;
+    std::vector<std::string> tries =
+        loader::sourceCandidates(sp->object(), sp->function(), sp->options().sourceDirs);
+    fs::path objDir = fs::path(sp->object().path).parent_path();
+    tries.push_back((objDir / file).string());
+    for (const auto& d : sp->options().sourceDirs)
+      tries.push_back((fs::path(d) / file).string());
+    for (const auto& path : tries) {
+      std::error_code ec;
+      if (fs::path(path).filename() != file || !fs::is_regular_file(path, ec)) continue;
+      std::ifstream in(path, std::ios::binary);
+      if (!in) continue;
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    }
+    return std::nullopt;
+  };
+  o.listFunction = [sp](uint64_t pc) {
+    std::vector<ListedInsn> out;
+    const loader::Image& img = sp->image();
+    auto id = img.symbolAt(pc);
+    if (!id || !sp->object().sym(*id).isText() || (pc >= img.externStart && pc < img.externEnd))
+      return out;
+    auto lookup = [sp](uint64_t a) -> std::optional<loader::SymbolHit> {
+      auto hit = sp->image().symbolAt(a);
+      if (!hit) return std::nullopt;
+      return loader::SymbolHit{sp->object().displayName(*hit), sp->image().address(*hit)};
+    };
+    uint64_t a = img.address(*id), end = a + sp->object().sym(*id).memSize();
+    while (a < end && out.size() < 20000) {
+      uint8_t code[16] = {};
+      size_t n = std::min<uint64_t>(sizeof code, end - a);
+      while (n && !sp->machine().read(a, code, n))
+        n--;
+      if (!n) break;
+      auto insn = loader::disassemble(
+          std::span<const uint8_t>(code, n), a, sp->options().syntax, lookup,
+          sp->object().profile ? sp->object().profile->x86asm : loader::newestProfile().x86asm);
+      ListedInsn li{a, insn.text, "", 0};
+      if (auto pos = img.position(a)) {
+        li.file = loader::displayFile(pos->file);
+        li.line = pos->line;
+      }
+      out.push_back(std::move(li));
+      a += insn.length ? insn.length : 1;
+    }
+    return out;
+  };
+  return o;
+}
+
+} // namespace gd::emu
