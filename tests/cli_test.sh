@@ -94,7 +94,7 @@ check html-cut 0 '"truncated":true' grep -o -m1 '"truncated":true' <(
   "$bin" --html /dev/stdout --html-max-insns 10 "$fx/go1.22/nl/deferr.o" c)
 check_err html-unwritable 3 "^godefer-emu: cannot write /nonexistent/dir/x.html: No such file or directory\$" "$bin" --html /nonexistent/dir/x.html "$fx/go1.22/nl/deferr.o" c
 check_err html-directory 3 "^godefer-emu: cannot write $page: Is a directory\$" "$bin" --html "$page" "$fx/go1.22/nl/deferr.o" c
-MAXLINES=2 check_err html-bad-max 3 '^--html-max-insns: Value x is not' "$bin" --html "$page/x.html" --html-max-insns x "$fx/go1.22/nl/deferr.o" c
+MAXLINES=2 check_err html-bad-max 3 '^Could not convert: --html-max-insns = x' "$bin" --html "$page/x.html" --html-max-insns x "$fx/go1.22/nl/deferr.o" c
 MAXLINES=2 check_err html-no-file 3 '^--html: 1 required' "$bin" "$fx/go1.22/nl/deferr.o" c --html
 check_err html-interactive 3 '^godefer-emu: --html does not go with -i$' "$bin" -i --html "$page/i.html" "$fx/go1.22/nl/deferr.o" c
 rm -rf "$page"
