@@ -1,0 +1,300 @@
+// --html: the page the run writes, checked in a real browser. godefer-emu writes pages of the
+// seed run (deferr.go's c) and of panics with recovers; headless chromium opens each at several
+// #step= positions and its DOM (--dump-dom) must show the current source line, the value of the
+// named variable and g._defer's boxes; screenshots go to the build tree (build/tests/html/).
+// Skipped when chromium is not installed, unless CI is set: there it must run.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "emulator/frontends/html/page.h"
+#include "run_support.h"
+#include "support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace gd::test;
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// The browser: chromium (Debian), chromium-browser or google-chrome; "" when none is installed.
+std::string browser() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    std::string path = run(std::string("command -v ") + name + " 2>/dev/null");
+    while (!path.empty() && (path.back() == '\n' || path.back() == ' '))
+      path.pop_back();
+    if (!path.empty()) return path;
+  }
+  return "";
+}
+
+// Where the pages and screenshots go: build/tests/html (next to this test binary).
+fs::path outDir() {
+  fs::path d = fs::read_symlink("/proc/self/exe").parent_path() / "html";
+  fs::create_directories(d);
+  return d;
+}
+
+class HtmlBrowser : public ::testing::Test {
+protected:
+  void SetUp() override {
+    chromium_ = browser();
+    if (chromium_.empty()) {
+      if (std::getenv("CI")) FAIL() << "chromium is not installed (CI is set: the test must run)";
+      GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
+    }
+    profile_ = fs::temp_directory_path() / ("godefer-html-" + std::to_string(getpid()));
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!profile_.empty()) fs::remove_all(profile_, ec);
+  }
+  std::string flags() const {
+    return "--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run "
+           "--user-data-dir=" +
+           quote(profile_.string()) + " ";
+  }
+  // The page's DOM after its script ran, at #step=N (0: no fragment).
+  std::string dom(const fs::path& page, uint64_t step = 0) {
+    std::string url = "file://" + page.string() + (step ? "#step=" + std::to_string(step) : "");
+    return run(quote(chromium_) + " " + flags() + "--dump-dom " + quote(url) + " 2>/dev/null");
+  }
+  void screenshot(const fs::path& page, uint64_t step, const fs::path& png) {
+    std::string url = "file://" + page.string() + "#step=" + std::to_string(step);
+    fs::remove(png);
+    run(quote(chromium_) + " " + flags() + "--window-size=1400,860 --screenshot=" +
+        quote(png.string()) + " " + quote(url) + " >/dev/null 2>&1");
+    EXPECT_TRUE(fs::exists(png)) << png;
+  }
+  std::string chromium_;
+  fs::path profile_;
+};
+
+// godefer-emu --html PAGE ARGS...: its exit status; stdout must stay empty.
+int writePage(const fs::path& page, const std::string& args) {
+  fs::remove(page);
+  std::string out =
+      run(quote(emuBinary()) + " --html " + quote(page.string()) + " --source-dir " +
+          quote(root() + "/tests/programs") + " " + args + " 2>/dev/null; echo \"exit=$?\"");
+  size_t at = out.rfind("exit=");
+  EXPECT_EQ(out.substr(0, at), "") << "--html printed a trace";
+  return at == std::string::npos ? -1 : std::atoi(out.c_str() + at + 5);
+}
+
+// The steps (instruction numbers) at which the JSON trace shows a variable set to `value`.
+std::vector<uint64_t> stepsWhere(const std::string& args, const std::string& what) {
+  std::string json = run(quote(emuBinary()) + " --json --source-dir " +
+                         quote(root() + "/tests/programs") + " " + args + " 2>/dev/null");
+  std::vector<uint64_t> steps;
+  uint64_t n = 0;
+  std::istringstream in(json);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, std::regex("\"event\":\"insn\".*\"n\":([0-9]+)")))
+      n = std::stoull(m[1]);
+    else if (line.find(what) != std::string::npos)
+      steps.push_back(n);
+  }
+  return steps;
+}
+
+struct Shown {
+  int line = -1;                  // the current source line
+  std::string where;              // "deferr.go:9"
+  std::string step;               // body's data-step
+  std::vector<std::string> chain; // g._defer's boxes
+  std::string chainLength;
+  std::string out;
+  std::string now; // what happened at this step
+
+  std::string var(const std::string& dom, const std::string& name) const {
+    std::smatch m;
+    std::regex re("<tr class=\"[^\"]*\" data-var=\"" + name + "\"><td>" + name +
+                  "</td><td class=\"val\">([^<]*)</td>");
+    return std::regex_search(dom, m, re) ? std::string(m[1]) : "(none)";
+  }
+};
+
+Shown parse(const std::string& dom) {
+  Shown s;
+  std::smatch m;
+  if (std::regex_search(dom, m,
+                        std::regex("class=\"row[^\"]*\\bcur\\b[^\"]*\" data-line=\"([0-9]+)\"")))
+    s.line = std::stoi(m[1]);
+  if (std::regex_search(dom, m, std::regex("data-where=\"([^\"]*)\""))) s.where = m[1];
+  if (std::regex_search(dom, m, std::regex("<body[^>]* data-step=\"([0-9]+)\""))) s.step = m[1];
+  if (std::regex_search(dom, m,
+                        std::regex("<div id=\"chain\" data-length=\"([0-9]+)\">(.*?)</div>"))) {
+    s.chainLength = m[1];
+    std::string boxes = m[2];
+    std::regex box("<span class=\"dbox\">([^<]*)</span>");
+    for (auto it = std::sregex_iterator(boxes.begin(), boxes.end(), box);
+         it != std::sregex_iterator(); ++it)
+      s.chain.push_back((*it)[1]);
+  }
+  if (std::regex_search(dom, m, std::regex("<pre id=\"out\">([^<]*)</pre>"))) s.out = m[1];
+  if (std::regex_search(dom, m, std::regex("<div id=\"now\">([^<]*)</div>"))) s.now = m[1];
+  return s;
+}
+
+using Chain = std::vector<std::string>;
+
+const std::string kSeed = "tests/fixtures/go1.22/nl/deferr.o c";
+
+TEST_F(HtmlBrowser, SeedRunStepByStep) {
+  auto start = std::chrono::steady_clock::now();
+  fs::path page = outDir() / "deferr.html";
+  ASSERT_EQ(writePage(page, quote(root() + "/" + "tests/fixtures/go1.22/nl/deferr.o") + " c"), 0);
+  std::string args = quote(root() + "/tests/fixtures/go1.22/nl/deferr.o") + " c";
+  auto one = stepsWhere(args, "\"new\":1");
+  auto two = stepsWhere(args, "\"new\":2");
+  auto registered = stepsWhere(args, "\"kind\":\"defer_registered\"");
+  auto ran = stepsWhere(args, "\"kind\":\"defer_run\"");
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(two.size(), 1u);
+  ASSERT_EQ(registered.size(), 1u);
+  ASSERT_EQ(ran.size(), 1u);
+  ASSERT_LT(registered[0], one[0]);
+  ASSERT_LT(one[0], ran[0]);
+  ASSERT_LT(ran[0], two[0]);
+
+  // The first instruction: line 7, no defers, i before its first write.
+  std::string d = dom(page);
+  Shown s = parse(d);
+  EXPECT_EQ(s.step, "1");
+  EXPECT_EQ(s.line, 7);
+  EXPECT_EQ(s.where, "deferr.go:7");
+  EXPECT_EQ(s.chain, Chain{});
+  EXPECT_EQ(s.chainLength, "0");
+  EXPECT_EQ(s.var(d, "i"), "0");
+  EXPECT_NE(d.find("func c() (i int) {"), std::string::npos) << "the Go source is shown";
+
+  // The CALL to deferprocStack: the closure's record on g._defer.
+  d = dom(page, registered[0]);
+  s = parse(d);
+  EXPECT_EQ(s.step, std::to_string(registered[0]));
+  EXPECT_EQ(s.line, 8);
+  EXPECT_EQ(s.chain, Chain{"main.c.func1"});
+  EXPECT_EQ(s.var(d, "i"), "0");
+  EXPECT_NE(s.now.find("runtime.deferprocStack"), std::string::npos) << s.now;
+
+  // return 1: i = 1, the defer still pending.
+  d = dom(page, one[0]);
+  s = parse(d);
+  EXPECT_EQ(s.line, 12);
+  EXPECT_EQ(s.var(d, "i"), "1");
+  EXPECT_EQ(s.chain, Chain{"main.c.func1"});
+
+  // deferreturn unlinks the record and calls the closure.
+  d = dom(page, ran[0]);
+  s = parse(d);
+  EXPECT_EQ(s.chain, Chain{});
+  EXPECT_EQ(s.var(d, "i"), "1");
+  EXPECT_NE(s.now.find("runtime.deferreturn"), std::string::npos) << s.now;
+
+  // The closure's i++ writes 2 into c's frame.
+  d = dom(page, two[0]);
+  s = parse(d);
+  EXPECT_EQ(s.line, 9);
+  EXPECT_EQ(s.where, "deferr.go:9");
+  EXPECT_EQ(s.var(d, "i"), "2");
+  EXPECT_NE(s.now.find("written by main.c.func1"), std::string::npos) << s.now;
+  EXPECT_NE(d.find("i: 0 → 1 → 2"), std::string::npos) << "the step chart's values";
+  screenshot(page, two[0], outDir() / "deferr-i2.png");
+
+  // And backwards: one step before the write, i is 1 again.
+  d = dom(page, two[0] - 1);
+  EXPECT_EQ(parse(d).var(d, "i"), "1");
+
+  // A position past the end opens at the last instruction.
+  d = dom(page, 100000);
+  s = parse(d);
+  EXPECT_EQ(s.var(d, "i"), "2");
+  EXPECT_EQ(s.line, 12);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(secs, 30);
+}
+
+TEST_F(HtmlBrowser, PanicAndRecover) {
+  fs::path page = outDir() / "panics-outer.html";
+  std::string args = quote(root() + "/tests/fixtures/go1.22/nl/panics.o") + " outer 1";
+  ASSERT_EQ(writePage(page, args), 0);
+  auto panicked = stepsWhere(args, "\"kind\":\"panic\"");
+  auto recovered = stepsWhere(args, "\"kind\":\"recovered\"");
+  auto minusOne = stepsWhere(args, "\"new\":-1");
+  ASSERT_EQ(panicked.size(), 1u);
+  ASSERT_EQ(recovered.size(), 1u);
+  ASSERT_EQ(minusOne.size(), 1u);
+
+  // Just before the panic: three frames' defers on g._defer, newest first.
+  std::string d = dom(page, panicked[0] - 1);
+  Shown s = parse(d);
+  EXPECT_EQ(s.chain, (Chain{"main.inner.func1", "main.middle.func1", "main.outer.func1"}));
+  // The panic's CALL: gopanic unlinks inner's record and calls it, in the same instruction.
+  d = dom(page, panicked[0]);
+  s = parse(d);
+  EXPECT_NE(s.now.find("runtime.gopanic: inner boom"), std::string::npos) << s.now;
+  EXPECT_EQ(s.chain, (Chain{"main.middle.func1", "main.outer.func1"}));
+  EXPECT_EQ(s.out, "");
+
+  // outer's deferred closure recovered and set r = -1; the output so far.
+  d = dom(page, minusOne[0]);
+  s = parse(d);
+  EXPECT_EQ(s.var(d, "r"), "-1");
+  EXPECT_NE(s.out.find("inner defer runs\nmiddle defer runs\nouter recovered: inner boom"),
+            std::string::npos)
+      << s.out;
+  screenshot(page, minusOne[0], outDir() / "panics-outer.png");
+
+  d = dom(page, recovered[0]);
+  s = parse(d);
+  EXPECT_EQ(s.chain, Chain{});
+}
+
+TEST_F(HtmlBrowser, CutWhereAsked) {
+  fs::path page = outDir() / "deferr-cut.html";
+  ASSERT_EQ(writePage(page, "--html-max-insns 10 " +
+                                quote(root() + "/tests/fixtures/go1.22/nl/deferr.o") + " c"),
+            0);
+  std::string d = dom(page, 20);
+  Shown s = parse(d);
+  EXPECT_EQ(s.step, "10");
+  EXPECT_NE(d.find("the first 10 of the run's 39 instructions"), std::string::npos);
+}
+
+// In-process, without a browser: what the page holds.
+TEST(HtmlPage, RecordsTheSeedRun) {
+  auto sess =
+      gd::emu::Session::open(fixture("go1.22/nl/deferr.o"),
+                             gd::emu::SessionOptions{.sourceDirs = {root() + "/tests/programs"}});
+  ASSERT_TRUE(sess) << sess.error().message;
+  std::ostringstream html;
+  gd::emu::HtmlPage page(html, gd::emu::htmlOptionsFor(**sess, 0));
+  (*sess)->addSink(&page);
+  ASSERT_TRUE((*sess)->start("c", {}));
+  (*sess)->run();
+  page.finish();
+  std::string h = html.str();
+  EXPECT_TRUE(h.starts_with("<!DOCTYPE html>"));
+  EXPECT_EQ(h.find("http://"), h.find("http://www.w3.org/2000/svg")) << "no network";
+  EXPECT_EQ(h.find("https://"), std::string::npos) << "no network";
+  EXPECT_NE(h.find("\"chain\":[\"main.c.func1\"]"), std::string::npos);
+  EXPECT_NE(h.find("\"steps\":39"), std::string::npos);
+  EXPECT_NE(h.find("\"truncated\":false"), std::string::npos);
+  EXPECT_NE(h.find("defer func() {\""), std::string::npos) << "the source's lines";
+  EXPECT_NE(h.find("CALL runtime.deferreturn(SB)"), std::string::npos);
+}
+
+} // namespace
