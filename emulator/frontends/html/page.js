@@ -190,13 +190,14 @@
       list.sort((a, b) => a[0] - b[0]);
       frag.append(el("div", "note", "executed instructions only"));
     }
+    const width = Math.max(...list.map(([, file, line]) => `${fileName(file)}:${line}`.length)) + 2;
     for (const [pc, file, line, text] of list) {
       const id = pcToId.get(pc);
       const rt = isRtCall(text) || eventPcs.has(pc);
       const r = el("div", "row" + (id === undefined ? " never" : " code") + (rt ? " rt" : ""));
       r.dataset.pc = hex(pc);
       r.title = id === undefined ? "never executed" : "click: its next execution";
-      r.append(el("span", "n", `${fileName(file)}:${line}`.padEnd(14)), el("span", "a", hex(pc) + "  "), el("span", "t", text));
+      r.append(el("span", "n", `${fileName(file)}:${line}`.padEnd(width)), el("span", "a", hex(pc) + "  "), el("span", "t", text));
       if (rt) r.append(el("span", "rtm", "  \u25C6 runtime"));
       if (id !== undefined) r.addEventListener("click", () => go(nextAtPc(id)));
       rows.set(pc, r);
@@ -275,6 +276,18 @@
     const x = Math.round(xOf(cur, w));
     g.fillRect(x - 1, 0, 2, h);
   };
+  {
+    const kinds = [...new Set(D.events.map((e) => e.kind))];
+    const legend = el("div", "legend");
+    for (const k of kinds) {
+      const item = el("span", "", " " + k.replace(/_/g, " "));
+      const sw = el("i");
+      sw.style.background = kindColor[k] || "#888";
+      item.prepend(sw);
+      legend.append(item);
+    }
+    if (kinds.length) canvas.after(legend);
+  }
   const nearestEvent = (x, w) => {
     let best = null, bd = 6;
     for (const e of D.events) {
@@ -351,6 +364,12 @@
   }
 
   // ---- rendering a position ----
+  // Scrolls a pane (not the window) so that row is in view, a third from the top when it moves.
+  const keepVisible = (pane, row) => {
+    const top = row.offsetTop, h = row.offsetHeight;
+    if (top < pane.scrollTop || top + h > pane.scrollTop + pane.clientHeight)
+      pane.scrollTop = Math.max(0, top - pane.clientHeight / 3);
+  };
   let shownFile = -1, shownFunc = -1, curSrcRow = null, curAsmRow = null;
   const slider = $("slider");
   slider.max = String(N);
@@ -374,7 +393,7 @@
     curSrcRow = src.rows.get(line) || null;
     if (curSrcRow) {
       curSrcRow.classList.add("cur");
-      curSrcRow.scrollIntoView({ block: "nearest" });
+      keepVisible($("src"), curSrcRow);
     }
 
     // assembly
@@ -388,7 +407,7 @@
     curAsmRow = asm.rows.get(p[0]) || null;
     if (curAsmRow) {
       curAsmRow.classList.add("cur");
-      curAsmRow.scrollIntoView({ block: "nearest" });
+      keepVisible($("asm"), curAsmRow);
     }
 
     // registers
@@ -458,14 +477,40 @@
     chain.append(el("span", "arrow", "\u2192"), el("span", "nil", "nil"));
     chain.dataset.length = String(total);
 
-    // goroutines (shown when the run has any goroutine events)
-    if (gorEvents.length) {
+    // goroutines (shown when the run creates any): states replayed from the events' words
+    if (gorEvents.some((e) => /created/.test(e.detail || ""))) {
       $("gorsPart").hidden = false;
-      const gi = upTo(gorEvents, s, stepOf);
+      const gs = new Map([[1, { fn: M.function, state: "running" }]]);
+      let running = 1;
+      for (let i = 0, n = upTo(gorEvents, s, stepOf); i <= n; i++) {
+        const t = gorEvents[i].detail || "";
+        let m;
+        if ((m = /goroutine (\d+) created to run (\S+?);? /.exec(t + " ")))
+          gs.set(Number(m[1]), { fn: m[2], state: "runnable" });
+        else if ((m = /goroutine (\d+) parks: (.*)/.exec(t))) {
+          const g = gs.get(Number(m[1])) || { fn: "?" };
+          g.state = "waiting: " + m[2];
+          gs.set(Number(m[1]), g);
+        } else if ((m = /goroutine (\d+) runs/.exec(t))) {
+          const prev = gs.get(running);
+          if (prev && prev.state === "running") prev.state = "runnable";
+          running = Number(m[1]);
+          const g = gs.get(running) || { fn: "?" };
+          g.state = "running";
+          gs.set(running, g);
+        } else if ((m = /goroutine (\d+) exits/.exec(t))) {
+          const g = gs.get(Number(m[1])) || { fn: "?" };
+          g.state = "exited";
+          gs.set(Number(m[1]), g);
+        }
+      }
       const box = $("gors");
       box.textContent = "";
-      for (let i = Math.max(0, gi - 7); i <= gi; i++) box.append(el("div", "", `step ${gorEvents[i].step}: ${gorEvents[i].detail || gorEvents[i].text}`));
-      if (gi < 0) box.append(el("div", "nil", "none yet"));
+      for (const [id, g] of [...gs].sort((a, b) => a[0] - b[0])) {
+        const row = el("div", "g " + g.state.replace(/:.*/, ""), `g${id}  ${g.state.padEnd(10)}  ${g.fn}`);
+        row.dataset.g = String(id);
+        box.append(row);
+      }
     }
 
     // output so far
