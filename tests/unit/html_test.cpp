@@ -148,7 +148,10 @@ Shown parse(const std::string& dom) {
       s.chain.push_back((*it)[1]);
   }
   if (std::regex_search(dom, m, std::regex("<pre id=\"out\">([^<]*)</pre>"))) s.out = m[1];
-  if (std::regex_search(dom, m, std::regex("<div id=\"now\">([^<]*)</div>"))) s.now = m[1];
+  // What happened at this step: the lines of #now (up to <main>), without their tags.
+  size_t from = dom.find("<div id=\"now\">"), to = dom.find("<main>");
+  if (from != std::string::npos && to != std::string::npos && from < to)
+    s.now = std::regex_replace(dom.substr(from, to - from), std::regex("<[^>]*>"), "\n");
   return s;
 }
 

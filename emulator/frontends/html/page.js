@@ -522,10 +522,15 @@
     // what happened at this step
     const now = [];
     now.push(`${hex(p[0])}  ${p[4]}   (${funcName(fi)})`);
-    for (const e of D.events) if (Math.max(1, e.step) === s) now.push(e.text);
+    let events = 0;
+    for (const e of D.events) if (Math.max(1, e.step) === s) events = now.push(e.text);
     for (const v of D.vars) if (Math.max(1, v.step) === s)
       now.push(`${v.name} = ${v.after.text}` + (v.fn !== v.owner ? ` (in ${v.owner}'s frame, written by ${v.fn})` : ""));
-    $("now").textContent = now.join("\n");
+    const here = now.length;
+    const li = upTo(D.events, s, stepOf);
+    if (li >= 0 && !events)
+      now.push(`last runtime event, at step ${Math.max(1, D.events[li].step)}: ${D.events[li].text}`);
+    $("now").replaceChildren(...now.map((t, i) => el("div", i >= here ? "past" : "", t)));
 
     drawMarks();
     for (const c of cursors) {
