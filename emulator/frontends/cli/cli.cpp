@@ -128,10 +128,9 @@ int runMain(int argc, char** argv) {
                  "in any browser); prints no trace unless --json or -q asks for one")
       ->option_text("FILE");
   app.add_option("--html-max-insns", o.htmlMaxInsns,
-                 "with --html: record at most N instructions in the page (0: no limit); the page "
-                 "says where it was cut")
-      ->option_text("N")
-      ->capture_default_str();
+                 "with --html: record at most N instructions in the page (default 2000000; 0: no "
+                 "limit); the page says where it was cut")
+      ->option_text("N");
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
   app.add_flag("-v,--verbose", o.verbose,
                "log what was loaded: version, layout, which runtime functions have models");

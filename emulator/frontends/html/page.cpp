@@ -78,11 +78,17 @@ json valuesJson(const std::vector<Value>& vs) {
   return a;
 }
 
-// `</` ends a <script> element wherever it appears: written as `<\/` (the same JSON string).
-std::string scriptSafe(std::string s) {
-  for (size_t at = s.find("</"); at != std::string::npos; at = s.find("</", at + 3))
-    s.replace(at, 2, "<\\/");
-  return s;
+// Inside <script>, `</script` and `<!--` change how the HTML parser reads on: every `<` (only
+// ever inside a JSON string) is written as \u003c, the same string.
+std::string scriptSafe(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (c == '<')
+      out += "\\u003c";
+    else
+      out += c;
+  return out;
 }
 
 std::string htmlEscape(const std::string& s) {
@@ -134,6 +140,10 @@ struct HtmlPage::Impl {
   uint64_t cutAt = 0;     // the last recorded instruction's own number
   uint64_t lastIndex = 0; // the last instruction number seen
   uint64_t eventsAfterCut = 0;
+  // Steps (1-based, in recorded order) whose instruction number repeats the previous one's (an
+  // instruction that faulted is not counted): the page shows the trace's numbers next to its own.
+  std::vector<uint64_t> repeats;
+  bool haveIndex = false;
 
   json events = json::array(), vars = json::array(), output = json::array();
   json end = nullptr;
@@ -179,6 +189,8 @@ struct HtmlPage::Impl {
       nChanges++;
     }
     nSteps++;
+    if (haveIndex && i.index == cutAt) repeats.push_back(nSteps);
+    haveIndex = true;
     cutAt = i.index;
   }
 
@@ -331,6 +343,7 @@ void HtmlPage::Impl::write() {
                {"cutAt", cutAt},
                {"maxInsns", opts.maxInsns},
                {"eventsAfterCut", eventsAfterCut},
+               {"repeats", repeats},
                {"end", end}};
   json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs},
                {"files", files},   {"funcs", funcs},       {"pcs", pcTable},

@@ -379,7 +379,8 @@
     slider.value = String(s);
     const f = idFile[id], fi = idFunc[id], line = idLine[id];
     const where = `${fileName(f)}:${line}`;
-    $("pos").textContent = `step ${fmtN(s)} / ${fmtN(N)}  ${where}`;
+    const n = s - upTo(M.repeats, s, (x) => x) - 1;
+    $("pos").textContent = `step ${fmtN(s)} / ${fmtN(N)}` + (n !== s ? ` (trace's n ${fmtN(n)})` : "") + `  ${where}`;
     $("pos").dataset.where = where;
 
     // source
