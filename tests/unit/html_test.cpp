@@ -72,7 +72,18 @@ protected:
   // The page's DOM after its script ran, at #step=N (0: no fragment).
   std::string dom(const fs::path& page, uint64_t step = 0) {
     std::string url = "file://" + page.string() + (step ? "#step=" + std::to_string(step) : "");
-    return run(quote(chromium_) + " " + flags() + "--dump-dom " + quote(url) + " 2>/dev/null");
+    fs::path log = profile_.string() + ".log";
+    std::string d =
+        run(quote(chromium_) + " " + flags() + "--enable-logging=stderr --v=0 --dump-dom " +
+            quote(url) + " 2>" + quote(log.string()));
+    // The page's script must run without an uncaught exception (the console shows them).
+    std::string errors;
+    std::istringstream in(slurp(log));
+    for (std::string line; std::getline(in, line);)
+      if (line.find("CONSOLE") != std::string::npos) errors += line + "\n";
+    EXPECT_EQ(errors, "") << url;
+    fs::remove(log);
+    return d;
   }
   void screenshot(const fs::path& page, uint64_t step, const fs::path& png) {
     std::string url = "file://" + page.string() + "#step=" + std::to_string(step);
@@ -226,6 +237,23 @@ TEST_F(HtmlBrowser, SeedRunStepByStep) {
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(secs, 30);
+}
+
+// An object without DWARF and no --source-dir: the page shows the lines the run knows, no
+// variables, and still g._defer.
+TEST_F(HtmlBrowser, WithoutSourceOrNames) {
+  fs::path page = outDir() / "deferr-go115.html";
+  std::string object = quote(root() + "/tests/fixtures/go1.15/nl/deferr.o");
+  fs::remove(page);
+  run(quote(emuBinary()) + " --html " + quote(page.string()) + " " + object + " c");
+  auto registered = stepsWhere(object + " c", "\"kind\":\"defer_registered\"");
+  ASSERT_EQ(registered.size(), 1u);
+  std::string d = dom(page, registered[0]);
+  Shown s = parse(d);
+  EXPECT_EQ(s.chain, Chain{"main.c.func1"});
+  EXPECT_EQ(s.line, 8);
+  EXPECT_NE(d.find("source not found"), std::string::npos);
+  EXPECT_NE(d.find("no named variables known"), std::string::npos);
 }
 
 // Keys and clicks, in the browser: a copy of the page with a script that presses keys and clicks

@@ -457,7 +457,11 @@
         rows.push([2, r]);
       }
     rows.sort((a, b) => a[0] - b[0]).forEach(([, r]) => vars.append(r));
-    if (!rows.length) vars.append(el("tr", "", "")).append(el("td", "nil", "no named variables watched"));
+    if (!rows.length) {
+      const r = el("tr");
+      r.append(el("td", "nil", "no named variables known (no DWARF; --source-dir finds the .go file)"));
+      vars.append(r);
+    }
 
     // g._defer
     const chain = $("chain");
