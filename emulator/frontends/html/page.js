@@ -259,19 +259,33 @@
   };
   const xOf = (s, w) => (N <= 1 ? 0 : ((s - 1) / (N - 1)) * (w - 1));
   const sOf = (x, w) => clamp(Math.round((x / Math.max(1, w - 1)) * (N - 1)) + 1);
+  // The marks are drawn once per width into an offscreen canvas; a position only adds its cursor.
+  let base = null;
   const drawMarks = () => {
     const w = canvas.clientWidth || 800, h = canvas.height;
     if (canvas.width !== w) canvas.width = w;
+    if (!base || base.width !== w) {
+      base = document.createElement("canvas");
+      base.width = w;
+      base.height = h;
+      const b = base.getContext("2d");
+      b.fillStyle = "#eceef1";
+      b.fillRect(0, 10, w, 6);
+      for (const e of D.events) {
+        b.fillStyle = kindColor[e.kind] || "#888";
+        const x = Math.round(xOf(Math.max(1, e.step), w));
+        const big = e.kind !== "alloc" && e.kind !== "call";
+        b.fillRect(x - (big ? 1 : 0), big ? 2 : 8, big ? 3 : 1, big ? 22 : 10);
+      }
+      if (M.truncated) {
+        // the cut: the page ends here, the run went on
+        b.fillStyle = "#8a1c14";
+        for (let y = 0; y < h; y += 4) b.fillRect(w - 2, y, 2, 2);
+      }
+    }
     const g = canvas.getContext("2d");
     g.clearRect(0, 0, w, h);
-    g.fillStyle = "#eceef1";
-    g.fillRect(0, 10, w, 6);
-    for (const e of D.events) {
-      g.fillStyle = kindColor[e.kind] || "#888";
-      const x = Math.round(xOf(Math.max(1, e.step), w));
-      const big = e.kind !== "alloc" && e.kind !== "call";
-      g.fillRect(x - (big ? 1 : 0), big ? 2 : 8, big ? 3 : 1, big ? 22 : 10);
-    }
+    g.drawImage(base, 0, 0);
     g.fillStyle = "#111";
     const x = Math.round(xOf(cur, w));
     g.fillRect(x - 1, 0, 2, h);
@@ -380,7 +394,8 @@
     const f = idFile[id], fi = idFunc[id], line = idLine[id];
     const where = `${fileName(f)}:${line}`;
     const n = s - upTo(M.repeats, s, (x) => x) - 1;
-    $("pos").textContent = `step ${fmtN(s)} / ${fmtN(N)}` + (n !== s ? ` (trace's n ${fmtN(n)})` : "") + `  ${where}`;
+    $("pos").textContent = `step ${fmtN(s)} / ${fmtN(N)}` + (n !== s ? ` (trace's n ${fmtN(n)})` : "") +
+      (M.truncated && s === N ? " (cut here)" : "") + `  ${where}`;
     $("pos").dataset.where = where;
 
     // source
