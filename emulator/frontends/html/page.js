@@ -193,7 +193,8 @@
     const width = Math.max(...list.map(([, file, line]) => `${fileName(file)}:${line}`.length)) + 2;
     for (const [pc, file, line, text] of list) {
       const id = pcToId.get(pc);
-      const rt = isRtCall(text) || eventPcs.has(pc);
+      // a call into the runtime: by its text, or a call whose site a runtime event names
+      const rt = isRtCall(text) || (eventPcs.has(pc) && /^call/i.test(text));
       const r = el("div", "row" + (id === undefined ? " never" : " code") + (rt ? " rt" : ""));
       r.dataset.pc = hex(pc);
       r.title = id === undefined ? "never executed" : "click: its next execution";
