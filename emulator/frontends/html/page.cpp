@@ -1,6 +1,7 @@
 #include "emulator/frontends/html/page.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -145,12 +146,46 @@ struct HtmlPage::Impl {
   std::vector<uint64_t> repeats;
   bool haveIndex = false;
 
+  // Register values learnt outside instruction events (see HtmlOptions::readRegisters): [step,
+  // register, lower half, upper half], in step order; the page applies them after the step's
+  // own changes.
+  json fixups = json::array();
+  bool runtimeRan = false; // a runtime event since the last instruction event
+  // Whether the last instruction was a CALL, RET or JMP: the ways into a modelled runtime
+  // function, which may change registers without any event (a channel handing a value over,
+  // a goroutine switch).
+  bool afterTransfer = false;
+  std::vector<int8_t> transfers; // by InsnInfo::id: -1 unknown, 0 no, 1 yes
+  uint64_t nFixups = 0;
+
   json events = json::array(), vars = json::array(), output = json::array();
   json end = nullptr;
 
   Impl(std::ostream& o, HtmlOptions op) : out(o), opts(std::move(op)) {}
 
-  bool recording() const { return !truncated; }
+  bool isTransfer(const InsnInfo& in) {
+    if (transfers.size() <= in.id) transfers.resize(in.id + 1, -1);
+    int8_t& t = transfers[in.id];
+    if (t < 0) {
+      std::string m = in.text.substr(0, in.text.find(' '));
+      std::transform(m.begin(), m.end(), m.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      t = m.starts_with("call") || m.starts_with("ret") || m.starts_with("jmp");
+    }
+    return t;
+  }
+
+  void fix(size_t r, uint64_t v) {
+    if (known[r] && cur[r] == v) return;
+    if (!nSteps) {
+      init[r] = v; // before the first instruction: the starting value
+    } else {
+      fixups.push_back(json::array({nSteps, r, uint32_t(v), uint32_t(v >> 32)}));
+      nFixups++;
+    }
+    known[r] = true;
+    cur[r] = v;
+  }
 
   void insn(const InsnEvent& i) {
     lastIndex = std::max(lastIndex, i.index);
@@ -166,18 +201,29 @@ struct HtmlPage::Impl {
       if (pcAddr.size() <= id) pcAddr.resize(id + 1);
       pcAddr[id] = i.pc;
     }
+    // What a runtime call changed, on the step that made it: the registers before this
+    // instruction are its changes' `before` values, the others as they stand now.
+    bool faulted = haveIndex && i.index == cutAt; // the last instruction did not complete
+    if ((runtimeRan || afterTransfer || faulted) && opts.readRegisters && nSteps) {
+      auto now = opts.readRegisters();
+      for (const auto& c : i.changes)
+        if (size_t(c.reg) < kRegs) now[size_t(c.reg)] = c.before;
+      for (size_t r = 0; r < kRegs; r++)
+        if (rt::Reg(r) != rt::Reg::RIP) fix(r, now[r]);
+    }
+    runtimeRan = false;
+    afterTransfer = i.info && isTransfer(*i.info);
     size_t n = 0;
     for (const auto& c : i.changes)
-      if (size_t(c.reg) < kRegs) n++;
+      if (size_t(c.reg) < kRegs) {
+        n++;
+        fix(size_t(c.reg), c.before);
+      }
     putVarint(steps, uint64_t(id) << 3 | std::min<size_t>(n, 7));
     if (n >= 7) putVarint(steps, n);
     for (const auto& c : i.changes) {
       size_t r = size_t(c.reg);
       if (r >= kRegs) continue;
-      if (!known[r]) {
-        known[r] = true;
-        init[r] = cur[r] = c.before;
-      }
       uint32_t lo = uint32_t(c.after) - uint32_t(cur[r]);
       int32_t d = int32_t(lo);
       uint32_t zig = (uint32_t(d) << 1) ^ uint32_t(d >> 31);
@@ -195,6 +241,7 @@ struct HtmlPage::Impl {
   }
 
   void runtime(const rt::RuntimeEvent& e) {
+    runtimeRan = true;
     if (truncated) {
       eventsAfterCut++;
       return;
@@ -254,6 +301,7 @@ void HtmlPage::onEvent(const Event& ev) {
     m.var(*v);
   } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
     // Output is kept whole (it is small next to the instructions), also after a cut.
+    m.runtimeRan = true;
     m.output.push_back({{"step", m.nSteps}, {"fd", o->fd}, {"text", o->bytes}});
   } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
     m.lastIndex = std::max(m.lastIndex, ret->instructions);
@@ -344,10 +392,11 @@ void HtmlPage::Impl::write() {
                {"maxInsns", opts.maxInsns},
                {"eventsAfterCut", eventsAfterCut},
                {"repeats", repeats},
+               {"fixups", nFixups},
                {"end", end}};
-  json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs},
-               {"files", files},   {"funcs", funcs},       {"pcs", pcTable},
-               {"events", events}, {"vars", vars},         {"output", output}};
+  json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs}, {"files", files},
+               {"funcs", funcs},   {"pcs", pcTable},       {"events", events}, {"vars", vars},
+               {"output", output}, {"fixups", fixups}};
   std::string title = start.function.empty() ? "godefer-emu" : start.function + " — godefer-emu";
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
       << htmlEscape(title) << "</title>\n<style>" << kHtmlCss << "</style>\n</head>\n"
@@ -380,6 +429,12 @@ HtmlOptions htmlOptionsFor(Session& s, uint64_t maxInsns) {
       return ss.str();
     }
     return std::nullopt;
+  };
+  o.readRegisters = [sp] {
+    std::array<uint64_t, kRegs> regs{};
+    for (size_t r = 0; r < kRegs; r++)
+      regs[r] = sp->machine().reg(rt::Reg(r));
+    return regs;
   };
   o.listFunction = [sp](uint64_t pc) {
     std::vector<ListedInsn> out;

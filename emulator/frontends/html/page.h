@@ -37,6 +37,13 @@ struct HtmlOptions {
   std::function<std::optional<std::string>(const std::string& file)> readSource;
   // The whole function containing pc, in the trace's syntax; empty when unknown.
   std::function<std::vector<ListedInsn>(uint64_t pc)> listFunction;
+  // The machine's registers as they stand when an instruction event is delivered. Instruction
+  // events carry what instructions change, not what a modelled runtime call changed (its
+  // results, SP after its return, a goroutine switch): after a CALL, RET or JMP, a runtime
+  // event or a fault the page reads them once to put those changes on that step. Without it
+  // the page learns them from the next instruction that writes the register (and puts them on
+  // the step before that one).
+  std::function<std::array<uint64_t, size_t(rt::Reg::Count)>()> readRegisters;
 };
 
 class HtmlPage final : public EventSink {

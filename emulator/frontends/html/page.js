@@ -19,8 +19,10 @@
   const KF = 1024;
   const ids = new Uint32Array(N);
   const chgOff = new Uint32Array(N + 1);
-  const chgReg = new Uint8Array(M.changes);
-  const chgLo = new Uint32Array(M.changes), chgHi = new Uint32Array(M.changes);
+  // Changes: the instructions' own, then (fixups) what a runtime call the step made changed.
+  const NC = M.changes + M.fixups;
+  const chgReg = new Uint8Array(NC);
+  const chgLo = new Uint32Array(NC), chgHi = new Uint32Array(NC);
   const nkf = Math.floor(N / KF) + 1;
   const kfLo = new Uint32Array(nkf * NR), kfHi = new Uint32Array(nkf * NR);
   const known = D.init.map((v) => v !== null);
@@ -35,7 +37,7 @@
       lo[r] = Number(b & 0xffffffffn);
       hi[r] = Number(b >> 32n);
     });
-    let p = 0, c = 0;
+    let p = 0, c = 0, fi = 0;
     const varint = () => {
       let v = 0, mul = 1, b;
       do {
@@ -64,6 +66,15 @@
         chgReg[c] = r;
         chgLo[c] = lo[r];
         chgHi[c] = hi[r];
+        c++;
+      }
+      for (; fi < D.fixups.length && D.fixups[fi][0] === s + 1; fi++) {
+        const [, r, l, h] = D.fixups[fi];
+        lo[r] = l;
+        hi[r] = h;
+        chgReg[c] = r;
+        chgLo[c] = l;
+        chgHi[c] = h;
         c++;
       }
     }
@@ -558,8 +569,19 @@
       c.cl.setAttribute("x1", String(c.px(s)));
       c.cl.setAttribute("x2", String(c.px(s)));
     }
-    const want = "#step=" + s;
-    if (location.hash !== want) history.replaceState(null, "", want);
+    keepInUrl();
+  };
+  // The position in the address (#step=N), at most every 100 ms (browsers throttle faster
+  // history updates, as when a key is held down); the last one always lands.
+  let urlAt = -1e9, urlTimer = 0;
+  const keepInUrl = () => {
+    const want = "#step=" + cur, now = performance.now();
+    clearTimeout(urlTimer);
+    if (location.hash === want) return;
+    if (now - urlAt >= 100) {
+      urlAt = now;
+      history.replaceState(null, "", want);
+    } else urlTimer = setTimeout(keepInUrl, 100 - (now - urlAt));
   };
   const go = (s) => {
     s = clamp(s);
