@@ -273,8 +273,10 @@
   const sOf = (x, w) => clamp(Math.round((x / Math.max(1, w - 1)) * (N - 1)) + 1);
   // The marks are drawn once per width into an offscreen canvas; a position only adds its cursor.
   let base = null;
+  let canvasWidth = 0;
   const drawMarks = () => {
-    const w = canvas.clientWidth || 800, h = canvas.height;
+    if (!canvasWidth) canvasWidth = canvas.clientWidth || 800;
+    const w = canvasWidth, h = canvas.height;
     if (canvas.width !== w) canvas.width = w;
     if (!base || base.width !== w) {
       base = document.createElement("canvas");
@@ -391,12 +393,43 @@
 
   // ---- rendering a position ----
   // Scrolls a pane (not the window) so that row is in view, a third from the top when it moves.
+  // Positions are remembered (rows never move within their pane; a pane's scroll position is
+  // followed by its scroll events), so that a step forces no layout.
+  const panes = new Map();
   const keepVisible = (pane, row) => {
-    const top = row.offsetTop, h = row.offsetHeight;
-    if (top < pane.scrollTop || top + h > pane.scrollTop + pane.clientHeight)
-      pane.scrollTop = Math.max(0, top - pane.clientHeight / 3);
+    let st = panes.get(pane);
+    if (!st) {
+      st = { top: pane.scrollTop, height: pane.clientHeight };
+      panes.set(pane, st);
+      pane.addEventListener("scroll", () => (st.top = pane.scrollTop), { passive: true });
+    }
+    if (row.gdTop === undefined) {
+      row.gdTop = row.offsetTop;
+      row.gdHeight = row.offsetHeight;
+    }
+    if (row.gdTop < st.top || row.gdTop + row.gdHeight > st.top + st.height) {
+      st.top = Math.max(0, row.gdTop - st.height / 3);
+      pane.scrollTop = st.top;
+    }
   };
   let shownFile = -1, shownFunc = -1, curSrcRow = null, curAsmRow = null;
+  // The register table, built once (PC is not traced as a change: the assembly shows where the
+  // machine is).
+  const regCells = [];
+  {
+    let tr = null, col = 0;
+    for (let r = 0; r < NR; r++) {
+      if (D.regNames[r] === "PC") continue;
+      if (col++ % 2 === 0) {
+        tr = el("tr");
+        $("regs").append(tr);
+      }
+      const td = el("td");
+      td.dataset.reg = D.regNames[r];
+      regCells[r] = td;
+      tr.append(el("th", "", D.regNames[r]), td);
+    }
+  }
   const slider = $("slider");
   slider.max = String(N);
   const render = () => {
@@ -442,21 +475,13 @@
     const { lo, hi } = regsAt(s);
     const changed = new Set();
     for (let c = chgOff[s - 1]; c < chgOff[s]; c++) changed.add(chgReg[c]);
-    const regs = $("regs");
-    regs.textContent = "";
-    let tr = null;
-    let col = 0;
     for (let r = 0; r < NR; r++) {
-      // PC is not traced as a change: the assembly pane shows where the machine is.
-      if (D.regNames[r] === "PC") continue;
-      if (col++ % 2 === 0) {
-        tr = el("tr");
-        regs.append(tr);
-      }
-      const name = el("th", "", D.regNames[r]);
-      const val = el("td", changed.has(r) ? "chg" : known[r] ? "" : "unk", known[r] ? regHex(lo[r], hi[r]) : "?");
-      val.dataset.reg = D.regNames[r];
-      tr.append(name, val);
+      const cell = regCells[r];
+      if (!cell) continue;
+      const text = known[r] ? regHex(lo[r], hi[r]) : "?";
+      const cls = changed.has(r) ? "chg" : known[r] ? "" : "unk";
+      if (cell.textContent !== text) cell.textContent = text;
+      if (cell.className !== cls) cell.className = cls;
     }
 
     // variables: the current frame's first
@@ -618,7 +643,11 @@
     return m ? clamp(Number(m[1])) : 1;
   };
   window.addEventListener("hashchange", () => go(fromHash()));
-  window.addEventListener("resize", drawMarks);
+  window.addEventListener("resize", () => {
+    canvasWidth = 0;
+    panes.clear();
+    drawMarks();
+  });
   cur = fromHash();
   render();
   document.body.dataset.openMs = String(Math.round(performance.now()));
