@@ -1,7 +1,8 @@
 // --html: the page the run writes, checked in a real browser. godefer-emu writes pages of the
-// seed run (deferr.go's c) and of panics with recovers; headless chromium opens each at several
-// #step= positions and its DOM (--dump-dom) must show the current source line, the value of the
-// named variable and g._defer's boxes; screenshots go to the build tree (build/tests/html/).
+// seed run (deferr.go's c) and of panics with recovers; headless chromium (one for the suite,
+// driven through the DevTools protocol) opens each at several #step= positions and its DOM must
+// show the current source line, the value of the named variable and g._defer's boxes;
+// screenshots go to the build tree (build/tests/html/).
 // Skipped when chromium is not installed, unless CI is set: there it must run.
 #include <chrono>
 #include <cstdlib>
@@ -11,7 +12,13 @@
 #include <regex>
 #include <sstream>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 #include "emulator/frontends/html/page.h"
@@ -49,54 +56,218 @@ fs::path outDir() {
   return d;
 }
 
+// One headless chromium for the whole suite, driven through the DevTools protocol on a pipe
+// (--remote-debugging-pipe: JSON messages ended by NUL on fds 3 and 4): starting a browser per
+// page would cost a second or more each.
+class Devtools {
+public:
+  ~Devtools() { stop(); }
+  std::string start(const std::string& chromium, const fs::path& profile) {
+    signal(SIGPIPE, SIG_IGN);
+    int in[2], out[2];
+    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC)) return "pipe failed";
+    std::vector<std::string> args = {chromium,
+                                     "--headless",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--hide-scrollbars",
+                                     "--no-first-run",
+                                     "--disable-extensions",
+                                     "--disable-background-networking",
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--no-default-browser-check",
+                                     "--mute-audio",
+                                     "--remote-debugging-pipe",
+                                     "--user-data-dir=" + profile.string(),
+                                     "about:blank"};
+    pid_ = fork();
+    if (pid_ == 0) {
+      int a = dup(in[0]), b = dup(out[1]); // without O_CLOEXEC
+      dup2(a, 3);
+      dup2(b, 4);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      std::vector<char*> argv;
+      for (auto& a : args)
+        argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(chromium.c_str(), argv.data());
+      _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    to_ = in[1];
+    from_ = out[0];
+    if (pid_ < 0) return "fork failed";
+    auto target = call("Target.createTarget", {{"url", "about:blank"}}, false);
+    if (!target.contains("targetId")) return "no target: " + target.dump();
+    auto attached =
+        call("Target.attachToTarget", {{"targetId", target["targetId"]}, {"flatten", true}}, false);
+    if (!attached.contains("sessionId")) return "cannot attach: " + attached.dump();
+    session_ = attached["sessionId"];
+    call("Page.enable");
+    call("Runtime.enable");
+    call("Emulation.setDeviceMetricsOverride",
+         {{"width", 1400}, {"height", 860}, {"deviceScaleFactor", 1}, {"mobile", false}});
+    return "";
+  }
+  void stop() {
+    if (to_ >= 0) close(to_);
+    if (from_ >= 0) close(from_);
+    to_ = from_ = -1;
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    pid_ = -1;
+  }
+  bool alive() const { return pid_ > 0; }
+
+  // A command (to the page unless `page` is false) and its result; {} after 20 s without one.
+  nlohmann::json call(const std::string& method, nlohmann::json params = nlohmann::json::object(),
+                      bool page = true) {
+    int id = next_++;
+    nlohmann::json msg = {{"id", id}, {"method", method}, {"params", params}};
+    if (page) msg["sessionId"] = session_;
+    std::string text = msg.dump();
+    text += '\0';
+    for (size_t done = 0; done < text.size();) {
+      ssize_t n = write(to_, text.data() + done, text.size() - done);
+      if (n <= 0) return {};
+      done += size_t(n);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (auto m = next(deadline)) {
+      if (m->contains("id") && (*m)["id"] == id) return m->contains("result") ? (*m)["result"] : *m;
+      if (m->value("method", "") == "Runtime.exceptionThrown")
+        errors.push_back((*m)["params"]["exceptionDetails"].dump());
+    }
+    return {};
+  }
+  // A JavaScript expression's value in the page, as a string ("" when not a string).
+  std::string eval(const std::string& expr) {
+    auto r = call("Runtime.evaluate", {{"expression", expr}, {"returnByValue", true}});
+    if (r.contains("exceptionDetails")) errors.push_back(r["exceptionDetails"].dump());
+    if (!r.contains("result") || !r["result"].contains("value")) return "";
+    auto& v = r["result"]["value"];
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  // Opens url as a new document and waits until it has loaded and `ready` (a JavaScript
+  // expression) holds.
+  bool load(const std::string& url, const std::string& ready) {
+    call("Page.navigate", {{"url", "about:blank"}});
+    call("Page.navigate", {{"url", url}});
+    std::string base = url.substr(0, url.find('#'));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (eval("document.readyState === 'complete' && document.URL.split('#')[0] === " +
+               nlohmann::json(base).dump() + " && !!(" + ready + ")") == "true")
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  std::vector<std::string> errors; // uncaught exceptions in the page
+
+private:
+  std::optional<nlohmann::json> next(std::chrono::steady_clock::time_point deadline) {
+    for (;;) {
+      size_t end = buf_.find('\0');
+      if (end != std::string::npos) {
+        std::string text = buf_.substr(0, end);
+        buf_.erase(0, end + 1);
+        return nlohmann::json::parse(text, nullptr, false);
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      deadline - std::chrono::steady_clock::now())
+                      .count();
+      if (left <= 0) return std::nullopt;
+      pollfd p{from_, POLLIN, 0};
+      if (poll(&p, 1, int(left)) <= 0) return std::nullopt;
+      char chunk[1 << 16];
+      ssize_t n = read(from_, chunk, sizeof chunk);
+      if (n <= 0) return std::nullopt;
+      buf_.append(chunk, size_t(n));
+    }
+  }
+  pid_t pid_ = -1;
+  int to_ = -1, from_ = -1, next_ = 1;
+  std::string session_, buf_;
+};
+
+std::string unbase64(const std::string& in) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+'             ? 62
+            : c == '/'             ? 63
+                                   : -1;
+    if (v < 0) continue;
+    acc = acc << 6 | uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += char((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
 class HtmlBrowser : public ::testing::Test {
 protected:
-  void SetUp() override {
-    chromium_ = browser();
-    if (chromium_.empty()) {
-      if (std::getenv("CI")) FAIL() << "chromium is not installed (CI is set: the test must run)";
-      GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
-    }
+  static void SetUpTestSuite() {
+    std::string chromium = browser();
+    if (chromium.empty()) return;
     profile_ = fs::temp_directory_path() / ("godefer-html-" + std::to_string(getpid()));
+    browser_ = new Devtools;
+    startError_ = browser_->start(chromium, profile_);
   }
-  void TearDown() override {
+  static void TearDownTestSuite() {
+    delete browser_;
+    browser_ = nullptr;
     std::error_code ec;
     if (!profile_.empty()) fs::remove_all(profile_, ec);
   }
-  std::string flags() const {
-    return "--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run "
-           "--disable-extensions --disable-background-networking --disable-component-update "
-           "--disable-sync --no-default-browser-check --mute-audio "
-           "--user-data-dir=" +
-           quote(profile_.string()) + " ";
+  void SetUp() override {
+    if (!browser_) {
+      if (std::getenv("CI")) FAIL() << "chromium is not installed (CI is set: the test must run)";
+      GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
+    }
+    ASSERT_EQ(startError_, "") << "headless chromium did not start";
   }
-  // The page's DOM after its script ran, at #step=N (0: no fragment).
-  // `extra`: more flags (--virtual-time-budget=MS lets the page's timers run before the dump).
-  std::string dom(const fs::path& page, uint64_t step = 0, const std::string& extra = "") {
+  // The page's DOM after its script ran, at #step=N (0: no fragment), once `ready` holds.
+  std::string dom(const fs::path& page, uint64_t step = 0,
+                  const std::string& ready = "document.body.dataset.openMs") {
     std::string url = "file://" + page.string() + (step ? "#step=" + std::to_string(step) : "");
-    fs::path log = profile_.string() + ".log";
-    std::string d = run(quote(chromium_) + " " + flags() + extra +
-                        " --enable-logging=stderr --v=0 --dump-dom " + quote(url) + " 2>" +
-                        quote(log.string()));
-    // The page's script must run without an uncaught exception (the console shows them).
-    std::string errors;
-    std::istringstream in(slurp(log));
-    for (std::string line; std::getline(in, line);)
-      if (line.find("CONSOLE") != std::string::npos) errors += line + "\n";
-    EXPECT_EQ(errors, "") << url;
-    fs::remove(log);
+    browser_->errors.clear();
+    EXPECT_TRUE(browser_->load(url, ready)) << url;
+    std::string d = browser_->eval("document.documentElement.outerHTML");
+    // The page's script must run without an uncaught exception.
+    EXPECT_EQ(browser_->errors, std::vector<std::string>{}) << url;
     return d;
   }
+  // The page at #step=N as a PNG (1400×860).
   void screenshot(const fs::path& page, uint64_t step, const fs::path& png) {
-    std::string url = "file://" + page.string() + "#step=" + std::to_string(step);
-    fs::remove(png);
-    run(quote(chromium_) + " " + flags() + "--window-size=1400,860 --screenshot=" +
-        quote(png.string()) + " " + quote(url) + " >/dev/null 2>&1");
-    EXPECT_TRUE(fs::exists(png)) << png;
+    dom(page, step);
+    auto shot = browser_->call("Page.captureScreenshot", {{"format", "png"}});
+    std::ofstream out(png, std::ios::binary | std::ios::trunc);
+    out << unbase64(shot.value("data", ""));
+    out.close();
+    EXPECT_GT(fs::file_size(png), 1000u) << png;
   }
-  std::string chromium_;
-  fs::path profile_;
+  static Devtools* browser_;
+  static std::string startError_;
+  static fs::path profile_;
 };
+Devtools* HtmlBrowser::browser_ = nullptr;
+std::string HtmlBrowser::startError_;
+fs::path HtmlBrowser::profile_;
 
 // godefer-emu --html PAGE ARGS...: its exit status; stdout must stay empty.
 int writePage(const fs::path& page, const std::string& args) {
@@ -286,7 +457,7 @@ setTimeout(() => { document.body.dataset.hash = location.hash; }, 300);
     out << html;
   }
   std::smatch m;
-  std::string d = dom(scripted, 1, "--virtual-time-budget=1000");
+  std::string d = dom(scripted, 1, "document.body.dataset.hash !== undefined");
   ASSERT_TRUE(std::regex_search(d, m, std::regex("data-trail=\"([^\"]*)\""))) << d.substr(0, 300);
   auto at = [](uint64_t n) { return std::to_string(n); };
   std::string want = at(registered[0]) + " " + at(one[0]) + " " + at(ran[0]) + " " + at(two[0]) +
