@@ -146,10 +146,8 @@ struct HtmlPage::Impl {
   std::vector<uint64_t> repeats;
   bool haveIndex = false;
 
-  // Register values learnt outside instruction events (see HtmlOptions::readRegisters): [step,
-  // register, lower half, upper half], in step order; the page applies them after the step's
-  // own changes.
-  json fixups = json::array();
+  // Register values learnt outside instruction events (see HtmlOptions::readRegisters), written
+  // as more changes of the step that made the runtime call.
   bool runtimeRan = false; // a runtime event since the last instruction event
   // Whether the last instruction was a CALL, RET or JMP: the ways into a modelled runtime
   // function, which may change registers without any event (a channel handing a value over,
@@ -175,21 +173,65 @@ struct HtmlPage::Impl {
     return t;
   }
 
+  // The register values the page will have (`cur`); a step is written once the next one (or
+  // the end) says what a runtime call it made changed.
+  struct Pending {
+    bool active = false;
+    uint32_t id = 0;
+    std::vector<std::pair<size_t, uint64_t>> changes; // register, new value, in order
+  } pending;
+  std::array<uint64_t, kRegs> encoded{}; // the values as the encoded stream leaves them
+
+  // Register r is v from the pending step on (before any step: from the start).
   void fix(size_t r, uint64_t v) {
     if (known[r] && cur[r] == v) return;
-    if (!nSteps) {
-      init[r] = v; // before the first instruction: the starting value
+    if (!pending.active) {
+      init[r] = encoded[r] = v;
     } else {
-      fixups.push_back(json::array({nSteps, r, uint32_t(v), uint32_t(v >> 32)}));
+      pending.changes.emplace_back(r, v);
       nFixups++;
     }
     known[r] = true;
     cur[r] = v;
   }
 
+  void flushStep() {
+    if (!pending.active) return;
+    pending.active = false;
+    size_t n = pending.changes.size();
+    putVarint(steps, uint64_t(pending.id) << 3 | std::min<size_t>(n, 7));
+    if (n >= 7) putVarint(steps, n);
+    for (auto [r, v] : pending.changes) {
+      uint32_t lo = uint32_t(v) - uint32_t(encoded[r]);
+      int32_t d = int32_t(lo);
+      uint32_t zig = (uint32_t(d) << 1) ^ uint32_t(d >> 31);
+      bool hi = (v >> 32) != (encoded[r] >> 32);
+      steps += char(uint8_t(r) | (hi ? 0x80 : 0));
+      putVarint(steps, zig);
+      if (hi) putVarint(steps, v >> 32);
+      encoded[r] = v;
+    }
+    nChanges += n;
+    pending.changes.clear();
+  }
+
   void insn(const InsnEvent& i) {
     lastIndex = std::max(lastIndex, i.index);
     if (truncated) return;
+    // What a runtime call changed, on the step that made it: the registers before this
+    // instruction are its changes' `before` values, the others as they stand now.
+    bool faulted = haveIndex && i.index == cutAt; // the last instruction did not complete
+    if ((runtimeRan || afterTransfer || faulted) && opts.readRegisters && pending.active) {
+      auto now = opts.readRegisters();
+      for (const auto& c : i.changes)
+        if (size_t(c.reg) < kRegs) now[size_t(c.reg)] = c.before;
+      for (size_t r = 0; r < kRegs; r++)
+        if (rt::Reg(r) != rt::Reg::RIP) fix(r, now[r]);
+    }
+    for (const auto& c : i.changes)
+      if (size_t(c.reg) < kRegs) fix(size_t(c.reg), c.before);
+    flushStep();
+    runtimeRan = false;
     if (opts.maxInsns && nSteps >= opts.maxInsns) {
       truncated = true;
       return;
@@ -201,39 +243,15 @@ struct HtmlPage::Impl {
       if (pcAddr.size() <= id) pcAddr.resize(id + 1);
       pcAddr[id] = i.pc;
     }
-    // What a runtime call changed, on the step that made it: the registers before this
-    // instruction are its changes' `before` values, the others as they stand now.
-    bool faulted = haveIndex && i.index == cutAt; // the last instruction did not complete
-    if ((runtimeRan || afterTransfer || faulted) && opts.readRegisters && nSteps) {
-      auto now = opts.readRegisters();
-      for (const auto& c : i.changes)
-        if (size_t(c.reg) < kRegs) now[size_t(c.reg)] = c.before;
-      for (size_t r = 0; r < kRegs; r++)
-        if (rt::Reg(r) != rt::Reg::RIP) fix(r, now[r]);
-    }
-    runtimeRan = false;
     afterTransfer = i.info && isTransfer(*i.info);
-    size_t n = 0;
+    pending.active = true;
+    pending.id = id;
     for (const auto& c : i.changes)
       if (size_t(c.reg) < kRegs) {
-        n++;
-        fix(size_t(c.reg), c.before);
+        pending.changes.emplace_back(size_t(c.reg), c.after);
+        cur[size_t(c.reg)] = c.after;
+        known[size_t(c.reg)] = true;
       }
-    putVarint(steps, uint64_t(id) << 3 | std::min<size_t>(n, 7));
-    if (n >= 7) putVarint(steps, n);
-    for (const auto& c : i.changes) {
-      size_t r = size_t(c.reg);
-      if (r >= kRegs) continue;
-      uint32_t lo = uint32_t(c.after) - uint32_t(cur[r]);
-      int32_t d = int32_t(lo);
-      uint32_t zig = (uint32_t(d) << 1) ^ uint32_t(d >> 31);
-      bool hi = (c.after >> 32) != (cur[r] >> 32);
-      steps += char(uint8_t(r) | (hi ? 0x80 : 0));
-      putVarint(steps, zig);
-      if (hi) putVarint(steps, c.after >> 32);
-      cur[r] = c.after;
-      nChanges++;
-    }
     nSteps++;
     if (haveIndex && i.index == cutAt) repeats.push_back(nSteps);
     haveIndex = true;
@@ -260,16 +278,38 @@ struct HtmlPage::Impl {
     events.push_back(std::move(j));
   }
 
+  // Named variables: each (owner, name) once in `series` ({name, type, owner, first: the value
+  // before its first change}); a change is [step, series, writer, value], the writer an index
+  // into `writers`, the value a number when its text is that number's decimal form, else
+  // {text, num?}.
+  json series = json::array();
+  std::vector<std::pair<std::string, std::string>> seriesKeys;
+  std::vector<std::string> writers;
+
+  static json compactValue(const Value& v) {
+    json j = valueJson(v);
+    if (j.contains("num") && j["num"].is_number_integer() &&
+        j["text"] == std::to_string(j["num"].get<int64_t>()))
+      return j["num"];
+    return j;
+  }
+
   void var(const VarEvent& v) {
     if (truncated) return;
-    vars.push_back({{"step", nSteps},
-                    {"name", v.name},
-                    {"type", v.type},
-                    {"fn", v.function},
-                    {"owner", v.owner},
-                    {"pc", v.pc},
-                    {"before", valueJson(v.before)},
-                    {"after", valueJson(v.after)}});
+    auto key = std::make_pair(v.owner, v.name);
+    auto it = std::find(seriesKeys.begin(), seriesKeys.end(), key);
+    size_t k = size_t(it - seriesKeys.begin());
+    if (it == seriesKeys.end()) {
+      seriesKeys.push_back(key);
+      series.push_back({{"name", v.name},
+                        {"type", v.type},
+                        {"owner", v.owner},
+                        {"first", compactValue(v.before)}});
+    }
+    auto w = std::find(writers.begin(), writers.end(), v.function);
+    size_t wi = size_t(w - writers.begin());
+    if (w == writers.end()) writers.push_back(v.function);
+    vars.push_back(json::array({nSteps, k, wi, compactValue(v.after)}));
   }
 
   void write();
@@ -283,7 +323,7 @@ HtmlPage::~HtmlPage() = default;
 void HtmlPage::setInitialRegisters(const std::array<uint64_t, size_t(rt::Reg::Count)>& regs) {
   if (impl_->nSteps) return;
   for (size_t r = 0; r < kRegs; r++) {
-    impl_->init[r] = impl_->cur[r] = regs[r];
+    impl_->init[r] = impl_->cur[r] = impl_->encoded[r] = regs[r];
     impl_->known[r] = true;
   }
 }
@@ -321,6 +361,7 @@ void HtmlPage::onEvent(const Event& ev) {
 
 void HtmlPage::finish() {
   if (impl_->written) return;
+  impl_->flushStep();
   impl_->written = true;
   impl_->write();
 }
@@ -392,11 +433,11 @@ void HtmlPage::Impl::write() {
                {"maxInsns", opts.maxInsns},
                {"eventsAfterCut", eventsAfterCut},
                {"repeats", repeats},
-               {"fixups", nFixups},
+               {"fixups", nFixups}, // of the changes, learnt after a runtime call
                {"end", end}};
-  json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs}, {"files", files},
-               {"funcs", funcs},   {"pcs", pcTable},       {"events", events}, {"vars", vars},
-               {"output", output}, {"fixups", fixups}};
+  json data = {{"meta", meta},     {"regNames", regNames}, {"init", initRegs},  {"files", files},
+               {"funcs", funcs},   {"pcs", pcTable},       {"events", events},  {"vars", vars},
+               {"output", output}, {"series", series},     {"writers", writers}};
   std::string title = start.function.empty() ? "godefer-emu" : start.function + " — godefer-emu";
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
       << htmlEscape(title) << "</title>\n<style>" << kHtmlCss << "</style>\n</head>\n"

@@ -19,8 +19,8 @@
   const KF = 1024;
   const ids = new Uint32Array(N);
   const chgOff = new Uint32Array(N + 1);
-  // Changes: the instructions' own, then (fixups) what a runtime call the step made changed.
-  const NC = M.changes + M.fixups;
+  // Changes: the instructions' own, then what a runtime call the step made changed.
+  const NC = M.changes;
   const chgReg = new Uint8Array(NC);
   const chgLo = new Uint32Array(NC), chgHi = new Uint32Array(NC);
   const nkf = Math.floor(N / KF) + 1;
@@ -37,7 +37,7 @@
       lo[r] = Number(b & 0xffffffffn);
       hi[r] = Number(b >> 32n);
     });
-    let p = 0, c = 0, fi = 0;
+    let p = 0, c = 0;
     const varint = () => {
       let v = 0, mul = 1, b;
       do {
@@ -66,15 +66,6 @@
         chgReg[c] = r;
         chgLo[c] = lo[r];
         chgHi[c] = hi[r];
-        c++;
-      }
-      for (; fi < D.fixups.length && D.fixups[fi][0] === s + 1; fi++) {
-        const [, r, l, h] = D.fixups[fi];
-        lo[r] = l;
-        hi[r] = h;
-        chgReg[c] = r;
-        chgLo[c] = l;
-        chgHi[c] = h;
         c++;
       }
     }
@@ -114,14 +105,16 @@
   const chainEvents = D.events.filter((e) => e.chain !== undefined);
   const gorEvents = D.events.filter((e) => e.kind === "goroutine");
 
-  // Variables: one series per (owner, name), in the order first written.
-  const series = new Map();
-  for (const v of D.vars) {
-    const key = v.owner + "." + v.name;
-    if (!series.has(key)) series.set(key, { key, name: v.name, owner: v.owner, type: v.type, ch: [] });
-    series.get(key).ch.push(v);
-  }
-  const varList = [...series.values()];
+  // Variables: one series per (owner, name), in the order first written; a change
+  // [step, series, writer, value] becomes {step, v (its series), fn (the writer), after}.
+  const val = (v) => (typeof v === "number" ? { text: String(v), num: v } : v);
+  const varList = D.series.map((x) => ({ name: x.name, owner: x.owner, type: x.type, first: val(x.first), ch: [] }));
+  const series = new Set(varList.map((v) => v.owner + "." + v.name));
+  const varChanges = D.vars.map(([step, k, w, v]) => {
+    const c = { step, v: varList[k], fn: D.writers[w], after: val(v) };
+    varList[k].ch.push(c);
+    return c;
+  });
 
   const regsAt = (s) => {
     const k = Math.floor(s / KF);
@@ -252,7 +245,7 @@
     while (s > 1 && lineKey(s - 1) === k2) s--;
     return s;
   };
-  const evSteps = [...new Set(D.events.map((e) => Math.max(1, e.step)).concat(D.vars.map((v) => Math.max(1, v.step))))].sort((a, b) => a - b);
+  const evSteps = [...new Set(D.events.map((e) => Math.max(1, e.step)).concat(varChanges.map((v) => Math.max(1, v.step))))].sort((a, b) => a - b);
   const nextEvent = () => {
     for (const s of evSteps) if (s > cur) return s;
     return cur;
@@ -341,27 +334,51 @@
   const SVG = "http://www.w3.org/2000/svg";
   const cursors = [];
   for (const v of varList) {
-    const pts = [[1, v.ch[0].before]].concat(v.ch.map((c) => [Math.max(1, c.step), c.after]));
+    // The chart's path, a pixel column at a time (a variable may change a million times).
     const levels = new Map();
     const y = (val) => {
       if (typeof val.num === "number") return val.num;
       if (!levels.has(val.text)) levels.set(val.text, levels.size);
       return levels.get(val.text);
     };
-    const ys = pts.map((p) => y(p[1]));
-    const lo = Math.min(...ys), hi = Math.max(...ys);
+    let lo = y(v.first), hi = lo;
+    for (const c of v.ch) {
+      const k = y(c.after);
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+    }
     const W = 1000, H = 20;
     const py = (val) => (hi === lo ? H / 2 : H - 2 - ((val - lo) / (hi - lo)) * (H - 4));
     const px = (s) => (N <= 1 ? 0 : ((s - 1) / (N - 1)) * W);
-    let d = `M0 ${py(ys[0])}`;
-    for (let i = 1; i < pts.length; i++) d += ` H${px(pts[i][0])} V${py(ys[i])}`;
-    d += ` H${W}`;
+    const parts = [`M0 ${py(y(v.first)).toFixed(1)}`];
+    let col = -1, mn = 0, mx = 0, last = 0;
+    const flush = () => {
+      if (col < 0) return;
+      parts.push(`V${py(mn).toFixed(1)}V${py(mx).toFixed(1)}V${py(last).toFixed(1)}`);
+    };
+    for (const c of v.ch) {
+      const x = Math.floor(px(Math.max(1, c.step)) * 2) / 2, k = y(c.after);
+      if (x !== col) {
+        flush();
+        parts.push(`H${x}`);
+        col = x;
+        mn = mx = k;
+      }
+      mn = Math.min(mn, k);
+      mx = Math.max(mx, k);
+      last = k;
+    }
+    flush();
+    parts.push(`H${W}`);
+    const d = parts.join("");
     const row = el("div", "chart");
     row.dataset.var = v.name;
-    const texts = pts.map((p) => p[1].text);
-    const shown = texts.length > 12 ? texts.slice(0, 6).concat(["…"], texts.slice(-5)) : texts;
+    const n = v.ch.length + 1, text = (i) => (i === 0 ? v.first : v.ch[i - 1].after).text;
+    const pick = (from, to) => Array.from({ length: Math.max(0, to - from) }, (_, i) => text(from + i));
+    const shown = n > 12 ? pick(0, 6).concat(["\u2026"], pick(n - 5, n)) : pick(0, n);
+    const all = n > 60 ? pick(0, 30).concat([`\u2026 (${fmtN(n)} values)`], pick(n - 29, n)) : pick(0, n);
     row.append(el("span", "label", `${v.name}: ${shown.join(" \u2192 ")}`));
-    row.firstChild.title = `${v.owner}'s ${v.name} (${v.type}): ${texts.join(" \u2192 ")}`;
+    row.firstChild.title = `${v.owner}'s ${v.name} (${v.type}): ${all.join(" \u2192 ")}`;
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     svg.setAttribute("preserveAspectRatio", "none");
@@ -377,8 +394,8 @@
       const s = sOf(ev.offsetX, w);
       // the nearest change of this variable, else that moment
       let best = s, bd = 6;
-      for (const c of v.ch) {
-        const dx = Math.abs(xOf(Math.max(1, c.step), w) - ev.offsetX);
+      for (let i = Math.max(0, upTo(v.ch, s, stepOf) - 64), end = Math.min(v.ch.length, i + 129); i < end; i++) {
+        const c = v.ch[i], dx = Math.abs(xOf(Math.max(1, c.step), w) - ev.offsetX);
         if (dx < bd) {
           bd = dx;
           best = Math.max(1, c.step);
@@ -491,7 +508,7 @@
     const rows = [];
     for (const v of varList) {
       const i = upTo(v.ch, s, stepOf);
-      const value = i < 0 ? v.ch[0].before : v.ch[i].after;
+      const value = i < 0 ? v.first : v.ch[i].after;
       const here = i >= 0 && v.ch[i].step === s;
       const inFrame = v.owner === fnHere;
       const r = el("tr", (here ? "chg " : "") + (inFrame ? "frame" : "other"));
@@ -579,13 +596,16 @@
     // what happened at this step
     const now = [];
     now.push(`${hex(p[0])}  ${p[4]}   (${funcName(fi)})`);
-    let events = 0;
-    for (const e of D.events) if (Math.max(1, e.step) === s) events = now.push(e.text);
-    for (const v of D.vars) if (Math.max(1, v.step) === s)
-      now.push(`${v.name} = ${v.after.text}` + (v.fn !== v.owner ? ` (in ${v.owner}'s frame, written by ${v.fn})` : ""));
+    const evs = [], vcs = [];
+    for (let i = upTo(D.events, s, stepOf); i >= 0 && Math.max(1, D.events[i].step) === s; i--) evs.unshift(D.events[i].text);
+    for (let i = upTo(varChanges, s, stepOf); i >= 0 && Math.max(1, varChanges[i].step) === s; i--) {
+      const c = varChanges[i];
+      vcs.unshift(`${c.v.name} = ${c.after.text}` + (c.fn !== c.v.owner ? ` (in ${c.v.owner}'s frame, written by ${c.fn})` : ""));
+    }
+    now.push(...evs, ...vcs);
     const here = now.length;
     const li = upTo(D.events, s, stepOf);
-    if (li >= 0 && !events)
+    if (li >= 0 && !evs.length)
       now.push(`last runtime event, at step ${Math.max(1, D.events[li].step)}: ${D.events[li].text}`);
     $("now").replaceChildren(...now.map((t, i) => el("div", i >= here ? "past" : "", t)));
 
