@@ -83,6 +83,7 @@ public:
                                      "about:blank"};
     pid_ = fork();
     if (pid_ == 0) {
+      setpgid(0, 0); // its own process group: stop() ends the browser and its helpers
       int a = dup(in[0]), b = dup(out[1]); // without O_CLOEXEC
       dup2(a, 3);
       dup2(b, 4);
@@ -118,7 +119,7 @@ public:
     if (from_ >= 0) close(from_);
     to_ = from_ = -1;
     if (pid_ > 0) {
-      kill(pid_, SIGTERM);
+      kill(-pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
     pid_ = -1;
