@@ -182,10 +182,12 @@ struct HtmlPage::Impl {
   } pending;
   std::array<uint64_t, kRegs> encoded{}; // the values as the encoded stream leaves them
 
-  // Register r is v from the pending step on (before any step: from the start).
+  // Register r is v from the pending step on (before any step, or when r was not known: from
+  // the start).
   void fix(size_t r, uint64_t v) {
     if (known[r] && cur[r] == v) return;
-    if (!pending.active) {
+    if (!pending.active || !known[r]) {
+      // before the first step, or the first the page learns of r: its value from the start
       init[r] = encoded[r] = v;
     } else {
       pending.changes.emplace_back(r, v);
