@@ -7,7 +7,7 @@ build=${1:-$top/build}
 shift || true
 pkgs=(build-essential cmake pkg-config libunicorn-dev libzydis-dev libspdlog-dev libfmt-dev
       libcli11-dev nlohmann-json3-dev libedit-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-      tmux gdb)
+      tmux gdb chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -102,6 +102,23 @@ check_err newer-release-objdump-strict 3 'go1\.28\.0 is newer' "$bin" objdump --
 older=$(mktemp)
 LC_ALL=C sed 's/go1\.19\.8/go1.18.9/g' "$fx/go1.19/nl/deferr.o" > "$older"
 check_err older-gap 3 'unsupported Go version go1\.18\.9 \(supported: go1\.15, go1\.19, go1\.21-go1\.27\)' "$bin" -q "$older" c
+# --html: the page is written, nothing is printed unless asked; exit statuses as without it.
+page=$(mktemp -d)
+check html-silent 0 '^$' "$bin" --html "$page/seed.html" --source-dir "$top/tests/programs" "$fx/go1.22/nl/deferr.o" c
+check html-written 0 '^<!DOCTYPE html>' head -c 15 "$page/seed.html"
+check html-has-source 0 '^1$' grep -c -m1 'func c() (i int) {' "$page/seed.html"
+check html-with-q 0 '^2$' "$bin" -q --html "$page/q.html" "$fx/go1.22/nl/deferr.o" c
+check html-with-json 0 '"event":"return"' "$bin" --json --html "$page/j.html" "$fx/go1.22/nl/deferr.o" c
+MAXLINES=20 check_err html-panic-exit 2 '^$' "$bin" --html "$page/p.html" "$fx/go1.24/nl/panicexit.o"
+check html-panic-page 0 '"status":2' grep -o -m1 '"status":2' "$page/p.html"
+check html-cut 0 '"truncated":true' grep -o -m1 '"truncated":true' <(
+  "$bin" --html /dev/stdout --html-max-insns 10 "$fx/go1.22/nl/deferr.o" c)
+check_err html-unwritable 3 "^godefer-emu: cannot write /nonexistent/dir/x.html: No such file or directory\$" "$bin" --html /nonexistent/dir/x.html "$fx/go1.22/nl/deferr.o" c
+check_err html-directory 3 "^godefer-emu: cannot write $page: Is a directory\$" "$bin" --html "$page" "$fx/go1.22/nl/deferr.o" c
+MAXLINES=2 check_err html-bad-max 3 '^Could not convert: --html-max-insns = x' "$bin" --html "$page/x.html" --html-max-insns x "$fx/go1.22/nl/deferr.o" c
+MAXLINES=2 check_err html-no-file 3 '^--html: 1 required' "$bin" "$fx/go1.22/nl/deferr.o" c --html
+check_err html-interactive 3 '^godefer-emu: --html does not go with -i$' "$bin" -i --html "$page/i.html" "$fx/go1.22/nl/deferr.o" c
+rm -rf "$page"
 rm -f "$trunc" "$newer" "$older" /tmp/godefer-cli-err.$$
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,6 +1,9 @@
 #include "emulator/frontends/cli/cli.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include "emulator/engine/session.h"
 #include "emulator/frontends/dap/dap.h"
 #include "emulator/frontends/gdb/gdbstub.h"
+#include "emulator/frontends/html/page.h"
 #include "emulator/frontends/repl/repl.h"
 #include "emulator/frontends/trace/sinks.h"
 #include "loader/objdump.h"
@@ -81,6 +85,8 @@ struct RunOptions {
   bool interactive = false, strictVersion = false;
   std::string gdb, gdbElf, dap;
   std::string script;
+  std::string html;
+  uint64_t htmlMaxInsns = 2'000'000;
 };
 
 int runMain(int argc, char** argv) {
@@ -121,6 +127,15 @@ int runMain(int argc, char** argv) {
                  "where to look for the .go source when the object has no DWARF")
       ->expected(1)
       ->allow_extra_args(false);
+  app.add_option("--html", o.html,
+                 "write the run as one self-contained HTML page to FILE (source, assembly, "
+                 "registers, variables, g._defer, output and a timeline to step through, offline "
+                 "in any browser); prints no trace unless --json or -q asks for one")
+      ->option_text("FILE");
+  app.add_option("--html-max-insns", o.htmlMaxInsns,
+                 "with --html: record at most N instructions in the page (default 2000000; 0: no "
+                 "limit); the page says where it was cut")
+      ->option_text("N");
   app.add_flag("--no-color", o.noColor, "no colour (also when NO_COLOR is set)");
   app.add_flag("-v,--verbose", o.verbose,
                "log what was loaded: version, layout, which runtime functions have models");
@@ -169,6 +184,10 @@ int runMain(int argc, char** argv) {
     std::cerr << "godefer-emu: -x FILE needs -i\n";
     return kExitCannotRun;
   }
+  if (!o.html.empty() && o.interactive) {
+    std::cerr << "godefer-emu: --html does not go with -i\n";
+    return kExitCannotRun;
+  }
   auto log = spdlog::stderr_logger_st("godefer-emu");
   log->set_pattern("[%n] %v");
   spdlog::set_default_logger(log);
@@ -179,9 +198,9 @@ int runMain(int argc, char** argv) {
   so.maxStack = o.stackSize;
   so.syntax = o.syntax == "intel" ? loader::Syntax::Intel : loader::Syntax::Go;
   so.sourceDirs = o.sourceDirs;
-  so.trace = !o.quiet;
+  so.trace = !o.quiet || !o.html.empty();
   // -q prints no count: the engine runs with no callback at all (a limit still counts).
-  so.count = !o.quiet;
+  so.count = so.trace;
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());
   if (!o.gdb.empty()) {
@@ -210,6 +229,16 @@ int runMain(int argc, char** argv) {
     d.args = args;
     return runRepl(d, o.script, o.noColor);
   }
+  // The page's file is opened before the run, so that a path that cannot be written stops the
+  // command before anything runs.
+  std::ofstream htmlFile;
+  if (!o.html.empty()) {
+    htmlFile.open(o.html, std::ios::binary | std::ios::trunc);
+    if (!htmlFile) {
+      std::cerr << "godefer-emu: cannot write " << o.html << ": " << std::strerror(errno) << "\n";
+      return kExitCannotRun;
+    }
+  }
   auto session = Session::open(*obj, so);
   if (!session) return reportError(session.error());
   Session& s = **session;
@@ -220,13 +249,31 @@ int runMain(int argc, char** argv) {
     sink = std::make_unique<JsonTrace>(std::cout, std::cerr);
   else if (o.quiet)
     sink = std::make_unique<QuietSink>(std::cerr);
-  else
+  else if (o.html.empty())
     sink = std::make_unique<TextTrace>(std::cout, std::cerr, TextTraceOptions{color});
-  s.addSink(sink.get());
+  std::unique_ptr<HtmlPage> page;
+  if (!o.html.empty())
+    page = std::make_unique<HtmlPage>(htmlFile, htmlOptionsFor(s, o.htmlMaxInsns));
+  if (sink) s.addSink(sink.get());
+  if (page) s.addSink(page.get());
   if (auto r = s.start(o.function, args); !r) return reportError(r.error());
+  if (page) {
+    std::array<uint64_t, size_t(rt::Reg::Count)> regs{};
+    for (size_t r = 0; r < regs.size(); r++)
+      regs[r] = s.machine().reg(rt::Reg(r));
+    page->setInitialRegisters(regs);
+  }
   StopReason stop = s.run();
-  sink->finish();
+  if (sink) sink->finish();
   std::cout.flush();
+  if (page) {
+    page->finish();
+    htmlFile.close();
+    if (!htmlFile) {
+      std::cerr << "godefer-emu: cannot write " << o.html << ": " << std::strerror(errno) << "\n";
+      return kExitCannotRun;
+    }
+  }
   if (stop.kind == StopKind::Error) {
     std::cerr << "godefer-emu: " << o.object << ": " << stop.message << "\n";
     return kExitCannotRun;
