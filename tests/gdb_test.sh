@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# gdb drives the stub (godefer-emu --gdb): Debian's gdb in batch mode on deferr.o of Go 1.15,
-# 1.22 and the newest release. The story: break in the closure by name, continue, bt, info
+# gdb drives the stub (godefer-emu --gdb): Debian's gdb in batch mode on the seed's deferr.o
+# (Go 1.15, darwin) and deferr.o of Go 1.15, 1.22 and the newest release. The story: break in the closure by name, continue, bt, info
 # registers, the result slot (found with `monitor print &i`) read with x/gx as 1, a write
 # watchpoint stopping when the closure makes it 2, reverse-stepi back to the breakpoint where it
 # is 1 again, reverse-continue back to `return 1`, and kill. Then bad input: a malformed packet
@@ -70,7 +70,7 @@ print("== reverse-continue")
 gdb.execute("reverse-continue")
 gdb.execute("x/gx %s" % addr)
 PY
-for v in go1.15 go1.22 go1.27; do
+for v in go1.15-darwin go1.15 go1.22 go1.27; do # go1.15-darwin: the seed's object
   start_stub "$fx/$v/nl/deferr.o" c
   out=$(timeout 60 gdb -batch -nx "$work/sym.elf" -ex "target remote :$port" \
     -ex "break main.c.func1" -ex "continue" -ex "bt" -ex "info registers rip rsp fs_base" \
