@@ -8,7 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 (cd "$top/build" && ctest --output-on-failure -j"$(nproc)")
 "$top/scripts/test-installed.sh" "$top/build"
 if [ "${GODEFER_SKIP_SANITIZERS:-0}" != 1 ]; then
-  "$top/scripts/setup.sh" "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGODEFER_SANITIZE=ON
+  "$top/scripts/setup.sh" "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGODEFER_SANITIZE=ON \
+    -DGODEFER_BENCH=OFF
   (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$(nproc)")
 fi

@@ -485,7 +485,16 @@ DebugStop Debugger::nexti(uint64_t n) {
 
 DebugStop Debugger::step() {
   start_ = currentKey();
-  return resume(Mode::Step);
+  DebugStop s = resume(Mode::Step);
+  // Into a call: on past its prologue to its first body line, as `break FUNC` stops.
+  if (s.why != StopWhy::Step) return s;
+  uint64_t pc = session_->machine().reg(rt::Reg::RIP);
+  auto id = session_->image().symbolAt(pc);
+  if (!id || session_->image().address(*id) != pc || !session_->object().sym(*id).isText())
+    return s;
+  uint64_t body = afterPrologue(*id);
+  if (body == pc) return s;
+  return until(body);
 }
 
 DebugStop Debugger::next() {

@@ -1,6 +1,7 @@
 #include "emulator/engine/session.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <set>
 
@@ -218,8 +219,10 @@ std::optional<std::string> unquote(const std::string& q) {
       out += '"';
       break;
     case 'x': {
-      if (i + 3 >= q.size()) return std::nullopt;
-      out += char(std::stoi(q.substr(i + 1, 2), nullptr, 16));
+      if (i + 3 >= q.size() || !std::isxdigit(uint8_t(q[i + 1])) ||
+          !std::isxdigit(uint8_t(q[i + 2])))
+        return std::nullopt;
+      out += char(std::strtol(q.substr(i + 1, 2).c_str(), nullptr, 16));
       i += 2;
       break;
     }

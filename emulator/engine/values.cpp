@@ -239,7 +239,7 @@ Value ValueReader::node(const rt::GoType* t, const uint8_t* b, int depth) const 
     return v;
   }
   uint64_t bits = 0;
-  std::memcpy(&bits, b, std::min<uint64_t>(t->size, 8));
+  if (t->size) std::memcpy(&bits, b, std::min<uint64_t>(t->size, 8));
   auto composite = [&] {
     v.text = formatV(v, false, depth);
     v.plus = formatV(v, true, depth);

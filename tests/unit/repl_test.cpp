@@ -420,3 +420,15 @@ TEST(Repl, BacktraceShowsArguments) {
       {"#0 ", "in main.fib (n=3) at recursion.go:", "#1 ", "in main.fib (n=4) at recursion.go:"},
       "bt");
 }
+
+// step into a call stops at its first body line, past the prologue, as break FUNC does.
+TEST(Repl, StepIntoACallStopsAtItsFirstBodyLine) {
+  for (const char* v : {"go1.15", "go1.22", "go1.27"}) {
+    SCOPED_TRACE(v);
+    InProcess r(std::string("tests/fixtures/") + v + "/nl/deferr.o", "main.main");
+    r("step\nstep\n");
+    const Frame& f = r.repl->debugger().frames()[0];
+    EXPECT_EQ(f.name, "main.c");
+    EXPECT_EQ(f.line, 8);
+  }
+}

@@ -114,7 +114,7 @@ private:
   std::unique_ptr<Repl> repl_;
   std::unique_ptr<Inspector> insp_;
   Debugger* dbg_ = nullptr;
-  std::atomic<Debugger*> running_{nullptr}; // for pause from the reader thread
+  std::atomic<Debugger*>* running_ = nullptr; // the reader thread's: pause interrupts it
   bool stopOnEntry_ = false, configured_ = false, launched_ = false, ended_ = false;
   std::map<std::string, std::vector<int>> sourceBps_;
   std::vector<int> functionBps_, instructionBps_, dataBps_;
@@ -471,9 +471,9 @@ void Server::handle(const json& req) {
     respond(req);
     configured_ = true;
     if (stopOnEntry_) return stopped({StopWhy::Step}, "entry");
-    running_ = dbg_;
+    *running_ = dbg_;
     DebugStop s = dbg_->cont();
-    running_ = nullptr;
+    *running_ = nullptr;
     return stopped(s);
   }
   if (cmd == "threads") {
@@ -610,7 +610,7 @@ void Server::handle(const json& req) {
     if (ended_) return fail(req, "the run has ended");
     bool insn = a.value("granularity", std::string()) == "instruction";
     respond(req, cmd == "continue" ? json{{"allThreadsContinued", true}} : json::object());
-    running_ = dbg_;
+    *running_ = dbg_;
     DebugStop s;
     if (cmd == "continue")
       s = dbg_->cont();
@@ -624,40 +624,47 @@ void Server::handle(const json& req) {
       s = insn ? dbg_->reverseStepi(1) : dbg_->reverseNext();
     else
       s = dbg_->reverseContinue();
-    running_ = nullptr;
+    *running_ = nullptr;
     return stopped(s, cmd == "continue" || cmd == "reverseContinue" ? "pause" : "step");
   }
   fail(req, "unknown request " + (cmd.empty() ? std::string("(no command)") : cmd));
 }
 
 int Server::run() {
-  // Requests are read on their own thread so that `pause` reaches a running command.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<json> queue;
-  bool eof = false;
-  std::thread reader([&] {
-    Reader r(in_);
+  // Requests are read on their own thread so that `pause` reaches a running command. What the
+  // thread shares lives as long as the thread does (it may still be blocked in read() when the
+  // session ends).
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<json> queue;
+    bool eof = false;
+    std::atomic<Debugger*> running{nullptr};
+  };
+  auto sh = std::make_shared<Shared>();
+  running_ = &sh->running;
+  std::thread reader([sh, fd = in_] {
+    Reader r(fd);
     while (auto m = r.next()) {
       if (m->is_object() && m->value("command", "") == "pause")
-        if (Debugger* d = running_.load()) d->interrupt();
-      std::lock_guard lock(mu);
-      queue.push_back(std::move(*m));
-      cv.notify_one();
+        if (Debugger* d = sh->running.load()) d->interrupt();
+      std::lock_guard lock(sh->mu);
+      sh->queue.push_back(std::move(*m));
+      sh->cv.notify_one();
     }
-    std::lock_guard lock(mu);
-    eof = true;
-    cv.notify_one();
+    std::lock_guard lock(sh->mu);
+    sh->eof = true;
+    sh->cv.notify_one();
   });
   int status = 0;
   while (true) {
     json m;
     {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return !queue.empty() || eof; });
-      if (queue.empty()) break;
-      m = std::move(queue.front());
-      queue.pop_front();
+      std::unique_lock lock(sh->mu);
+      sh->cv.wait(lock, [&] { return !sh->queue.empty() || sh->eof; });
+      if (sh->queue.empty()) break;
+      m = std::move(sh->queue.front());
+      sh->queue.pop_front();
     }
     if (m.is_string()) { // a malformed message: say so and go on
       event("output",
@@ -673,10 +680,16 @@ int Server::run() {
     }
     if (cmd == "disconnect" || cmd == "terminate") break;
   }
-  // The client closed its end or disconnected: stop reading.
-  shutdown(in_, SHUT_RD);
-  if (in_ == STDIN_FILENO) close(in_);
-  reader.detach();
+  sh->running = nullptr;
+  running_ = nullptr;
+  if (sh->eof) {
+    reader.join();
+  } else {
+    // The client disconnected but keeps its end open: the reader stays blocked in read();
+    // it owns what it touches, so the process can end without it.
+    shutdown(in_, SHUT_RD);
+    reader.detach();
+  }
   return status;
 }
 

@@ -51,7 +51,7 @@ struct Keep : gd::emu::EventSink {
   const gd::emu::Session* session = nullptr;
   bool wantsRuntimeEvents() const override { return events; }
   void onEvent(const gd::emu::Event& e) override {
-    uint64_t n = session ? const_cast<gd::emu::Session*>(session)->instructions() : 0;
+    uint64_t n = session ? session->instructions() : 0;
     if (auto* o = std::get_if<gd::rt::GuestOutput>(&e)) {
       (o->fd == 1 ? stdoutText : stderrText) += o->bytes;
       if (events) {
