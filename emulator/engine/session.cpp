@@ -368,9 +368,9 @@ Expected<std::vector<uint8_t>> Session::encodeArg(const Arg& a, const rt::GoType
   case k::String: {
     std::string text;
     if (word) {
-      text = word->starts_with("\"") ? unquote(*word).value_or("\x01bad") : *word;
-      if (text == "\x01bad")
-        return fail("argument {} for {} is not a Go string literal", *word, what());
+      std::optional<std::string> t = word->starts_with("\"") ? unquote(*word) : *word;
+      if (!t) return fail("argument {} for {} is not a Go string literal", *word, what());
+      text = std::move(*t);
     } else if (auto* x = std::get_if<std::string>(&a.value)) {
       text = *x;
     } else {

@@ -42,7 +42,7 @@ namespace {
 // longest passing programs take 100-200 million (fixedbugs/issue67255, 20 s). Under the
 // sanitizers a program still running after kSanitizedMaxInstructions is skipped instead.
 constexpr uint64_t kMaxInstructions = 200'000'000;
-constexpr uint64_t kSanitizedMaxInstructions = 20'000'000;
+constexpr uint64_t kSanitizedMaxInstructions = 5'000'000;
 
 // GODEFER_CORPUS_MAX_INSNS=N replaces the limit (0: none), to run the long programs to their
 // end by hand: `GODEFER_CORPUS_MAX_INSNS=0 godefer_unit_tests --gtest_filter='GoCorpus_*.divmod'`.

@@ -311,7 +311,7 @@ TEST(Trace, RegistersTheDecoderNamesAreAllThatChange) {
     lines += size_t(std::count(trace[0].begin(), trace[0].end(), '\n'));
   }
   EXPECT_EQ(programs, want);
-  EXPECT_GE(programs, (kSanitized ? 1 : 3) * kModes.size() * kPrograms.size());
+  EXPECT_GE(programs, (kSanitized ? 1 : 3 * kModes.size()) * kPrograms.size());
   EXPECT_GT(lines, 1'000'000u);
 }
 

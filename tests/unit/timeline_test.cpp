@@ -317,5 +317,5 @@ TEST(Timeline, EveryProgramToTheEndAndBack) {
         n++;
       }
     }
-  EXPECT_GE(n, kSanitized ? 3u * 2 * 25 : 12u * 13);
+  EXPECT_GE(n, kSanitized ? 3u * 25 : 12u * 13);
 }

@@ -72,8 +72,9 @@ TEST(Values, EveryKindAsFmtPrintsIt) {
           // %+v is what the trace, JSON and the REPL show; %v what -q shows for composite
           // values println cannot print.
           EXPECT_EQ(noAddr(got.display()), noAddr(lines[k].plus)) << fn << " result " << i;
-          if (got.kind == ValueKind::Struct || got.kind == ValueKind::Array)
+          if (got.kind == ValueKind::Struct || got.kind == ValueKind::Array) {
             EXPECT_EQ(noAddr(got.text), noAddr(lines[k].v)) << fn << " result " << i;
+          }
         }
       }
     }
