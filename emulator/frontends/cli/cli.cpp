@@ -203,32 +203,27 @@ int runMain(int argc, char** argv) {
   so.count = so.trace;
   auto obj = loadObject(o.object, o.strictVersion);
   if (!obj) return reportError(obj.error());
-  if (!o.gdb.empty()) {
-    so.timeLimit = {}; // gdb's Ctrl-C stops a runaway continue
-    so.trace = false;
+  // The debugger's options for -i and --gdb (which stop a runaway continue with Ctrl-C).
+  auto debuggerOptions = [&] {
     Debugger::Options d;
     d.object = o.object;
     d.load.strictVersion = o.strictVersion;
     d.loaded = *obj;
     d.session = so;
+    d.session.timeLimit = {};
+    d.session.trace = false;
     d.function = o.function;
     d.args = args;
+    return d;
+  };
+  if (!o.gdb.empty()) {
+    Debugger::Options d = debuggerOptions();
     std::string elf = o.gdbElf.empty() ? o.object + ".elf" : o.gdbElf;
     auto served = serveGdb(d, o.gdb, elf);
     if (!served) return reportError(served.error());
     return *served;
   }
-  if (o.interactive) {
-    so.timeLimit = {}; // the user stops a runaway `continue` with Ctrl-C
-    Debugger::Options d;
-    d.object = o.object;
-    d.load.strictVersion = o.strictVersion;
-    d.loaded = *obj;
-    d.session = so;
-    d.function = o.function;
-    d.args = args;
-    return runRepl(d, o.script, o.noColor);
-  }
+  if (o.interactive) return runRepl(debuggerOptions(), o.script, o.noColor);
   // The page's file is opened before the run, so that a path that cannot be written stops the
   // command before anything runs.
   std::ofstream htmlFile;

@@ -1,5 +1,7 @@
 #include "emulator/frontends/dap/dap.h"
 
+#include "emulator/frontends/listen.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -701,44 +703,13 @@ int serveDap(int in, int out) {
 }
 
 Expected<int> serveDapSocket(const std::string& hostPort) {
-  size_t colon = hostPort.rfind(':');
-  if (colon == std::string::npos)
-    return failKind(ErrorKind::Usage, "--dap {}: expected HOST:PORT or :PORT", hostPort);
-  std::string host = colon == 0 ? "127.0.0.1" : hostPort.substr(0, colon);
-  std::string portText = hostPort.substr(colon + 1);
-  char* end = nullptr;
-  long port = std::strtol(portText.c_str(), &end, 10);
-  if (portText.empty() || *end || port < 0 || port > 65535)
-    return failKind(ErrorKind::Usage, "--dap {}: {} is not a port number", hostPort, portText);
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
-    return failKind(ErrorKind::Usage, "--dap {}: cannot resolve {}", hostPort, host);
-  sockaddr_in sa{};
-  std::memcpy(&sa, res->ai_addr, sizeof sa);
-  freeaddrinfo(res);
-  sa.sin_port = htons(uint16_t(port));
-  int ls = socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (ls < 0 || bind(ls, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || listen(ls, 1) != 0) {
-    std::string why = std::strerror(errno);
-    if (ls >= 0) close(ls);
-    return failKind(ErrorKind::Usage, "--dap {}: cannot listen: {}", hostPort, why);
-  }
-  socklen_t sl = sizeof sa;
-  getsockname(ls, reinterpret_cast<sockaddr*>(&sa), &sl);
-  char ip[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
-  std::cerr << fmt::format("godefer-emu: listening for a DAP client on {}:{}\n", ip,
-                           ntohs(sa.sin_port))
-            << std::flush;
-  int fd = accept(ls, nullptr, nullptr);
-  close(ls);
-  if (fd < 0) return failKind(ErrorKind::Usage, "--dap: accept failed: {}", std::strerror(errno));
-  int status = serveDap(fd, fd);
-  close(fd);
+  auto fd = acceptOneClient("--dap", hostPort, [](const std::string& ip, int port) {
+    std::cerr << fmt::format("godefer-emu: listening for a DAP client on {}:{}\n", ip, port)
+              << std::flush;
+  });
+  if (!fd) return std::unexpected(fd.error());
+  int status = serveDap(*fd, *fd);
+  close(*fd);
   return status;
 }
 
