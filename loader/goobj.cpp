@@ -204,6 +204,8 @@ private:
         return outOfRange("PkgIdx", uint32_t(obj_.packages.size()));
       s.origin = SymOrigin::PkgRef;
       s.abi = 1;
+      s.refPkg = obj_.packages[r.pkg];
+      s.refIdx = r.idx;
       auto it = refNames_.find(key);
       s.name = it != refNames_.end() ? it->second
                                      : fmt::format("{}.<sym {}>", obj_.packages[r.pkg], r.idx);

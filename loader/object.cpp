@@ -160,7 +160,8 @@ Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector
                         "not a Go object file, archive or objdump listing (unknown magic)"});
 }
 
-Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts) {
+namespace {
+Expected<std::vector<uint8_t>> readWhole(const std::string& path) {
   // What is wrong with the path itself, in the system's words (open(2), stat(2)).
   std::error_code ec;
   auto st = std::filesystem::status(path, ec);
@@ -180,7 +181,39 @@ Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions 
   std::vector<uint8_t> bytes(static_cast<size_t>(size));
   in.read(reinterpret_cast<char*>(bytes.data()), size);
   if (!in) return fail("{}: read error: {}", path, std::strerror(errno));
-  return loadBytes(path, std::move(bytes), opts);
+  return bytes;
+}
+} // namespace
+
+Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts) {
+  auto bytes = readWhole(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  return loadBytes(path, std::move(*bytes), opts);
+}
+
+Expected<std::vector<std::shared_ptr<Object>>> loadArchive(const std::string& path,
+                                                           LoadOptions opts) {
+  auto bytes = readWhole(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  if (!text.starts_with(kArchMagic)) {
+    auto one = loadBytes(path, std::move(*bytes), opts);
+    if (!one) return std::unexpected(one.error());
+    return std::vector{*one};
+  }
+  auto members = readArchive(*bytes);
+  if (!members) return std::unexpected(members.error().context(path));
+  std::vector<std::shared_ptr<Object>> objs;
+  for (const Member& m : *members) {
+    if (m.name == "__.PKGDEF" || m.name == "preferlinkext" || m.name == "dynimportfail") continue;
+    auto obj = loadObjectBody(path, m.data, m.offset, opts);
+    if (!obj) return std::unexpected(obj.error().context("member " + m.name).context(path));
+    objs.push_back(*obj);
+  }
+  if (objs.empty())
+    return std::unexpected(
+        Error{ErrorKind::BadInput, "archive holds no Go object member"}.context(path));
+  return objs;
 }
 
 std::string versionWarning(const Object& obj) {

@@ -75,6 +75,11 @@ struct Symbol {
   std::vector<Reloc> relocs;
   std::optional<FuncInfo> func;
   SymId gotype = kNoSym;
+  // A PkgRef names another package's symbol by index: that package's path and the symbol's
+  // index in its Symdef block (how cmd/link resolves it; the name is only for tools).
+  std::string refPkg;
+  uint32_t refIdx = 0;
+  uint16_t unit = 0; // the linked unit (Object::units) that defined it
 
   bool defined() const {
     return origin != SymOrigin::NonPkgRef && origin != SymOrigin::PkgRef &&
@@ -115,6 +120,17 @@ public:
   std::vector<std::string> packages; // PkgIdx block
   std::vector<std::string> files;    // File (DwarfFile) block
   std::vector<Symbol> symbols;
+  // The packages a linked program was made of (loader/link.h), main first; empty for one object.
+  struct Unit {
+    std::string pkgPath; // "main", "sync", "internal/bytealg"
+    std::string path;    // the archive it came from
+    bool user = true;    // the user's own code (traced by default), not a dependency
+  };
+  std::vector<Unit> units;
+  // True when the symbol belongs to the user's packages (every symbol of a lone object).
+  bool userSymbol(SymId id) const {
+    return units.empty() || id >= symbols.size() || units.at(symbols[id].unit).user;
+  }
 
   const Symbol& sym(SymId id) const { return symbols.at(id); }
   Symbol& sym(SymId id) { return symbols.at(id); }
@@ -141,6 +157,10 @@ struct LoadOptions {
 
 // Loads an object from a file: archive member `_go_.o`, bare object, or a saved listing.
 Expected<std::shared_ptr<Object>> loadFile(const std::string& path, LoadOptions opts = {});
+// Loads every Go object of an archive (`_go_.o` first, then the assembler's members), as the
+// linker reads a package; a bare object gives one.
+Expected<std::vector<std::shared_ptr<Object>>> loadArchive(const std::string& path,
+                                                           LoadOptions opts = {});
 // Loads from bytes already in memory (path is only used in messages).
 Expected<std::shared_ptr<Object>> loadBytes(const std::string& path, std::vector<uint8_t> bytes,
                                             LoadOptions opts = {});

@@ -42,7 +42,7 @@ Debugger::~Debugger() {
 Expected<void> Debugger::begin() {
   std::shared_ptr<loader::Object> obj = std::move(opts_.loaded); // layout changes it: once
   if (!obj) {
-    auto read = loader::loadFile(opts_.object, opts_.load);
+    auto read = loader::loadInput(opts_.object, opts_.input);
     if (!read) return std::unexpected(read.error());
     obj = *read;
   }

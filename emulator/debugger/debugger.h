@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "emulator/engine/session.h"
+#include "loader/program.h"
 #include <functional>
 
 #include "emulator/debugger/unwind.h"
@@ -61,7 +62,7 @@ class Debugger final : private StopPolicy {
 public:
   struct Options {
     std::string object; // reloaded by restart
-    loader::LoadOptions load;
+    loader::InputOptions input; // how `object` is read again (Go source: not rebuilt)
     std::shared_ptr<loader::Object> loaded; // the object already read, for the first start
     SessionOptions session; // trace is forced off: the debugger has its own recording
     std::string function = "main.main";

@@ -39,6 +39,9 @@ struct SessionOptions {
   // Count instructions (Session::instructions). Off, an untraced run has no callback at all;
   // --max-insns, traces and the debugger count.
   bool count = true;
+  // Per-instruction events inside other packages too; by default a call from the user's code
+  // into another package is one CallEvent and its ReturnEvent (the code runs untraced).
+  bool traceAll = false;
 };
 
 enum class StopKind : uint8_t {

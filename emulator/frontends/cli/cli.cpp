@@ -36,13 +36,19 @@ int reportError(const Error& e) {
 
 // Loads OBJECT; a release newer than the newest verified one is read with that release's tables
 // and one warning line on stderr, or refused with --strict-version.
-Expected<std::shared_ptr<loader::Object>> loadObject(const std::string& path, bool strictVersion) {
-  auto obj = loader::loadFile(path, {.strictVersion = strictVersion});
+Expected<std::shared_ptr<loader::Object>> loadObject(const std::string& path,
+                                                     loader::InputOptions& in) {
+  auto obj = loader::loadInput(path, in);
   if (obj) {
     if (std::string w = loader::versionWarning(**obj); !w.empty())
       std::cerr << "warning: " << path << ": " << w << "\n";
   }
   return obj;
+}
+Expected<std::shared_ptr<loader::Object>> loadObject(const std::string& path, bool strictVersion) {
+  loader::InputOptions in;
+  in.load.strictVersion = strictVersion;
+  return loadObject(path, in);
 }
 
 constexpr const char* kStrictVersionHelp =
@@ -87,11 +93,13 @@ struct RunOptions {
   std::string script;
   std::string html;
   uint64_t htmlMaxInsns = 2'000'000;
+  std::string goCommand = "go", importcfg;
+  bool optimize = false, traceAll = false;
 };
 
 int runMain(int argc, char** argv) {
   CLI::App app{"Run a Go function from an object file under emulation and watch its defers.\n"
-               "  godefer-emu [options] OBJECT [FUNCTION [ARG...]]\n"
+               "  godefer-emu [options] OBJECT|FILE.go|DIR [FUNCTION [ARG...]]\n"
                "  godefer-emu -i [-x FILE] OBJECT [FUNCTION [ARG...]]\n"
                "  godefer-emu --gdb HOST:PORT [options] OBJECT [FUNCTION [ARG...]]\n"
                "  godefer-emu dap | --dap HOST:PORT\n"
@@ -154,8 +162,22 @@ int runMain(int argc, char** argv) {
                "terminal; help lists them)");
   app.add_option("-x", o.script, "with -i: run the commands in FILE first");
   app.add_flag("--strict-version", o.strictVersion, kStrictVersionHelp);
+  app.add_option("--go", o.goCommand,
+                 "the go command that builds FILE.go or DIR (default: go on PATH)")
+      ->option_text("PATH");
+  app.add_flag("-O,--optimize", o.optimize,
+               "build FILE.go or DIR with the compiler's optimisations (default: -N -l, as "
+               "the seed was built)");
+  app.add_option("--importcfg", o.importcfg,
+                 "for an OBJECT compiled by hand with -importcfg FILE: load the packages it "
+                 "imports from the archives FILE names")
+      ->option_text("FILE");
+  app.add_flag("--trace-all", o.traceAll,
+               "trace inside other packages too (by default a call into another package is one "
+               "line, and only the user's package is traced instruction by instruction)");
   app.add_option("OBJECT", o.object,
-                 "go tool compile output, or a saved go tool objdump listing (required but with "
+                 "go tool compile output, a saved go tool objdump listing, or Go source: a .go "
+                 "file or a package directory, built with the go command (required but with "
                  "--dap)");
   app.add_option("FUNCTION", o.function, "function to call: c, main.c or \"\".c")
       ->capture_default_str();
@@ -201,13 +223,19 @@ int runMain(int argc, char** argv) {
   so.trace = !o.quiet || !o.html.empty();
   // -q prints no count: the engine runs with no callback at all (a limit still counts).
   so.count = so.trace;
-  auto obj = loadObject(o.object, o.strictVersion);
+  so.traceAll = o.traceAll;
+  loader::InputOptions input;
+  input.load.strictVersion = o.strictVersion;
+  input.importcfg = o.importcfg;
+  input.go.goCommand = o.goCommand;
+  input.go.optimize = o.optimize;
+  auto obj = loadObject(o.object, input);
   if (!obj) return reportError(obj.error());
   // The debugger's options for -i and --gdb (which stop a runaway continue with Ctrl-C).
   auto debuggerOptions = [&] {
     Debugger::Options d;
     d.object = o.object;
-    d.load.strictVersion = o.strictVersion;
+    d.input = input;
     d.loaded = *obj;
     d.session = so;
     d.session.timeLimit = {};

@@ -25,6 +25,7 @@
 #include "emulator/debugger/inspect.h"
 #include "emulator/frontends/repl/repl.h"
 #include "loader/object.h"
+#include "loader/program.h"
 #include "loader/vars.h"
 
 namespace gd::emu {
@@ -345,7 +346,11 @@ void Server::launch(const json& req) {
       if (d.is_string()) o.session.sourceDirs.push_back(d);
   o.session.sourceDirs.push_back(std::filesystem::path(program).parent_path().string());
   stopOnEntry_ = a.value("stopOnEntry", false);
-  auto obj = loader::loadFile(program);
+  if (a.contains("importcfg") && a["importcfg"].is_string()) o.input.importcfg = a["importcfg"];
+  if (a.contains("go") && a["go"].is_string()) o.input.go.goCommand = a["go"];
+  o.input.go.optimize = a.value("optimize", false);
+  o.session.traceAll = a.value("traceAll", false);
+  auto obj = loader::loadInput(program, o.input);
   if (!obj) return fail(req, obj.error().message);
   o.loaded = *obj;
   ReplOptions ro;

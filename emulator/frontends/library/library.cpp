@@ -8,6 +8,7 @@
 #include "emulator/engine/session.h"
 #include "emulator/frontends/trace/sinks.h"
 #include "loader/object.h"
+#include "loader/program.h"
 
 namespace godefer {
 
@@ -143,7 +144,8 @@ Program::Program(Program&&) noexcept = default;
 Program& Program::operator=(Program&&) noexcept = default;
 
 Result<Program> Program::open(const std::string& path) {
-  auto obj = gd::loader::loadFile(path);
+  gd::loader::InputOptions in;
+  auto obj = gd::loader::loadInput(path, in);
   if (!obj) return std::unexpected(toError(obj.error()));
   auto impl = std::make_unique<Impl>();
   impl->obj = *obj;
