@@ -401,6 +401,8 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"sync/atomic.runtime_procUnpin", &Runtime::syncTrivial},
       {"sync.runtime_registerPoolCleanup", &Runtime::syncTrivial},
       {"sync.runtime_notifyListCheck", &Runtime::syncTrivial},
+      {"internal/synctest.IsInBubble", &Runtime::syncTrivial},
+      {"internal/synctest.acquire", &Runtime::syncTrivial},
       {"sync.throw", &Runtime::syncFatal},
       {"sync.fatal", &Runtime::syncFatal},
       {"internal/sync.throw", &Runtime::syncFatal},

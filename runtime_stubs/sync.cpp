@@ -166,9 +166,17 @@ StubResult Runtime::notifyListNotify(Guest& g, Call& c) {
 // sync_runtime_canSpin(i) bool: false with one P (gomaxprocs <= npidle+nmspinning+1).
 // procPin() int: the P's id, 0. registerPoolCleanup(f): the model never collects garbage, so
 // the pools are never cleared. notifyListCheck(size), doSpin(), procUnpin(): nothing to do.
+// internal/synctest (Go 1.24+): IsInBubble() false and acquire() nil, since no goroutine runs
+// in a bubble (synctest.Run is not modelled); the other hooks are only reached inside one.
 StubResult Runtime::syncTrivial(Guest& g, Call& c) {
   const std::string& n = c.name();
-  if (nameEnds(n, "runtime_canSpin") || nameEnds(n, "runtime_procPin")) c.intResult(0);
+  if (nameEnds(n, "runtime_canSpin") || nameEnds(n, "runtime_procPin") ||
+      n == "internal/synctest.IsInBubble")
+    c.intResult(0);
+  if (n == "internal/synctest.acquire") { // any(nil): no goroutine is in a synctest bubble
+    c.intResult(0);
+    c.intResult(0);
+  }
   return returnToCaller(g);
 }
 

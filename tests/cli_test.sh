@@ -48,7 +48,21 @@ MAXLINES=20 check_err panic-exit 2 'panic: boom' "$bin" -q "$fx/go1.24/nl/panice
 MAXLINES=10 check_err verbose-log 0 'runtime functions with a model: .*runtime\.deferreturn' "$bin" -v -q "$fx/go1.23/nl/deferr.o" c
 check_err not-an-object 3 '^godefer-emu: .*passwd: not a Go object' "$bin" -q /etc/passwd c
 check_err missing-file 3 '^godefer-emu: /nonexistent.o: cannot open file: No such file or directory$' "$bin" -q /nonexistent.o c
-check_err directory 3 "^godefer-emu: $fx: is a directory, not an object file\$" "$bin" -q "$fx" c
+check_err directory 3 "^godefer-emu: $fx: no Go files in the directory\$" "$bin" -q "$fx" c
+# Go source input: what the go command cannot do is said in one line, with its own words.
+src=$(mktemp -d)
+printf 'package main\n\nfunc main() { undefined() }\n' >"$src/bad.go"
+MAXLINES=3 check_err go-compile-error 3 "^godefer-emu: $src/bad.go: the go command could not build it:" "$bin" --go /bin/false -q "$src/bad.go"
+check_err go-missing 3 "^godefer-emu: cannot run the go command \`/nonexistent/go\`: No such file or directory \(install Go or give --go PATH\)\$" "$bin" --go /nonexistent/go -q "$src/bad.go"
+check_err go-importcfg 3 "^godefer-emu: --importcfg is for objects compiled by hand; $src/bad.go is Go source, which the go command builds\$" "$bin" --importcfg /dev/null -q "$src/bad.go"
+printf 'packagefile fmt\n' >"$src/importcfg"
+check_err importcfg-bad-line 3 "^godefer-emu: $src/importcfg:1: \`packagefile\` needs PATH=VALUE\$" "$bin" --importcfg "$src/importcfg" -q "$fx/go1.22/nl/deferr.o" c
+printf 'bogus x=y\n' >"$src/importcfg"
+check_err importcfg-bad-verb 3 "^godefer-emu: $src/importcfg:1: unknown importcfg directive \`bogus\`\$" "$bin" --importcfg "$src/importcfg" -q "$fx/go1.22/nl/deferr.o" c
+check_err importcfg-missing 3 "^godefer-emu: /nonexistent.cfg: cannot open importcfg\$" "$bin" --importcfg /nonexistent.cfg -q "$fx/go1.22/nl/deferr.o" c
+printf 'packagefile sync=/nonexistent/sync.a\n' >"$src/importcfg"
+check importcfg-unused 0 '^2$' "$bin" --importcfg "$src/importcfg" -q "$fx/go1.22/nl/deferr.o" c
+rm -rf "$src"
 empty=$(mktemp)
 check_err empty-file 3 "^godefer-emu: $empty: empty file, not an object file\$" "$bin" -q "$empty" c
 rm -f "$empty"

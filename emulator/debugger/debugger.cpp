@@ -384,12 +384,12 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
     break;
   case Mode::Step: {
     Key k = keyAt(pc, sp);
-    stop = k.line && !(k == start_);
+    stop = k.line && !(k == start_) && userCode(pc);
     break;
   }
   case Mode::Next: {
     Key k = keyAt(pc, sp);
-    stop = k.line && k.cfa >= start_.cfa && !(k == start_);
+    stop = k.line && k.cfa >= start_.cfa && !(k == start_) && userCode(pc);
     break;
   }
   case Mode::Until: {
@@ -407,6 +407,14 @@ bool Debugger::stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) 
   }
   if (stop) pending_ = DebugStop{StopWhy::Step};
   return stop;
+}
+
+// Line steps stop in the user's packages only (another package's code runs through, as the
+// trace shows a call into it as one line), unless the session traces everything.
+bool Debugger::userCode(uint64_t pc) const {
+  if (session_->options().traceAll || session_->object().units.empty()) return true;
+  auto id = session_->image().symbolAt(pc);
+  return !id || session_->object().userSymbol(*id);
 }
 
 DebugStop Debugger::fromSession(const StopReason& r) {

@@ -144,6 +144,7 @@ private:
   Expected<void> begin();
   bool stopBefore(uint64_t pc, const uint64_t* regs, bool wroteWatched) override;
   DebugStop resume(Mode mode, uint64_t budget = UINT64_MAX);
+  bool userCode(uint64_t pc) const;
   DebugStop fromSession(const StopReason& r);
   DebugStop afterReverse(std::optional<DebugStop> why);
   Key keyAt(uint64_t pc, uint64_t sp);
