@@ -10,7 +10,7 @@
 #   IMPORT_RELEASES (default "1.15 1.22 1.27"), MODES (default "-N-l -O"), GO_TOOLCHAINS.
 # --rewrite prints the list of what failed (for review) instead of checking it.
 set -uo pipefail
-emu=$1
+emu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 rewrite=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}

@@ -8,7 +8,7 @@
 # releases: $IMPORT_RELEASES (default "1.15 1.22 1.27"). Without a toolchain the test fails
 # under CI and is skipped (exit 77) on a developer's machine.
 set -uo pipefail
-emu=$1
+emu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}
