@@ -21,6 +21,7 @@
 //   through inline trees (logicalFrames); names and files as Go prints them.
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -44,6 +45,8 @@ constexpr uint64_t kIfacePkgPath = 48, kIfaceMethods = 56, kIfaceSize = 80;
 constexpr uint64_t kReflectOffs = kRuntimeDataBase + 0x40, kReflectOffsNext = kReflectOffs + 8;
 // runtime.Func as we hand it out: {entry, pc, symbol id + 1 of the (innermost) function}.
 constexpr uint64_t kFuncSize = 24;
+// Our runtime.staticuint64s when the program has none (Go 1.27 getStaticuint64s).
+constexpr uint64_t kStaticUint64s = kRuntimeDataBase + 0x50;
 
 struct Module {
   uint64_t types = 0, etypes = 0, text = 0, etext = 0;
@@ -333,10 +336,10 @@ StubResult Runtime::addReflectOff(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// reflect.typelinks() ([]unsafe.Pointer, [][]int32): one module, its types base and the offsets
-// of the descriptors cmd/link lists (unnamed ptr/array/chan/func/map/slice/struct types, no
-// noalg ones), sorted by type string.
-StubResult Runtime::typelinks(Guest& g, Call& c) {
+// The descriptors cmd/link lists as typelinks: unnamed ptr/array/chan/func/map/slice/struct
+// types (the compiler's MakeTypelink), no noalg ones, the runtime's included, sorted by type
+// string (typelink.go).
+std::vector<uint64_t> Runtime::typelinkTypes(const Guest& g) const {
   Module md = moduleOf(img_);
   std::vector<std::pair<std::string, uint64_t>> links;
   std::set<uint64_t> seen;
@@ -359,14 +362,39 @@ StubResult Runtime::typelinks(Guest& g, Call& c) {
   }
   std::stable_sort(links.begin(), links.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
-  auto offs = alloc(g, links.size() * 4), sections = alloc(g, 8), outer = alloc(g, 24);
-  if (!offs || !sections || !outer) return fault(c.name() + ": heap exhausted");
-  for (size_t i = 0; i < links.size(); i++)
-    g.put32(*offs + 4 * i, uint32_t(links[i].second - md.types));
+  std::vector<uint64_t> out;
+  for (const auto& l : links)
+    out.push_back(l.second);
+  return out;
+}
+
+// reflect.typelinks() ([]unsafe.Pointer, [][]int32): the one module's types base and its
+// typelinks as offsets from it. Go 1.27 reflect.compiledTypelinks() ([]*abi.Type,
+// [][]*abi.Type): the module's typelinks, and no other modules.
+StubResult Runtime::typelinks(Guest& g, Call& c) {
+  Module md = moduleOf(img_);
+  std::vector<uint64_t> links = typelinkTypes(g);
+  bool pointers = c.name().ends_with("compiledTypelinks");
+  auto arr = alloc(g, links.size() * (pointers ? 8 : 4));
+  if (!arr) return fault(c.name() + ": heap exhausted");
+  for (size_t i = 0; i < links.size(); i++) {
+    if (pointers)
+      g.put64(*arr + 8 * i, links[i]);
+    else
+      g.put32(*arr + 4 * i, uint32_t(links[i] - md.types));
+  }
+  uint64_t first = links.empty() ? zeroBase_ : *arr, n = links.size();
+  if (pointers) {
+    for (uint64_t v : {first, n, n, uint64_t(0), uint64_t(0), uint64_t(0)})
+      c.intResult(v);
+    return returnToCaller(g);
+  }
+  auto sections = alloc(g, 8), outer = alloc(g, 24);
+  if (!sections || !outer) return fault(c.name() + ": heap exhausted");
   g.put64(*sections, md.types);
-  g.put64(*outer, links.empty() ? zeroBase_ : *offs);
-  g.put64(*outer + 8, links.size());
-  g.put64(*outer + 16, links.size());
+  g.put64(*outer, first);
+  g.put64(*outer + 8, n);
+  g.put64(*outer + 16, n);
   for (uint64_t v : {*sections, uint64_t(1), uint64_t(1), *outer, uint64_t(1), uint64_t(1)})
     c.intResult(v);
   return returnToCaller(g);
@@ -898,10 +926,12 @@ StubResult Runtime::atomicPointer(Guest& g, Call& c) {
 // sync/atomic's. runtime.GOMAXPROCS(n) int: the model runs goroutines on one P, so 1 (a change
 // is accepted and not acted on).
 StubResult Runtime::procPin(Guest& g, Call& c) {
-  if (c.name().ends_with("GOMAXPROCS"))
+  if (c.name().ends_with("GOMAXPROCS")) {
+    if (!c.intArg()) return fault(c.name() + ": cannot read its argument");
     c.intResult(1);
-  else if (c.name().ends_with("procPin"))
+  } else if (c.name().ends_with("procPin")) {
     c.intResult(0);
+  }
   return returnToCaller(g);
 }
 
@@ -909,6 +939,58 @@ StubResult Runtime::procPin(Guest& g, Call& c) {
 // collections, so it is never called.
 StubResult Runtime::registerPoolCleanup(Guest& g, Call& c) {
   (void)c.intArg();
+  return returnToCaller(g);
+}
+
+// runtime.getStaticuint64s() *[256]uint64 (Go 1.27): runtime.staticuint64s, ours when the
+// program does not refer to it (made once, its address kept in our runtime data).
+StubResult Runtime::getStaticuint64s(Guest& g, Call& c) {
+  uint64_t t = staticUint64s_ ? staticUint64s_ : g.u64(kStaticUint64s).value_or(0);
+  if (!t) {
+    auto p = alloc(g, 256 * 8);
+    if (!p) return fault(c.name() + ": heap exhausted");
+    for (uint64_t i = 0; i < 256; i++)
+      g.put64(*p + 8 * i, i);
+    g.put64(kStaticUint64s, *p);
+    t = *p;
+  }
+  c.intResult(t);
+  return returnToCaller(g);
+}
+
+namespace {
+
+// The runtime errors (errorString: "runtime error: ...") of make and unsafe.Slice/String.
+const std::map<std::string, std::string, std::less<>> kMakePanics = {
+    {"runtime.panicmakeslicelen", "makeslice: len out of range"},
+    {"runtime.panicmakeslicecap", "makeslice: cap out of range"},
+    {"runtime.panicunsafeslicelen", "unsafe.Slice: len out of range"},
+    {"runtime.panicunsafeslicenilptr", "unsafe.Slice: ptr is nil and len is not zero"},
+    {"runtime.panicunsafestringlen", "unsafe.String: len out of range"},
+    {"runtime.panicunsafestringnilptr", "unsafe.String: ptr is nil and len is not zero"},
+};
+
+} // namespace
+
+StubResult Runtime::panicMake(Guest& g, Call& c) {
+  auto it = kMakePanics.find(c.name());
+  if (it == kMakePanics.end()) return unsupported(g, c.name());
+  return raise(g, c, it->second);
+}
+
+// reflect.unsafeslice(et, ptr, len) (unsafe.go unsafeslice): the checks of unsafe.Slice.
+StubResult Runtime::unsafeslice(Guest& g, Call& c) {
+  auto et = c.intArg(), ptr = c.intArg(), len = c.intArg();
+  if (!et || !ptr || !len) return fault(c.name() + ": cannot read its arguments");
+  if (int64_t(*len) < 0) return raise(g, c, kMakePanics.at("runtime.panicunsafeslicelen"));
+  uint64_t size = g.u64(*et + typeoff::Size).value_or(0);
+  if (size == 0 && !*ptr && *len > 0)
+    return raise(g, c, kMakePanics.at("runtime.panicunsafeslicenilptr"));
+  unsigned __int128 mem = (unsigned __int128)size * *len;
+  if (mem > (unsigned __int128)(0 - *ptr)) {
+    if (!*ptr) return raise(g, c, kMakePanics.at("runtime.panicunsafeslicenilptr"));
+    return raise(g, c, kMakePanics.at("runtime.panicunsafeslicelen"));
+  }
   return returnToCaller(g);
 }
 

@@ -45,7 +45,6 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
   };
   if (auto it = kData.find(s.name); it != kData.end()) return {true, it->second};
   // Type descriptors and other metadata of the runtime (type:int, type.string, ...): 48-byte
-  // internal/abi.Type headers plus room for uncommon/extra data.
   // internal/abi.Type headers plus their kind's part, uncommon type and names (reflect.cpp's
   // setupBuiltinTypes).
   if (s.name.starts_with("type:") || s.name.starts_with("type.")) return {true, 256};
@@ -459,6 +458,15 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"sync/atomic.runtime_procUnpin", &Runtime::procPin},
       {"runtime.GOMAXPROCS", &Runtime::procPin},
       {"sync.runtime_registerPoolCleanup", &Runtime::registerPoolCleanup},
+      {"reflect.compiledTypelinks", &Runtime::typelinks},
+      {"runtime.getStaticuint64s", &Runtime::getStaticuint64s},
+      {"reflect.unsafeslice", &Runtime::unsafeslice},
+      {"runtime.panicmakeslicelen", &Runtime::panicMake},
+      {"runtime.panicmakeslicecap", &Runtime::panicMake},
+      {"runtime.panicunsafeslicelen", &Runtime::panicMake},
+      {"runtime.panicunsafeslicenilptr", &Runtime::panicMake},
+      {"runtime.panicunsafestringlen", &Runtime::panicMake},
+      {"runtime.panicunsafestringnilptr", &Runtime::panicMake},
       // Go 1.24+ reflect iterates maps through internal/runtime/maps' Iter, the map model's
       {"internal/runtime/maps.(*Iter).Init", &Runtime::mapiterinit},
       {"internal/runtime/maps.(*Iter).Next", &Runtime::mapiternext},

@@ -457,6 +457,10 @@ private:
   StubResult atomicPointer(Guest& g, Call& c); // sync/atomic.*Pointer, atomic.storePointer, ...
   StubResult procPin(Guest& g, Call& c);       // sync(/atomic).runtime_procPin/Unpin, GOMAXPROCS
   StubResult registerPoolCleanup(Guest& g, Call& c);
+  StubResult getStaticuint64s(Guest& g, Call& c);
+  StubResult unsafeslice(Guest& g, Call& c); // reflect.unsafeslice
+  StubResult panicMake(Guest& g, Call& c);   // panicmakeslicelen/cap, panicunsafeslice*/string*
+  std::vector<uint64_t> typelinkTypes(const Guest& g) const;
   struct PcInfo;
   std::optional<PcInfo> pcInfo(uint64_t pc) const;
   std::vector<uint64_t> callerPcs(const Guest& g, Call& c, uint64_t selfPc) const;
