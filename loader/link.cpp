@@ -124,6 +124,26 @@ private:
       bool dup = (s.flag & symflag::kDupok) || (prev.flag & symflag::kDupok) ||
                  s.origin == SymOrigin::Hashed64 || s.origin == SymOrigin::Hashed ||
                  prev.kind == SymKind::AbiAlias || s.kind == SymKind::AbiAlias;
+      // Two packages may both declare a linknamed variable without content (Go 1.27's
+      // runtime.zeroVal in reflect and internal/runtime/maps): the one with content wins,
+      // else the larger (cmd/link's loader, "duplicated definition" rules).
+      bool isData = [](const Symbol& x) {
+        return x.kind == SymKind::Data || x.kind == SymKind::Bss || x.kind == SymKind::NoPtrBss ||
+               x.kind == SymKind::NoPtrData || x.kind == SymKind::RoData;
+      }(prev) && !prev.func;
+      if (!dup && isData && (s.data.empty() || !content_[it->second])) {
+        uint32_t size = std::max(s.size, prev.size);
+        if (!s.data.empty()) { // the new one has content: it takes the place of the old
+          Symbol& d = out_->symbols[it->second];
+          d.kind = s.kind;
+          d.flag = s.flag;
+          d.unit = uint16_t(u);
+          content_[it->second] = true;
+        }
+        out_->symbols[it->second].size = size;
+        map[i] = it->second;
+        continue;
+      }
       if (!dup)
         return fail("symbol {} (ABI {}) is defined twice: in {} ({}) and in {} ({})", s.name, s.abi,
                     out_->units[prev.unit].pkgPath, out_->units[prev.unit].path, units_[u].pkgPath,
@@ -151,6 +171,7 @@ private:
     c.refIdx = s.refIdx;
     c.unit = uint16_t(u);
     out_->symbols.push_back(std::move(c));
+    content_.push_back(!s.data.empty());
     return SymId(out_->symbols.size() - 1);
   }
 
@@ -244,6 +265,7 @@ private:
   std::vector<std::vector<std::vector<SymId>>> maps_; // [unit][member][local id] -> merged id
   std::unordered_map<Key, SymId, KeyHash> defs_, undef_;
   std::vector<bool> bodyDone_;
+  std::vector<bool> content_; // per merged id: the definition has bytes (not just a size)
 };
 
 } // namespace

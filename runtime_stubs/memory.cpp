@@ -52,6 +52,14 @@ StubResult Runtime::gcWriteBarrier(Guest& g, Call& c) {
     src = Reg::RBX;
   else if (c.name().ends_with("DX"))
     src = Reg::RDX;
+  else if (c.name().ends_with("BP"))
+    src = Reg::RBP;
+  else if (c.name().ends_with("SI"))
+    src = Reg::RSI;
+  else if (c.name().ends_with("R8"))
+    src = Reg::R8;
+  else if (c.name().ends_with("R9"))
+    src = Reg::R9;
   if (!g.put64(g.reg(Reg::RDI), g.reg(src)))
     return fault(fmt::format("{}: cannot write at {:#x}", c.name(), g.reg(Reg::RDI)));
   return returnToCaller(g);

@@ -881,7 +881,7 @@ StubResult Runtime::framesNext(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// ---- what strings.Builder, sync.Pool and reflect's caches need ----
+// ---- what strings.Builder, fmt's sync.Pool and reflect's caches need ----
 
 // internal/bytealg.MakeNoZero(len) []byte (slice.go): len bytes in a block of the size class,
 // cap the whole block.
@@ -922,23 +922,11 @@ StubResult Runtime::atomicPointer(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// sync.runtime_procPin() int / procUnpin(): the one P, id 0 (proc.go procPin); the same for
-// sync/atomic's. runtime.GOMAXPROCS(n) int: the model runs goroutines on one P, so 1 (a change
-// is accepted and not acted on).
-StubResult Runtime::procPin(Guest& g, Call& c) {
-  if (c.name().ends_with("GOMAXPROCS")) {
-    if (!c.intArg()) return fault(c.name() + ": cannot read its argument");
-    c.intResult(1);
-  } else if (c.name().ends_with("procPin")) {
-    c.intResult(0);
-  }
-  return returnToCaller(g);
-}
-
-// sync.runtime_registerPoolCleanup(f): the GC calls f before each collection; the model has no
-// collections, so it is never called.
-StubResult Runtime::registerPoolCleanup(Guest& g, Call& c) {
-  (void)c.intArg();
+// runtime.GOMAXPROCS(n) int: the model runs goroutines on one P, so 1 (a change is accepted
+// and not acted on).
+StubResult Runtime::gomaxprocs(Guest& g, Call& c) {
+  if (!c.intArg()) return fault(c.name() + ": cannot read its argument");
+  c.intResult(1);
   return returnToCaller(g);
 }
 

@@ -49,6 +49,9 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
   // setupBuiltinTypes).
   if (s.name.starts_with("type:") || s.name.starts_with("type.")) return {true, 256};
   if (s.name.starts_with("go:info.") || s.name.starts_with("go.info.")) return {true, 8};
+  // The runtime's inittask, which imported packages' tasks name as a dependency; the model
+  // initialises the runtime itself.
+  if (s.name.ends_with("..inittask")) return {true, 16};
   return {false, 0};
 }
 
@@ -363,6 +366,10 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.gcWriteBarrierCX", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierBX", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrierDX", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierBP", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierSI", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierR8", &Runtime::gcWriteBarrier},
+      {"runtime.gcWriteBarrierR9", &Runtime::gcWriteBarrier},
       {"runtime.gcWriteBarrier1", &Runtime::gcWriteBarrierN},
       {"runtime.gcWriteBarrier2", &Runtime::gcWriteBarrierN},
       {"runtime.gcWriteBarrier3", &Runtime::gcWriteBarrierN},
@@ -452,12 +459,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime/internal/atomic.casPointer", &Runtime::atomicPointer},
       {"internal/runtime/atomic.storePointer", &Runtime::atomicPointer},
       {"internal/runtime/atomic.casPointer", &Runtime::atomicPointer},
-      {"sync.runtime_procPin", &Runtime::procPin},
-      {"sync.runtime_procUnpin", &Runtime::procPin},
-      {"sync/atomic.runtime_procPin", &Runtime::procPin},
-      {"sync/atomic.runtime_procUnpin", &Runtime::procPin},
-      {"runtime.GOMAXPROCS", &Runtime::procPin},
-      {"sync.runtime_registerPoolCleanup", &Runtime::registerPoolCleanup},
+      {"runtime.GOMAXPROCS", &Runtime::gomaxprocs},
       {"reflect.compiledTypelinks", &Runtime::typelinks},
       {"runtime.getStaticuint64s", &Runtime::getStaticuint64s},
       {"reflect.unsafeslice", &Runtime::unsafeslice},
@@ -471,6 +473,35 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"internal/runtime/maps.(*Iter).Init", &Runtime::mapiterinit},
       {"internal/runtime/maps.(*Iter).Next", &Runtime::mapiternext},
       // ---- end reflect.cpp ----
+      // sync.cpp: sync, sync/atomic, internal/sync, internal/poll
+      {"sync.runtime_Semacquire", &Runtime::semacquire},
+      {"sync.runtime_SemacquireMutex", &Runtime::semacquire},
+      {"sync.runtime_SemacquireRWMutexR", &Runtime::semacquire},
+      {"sync.runtime_SemacquireRWMutex", &Runtime::semacquire},
+      {"sync.runtime_SemacquireWaitGroup", &Runtime::semacquire},
+      {"internal/sync.runtime_SemacquireMutex", &Runtime::semacquire},
+      {"internal/poll.runtime_Semacquire", &Runtime::semacquire},
+      {"sync.runtime_Semrelease", &Runtime::semrelease},
+      {"internal/sync.runtime_Semrelease", &Runtime::semrelease},
+      {"internal/poll.runtime_Semrelease", &Runtime::semrelease},
+      {"sync.runtime_notifyListAdd", &Runtime::notifyListAdd},
+      {"sync.runtime_notifyListWait", &Runtime::notifyListWait},
+      {"sync.runtime_notifyListNotifyAll", &Runtime::notifyListNotify},
+      {"sync.runtime_notifyListNotifyOne", &Runtime::notifyListNotify},
+      {"sync.runtime_canSpin", &Runtime::syncTrivial},
+      {"internal/sync.runtime_canSpin", &Runtime::syncTrivial},
+      {"sync.runtime_doSpin", &Runtime::syncTrivial},
+      {"internal/sync.runtime_doSpin", &Runtime::syncTrivial},
+      {"sync.runtime_procPin", &Runtime::syncTrivial},
+      {"sync.runtime_procUnpin", &Runtime::syncTrivial},
+      {"sync/atomic.runtime_procPin", &Runtime::syncTrivial},
+      {"sync/atomic.runtime_procUnpin", &Runtime::syncTrivial},
+      {"sync.runtime_registerPoolCleanup", &Runtime::syncTrivial},
+      {"sync.runtime_notifyListCheck", &Runtime::syncTrivial},
+      {"sync.throw", &Runtime::syncFatal},
+      {"sync.fatal", &Runtime::syncFatal},
+      {"internal/sync.throw", &Runtime::syncFatal},
+      {"internal/sync.fatal", &Runtime::syncFatal},
   };
   return r;
 }

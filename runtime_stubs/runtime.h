@@ -199,9 +199,14 @@ public:
     uint64_t rng = 0x9e3779b97f4a7c15; // select's poll order (fastrand): a fixed seed
     uint64_t slice = 0; // channel operations since the last switch (sysmon's preemption)
     std::map<uint64_t, ChanQueues> chans;
+    // sync.cpp: goroutines parked on a semaphore address (sema.go's semaRoot queues), and on a
+    // notify list (sync.Cond) with their tickets.
+    std::map<uint64_t, std::vector<size_t>> semas;
+    std::map<uint64_t, std::vector<std::pair<uint32_t, size_t>>> notifyWaiters;
     bool operator==(const Scheduler&) const = default;
   };
   const Scheduler& scheduler() const { return sched_; }
+  uint64_t deferDepth() const { return run_.deferDepth; } // records on the running g._defer
   uint64_t currentGoid() const { return sched_.gs.empty() ? 1 : sched_.gs[sched_.current].goid; }
 
   // The copyable part of the model's state (for time travel: restored with the memory).
@@ -262,6 +267,15 @@ private:
   // A goroutine that is not running: its frames, then `created by` (goroutines other than 1).
   std::string goroutineFrames(const Guest& g, const Goroutine& gr) const;
   std::string createdBy(const Goroutine& gr) const;
+  // sync.cpp: what sync, sync/atomic, internal/sync and internal/poll ask of the runtime
+  bool canSemacquire(Guest& g, uint64_t addr);
+  StubResult semacquire(Guest& g, Call& c);
+  StubResult semrelease(Guest& g, Call& c);
+  StubResult notifyListAdd(Guest& g, Call& c);
+  StubResult notifyListWait(Guest& g, Call& c);
+  StubResult notifyListNotify(Guest& g, Call& c);
+  StubResult syncTrivial(Guest& g, Call& c);
+  StubResult syncFatal(Guest& g, Call& c);
   // chan.cpp: channels and select
   StubResult makechan(Guest& g, Call& c);
   StubResult chansend1(Guest& g, Call& c);
@@ -455,8 +469,7 @@ private:
   StubResult framesNext(Guest& g, Call& c);
   StubResult makeNoZero(Guest& g, Call& c);    // internal/bytealg.MakeNoZero
   StubResult atomicPointer(Guest& g, Call& c); // sync/atomic.*Pointer, atomic.storePointer, ...
-  StubResult procPin(Guest& g, Call& c);       // sync(/atomic).runtime_procPin/Unpin, GOMAXPROCS
-  StubResult registerPoolCleanup(Guest& g, Call& c);
+  StubResult gomaxprocs(Guest& g, Call& c);
   StubResult getStaticuint64s(Guest& g, Call& c);
   StubResult unsafeslice(Guest& g, Call& c); // reflect.unsafeslice
   StubResult panicMake(Guest& g, Call& c);   // panicmakeslicelen/cap, panicunsafeslice*/string*

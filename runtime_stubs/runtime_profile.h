@@ -165,6 +165,16 @@ enum class SelectAbi : uint8_t {
                // selectnbrecv(elem, c) (selected, received bool)
 };
 
+// The order packages are initialised in (the inittask graph: each package's `PKG..inittask`
+// names the packages it imports and its init functions).
+enum class InitOrder : uint8_t {
+  DepthFirst,   // Go 1.15-1.20: runtime.doInit runs an inittask's deps (in the order the
+                // compiler listed them) depth-first, then its functions
+  LexicalTopo,  // Go 1.21+: the linker orders the tasks (cmd/link/internal/ld/inittask.go):
+                // Kahn's algorithm, the ready task with the smallest symbol name first; deps
+                // are R_INITORDER relocations
+};
+
 // Goroutines (proc.go).
 struct GoroutineRules {
   ChanLayout chan;
@@ -237,6 +247,10 @@ struct RuntimeProfile {
   // the frame's CALL runtime.deferreturn (1.24: fn.entry() + fn.deferreturn).
   bool rangefuncPcIsDeferreturn = false;
   GoroutineRules goroutines = {{112, 40, 48, 56}, SelectAbi::SendsRecvs, false};
+  InitOrder initOrder = InitOrder::LexicalTopo;
+  // Go 1.21+ semacquire1 parks with the caller's wait reason ("sync.Mutex.Lock",
+  // "sync.RWMutex.RLock", ...); before, every semaphore wait is "semacquire".
+  bool semaWaitReasons = true;
   ReflectRules reflect = {true, false, true};
 };
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <queue>
 #include <set>
 
 #include <fmt/format.h>
@@ -179,6 +182,7 @@ Value Session::readValue(const std::string& type, uint64_t addr) const {
 // entry.
 void Session::callReturningToUs(uint64_t address) {
   Machine& m = *machine_;
+  outside_.clear();
   m.put64(entrySp_, image_->sentinel());
   m.setReg(rt::Reg::RSP, entrySp_);
   m.setReg(rt::Reg::RIP, address);
@@ -502,6 +506,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<Arg
   argBytes = std::max<uint64_t>({argBytes, layout_->areaSize, 8 * (args.size() + 4)});
   entrySp_ = runtime_->entrySp(argBytes);
   callReturningToUs(image_->address(*fn));
+  entryArgs_ = {};
 
   for (size_t k = 0; k < args.size(); k++) {
     std::string pname = k < params.size() ? params[k]->name : fmt::format("arg{}", k);
@@ -519,6 +524,13 @@ Expected<void> Session::start(const std::string& function, const std::vector<Arg
       }
     } else {
       m.write(entrySp_ + 8 + p.stackOffset, bytes->data(), bytes->size());
+    }
+    if (p.inRegisters) {
+      for (const auto& piece : p.pieces) {
+        uint64_t bits = 0;
+        std::memcpy(&bits, bytes->data() + piece.offset, piece.size);
+        entryArgs_.regs.push_back({piece.isFloat, int(piece.reg), bits});
+      }
     }
     Value v = decodeValue(ptypes[k], *bytes);
     v.name = pname;
@@ -580,33 +592,98 @@ Expected<void> Session::start(const std::string& function, const std::vector<Arg
   machine_->setDeadline(std::nullopt);
   // A whole program: the package's initialisation runs first, as runtime.main does (doInit of
   // the package's inittask), then main.main.
-  initQueue_.clear();
-  if (se.function == "main.main") {
-    initQueue_ = initFunctions();
-    if (!initQueue_.empty()) {
-      callNextInit();
-      pendingMain_ = true;
-    }
+  // Other functions run after the imported packages' initialisation (their package's own init
+  // is main.main's business, as before packages could be imported).
+  initQueue_ = initFunctions(se.function == "main.main");
+  pendingMain_ = false;
+  entryArgs_.stack.resize(argBytes);
+  m.read(entrySp_ + 8, entryArgs_.stack.data(), argBytes);
+  if (!initQueue_.empty()) {
+    callNextInit();
+    pendingMain_ = true;
   }
   return {};
 }
 
-std::vector<loader::SymId> Session::initFunctions() const {
-  // The inittask (`""..inittask` in Go 1.15, `main..inittask` later) lists the init functions
-  // to run, in order, as address relocations to them; other entries point at imported packages'
-  // inittasks (data), which have no code here.
-  std::vector<loader::SymId> fns;
-  for (const char* name : {"\"\"..inittask", "main..inittask"}) {
-    auto task = obj_->find(name);
-    if (!task) continue;
-    std::vector<loader::Reloc> relocs = obj_->sym(*task).relocs;
-    std::sort(relocs.begin(), relocs.end(),
-              [](const auto& a, const auto& b) { return a.off < b.off; });
-    for (const auto& r : relocs)
+std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
+  // Each package's inittask (`""..inittask` in Go 1.15, `PKG..inittask` later) lists its init
+  // functions (address relocations to code) and the packages it imports (address relocations
+  // to their inittasks up to Go 1.20, R_INITORDER from 1.21); the release's rule orders them.
+  // The runtime's own task is undefined here (the model stands for it) and has no functions.
+  std::string mainPkg = obj_->units.empty() ? "main" : obj_->units[0].pkgPath;
+  std::optional<loader::SymId> root;
+  for (const std::string& name : {std::string("\"\"..inittask"), mainPkg + "..inittask"})
+    if (!root) root = obj_->find(name);
+  if (!root) return {};
+  const bool linkerOrder = rprof_->initOrder == rt::InitOrder::LexicalTopo;
+  auto relocsOf = [&](loader::SymId t) {
+    std::vector<loader::Reloc> rs = obj_->sym(t).relocs;
+    std::stable_sort(rs.begin(), rs.end(), [](const auto& a, const auto& b) { return a.off < b.off; });
+    return rs;
+  };
+  auto isTask = [&](loader::SymId id) { return obj_->sym(id).name.ends_with("..inittask"); };
+  auto deps = [&](loader::SymId t) {
+    std::vector<loader::SymId> d;
+    if (!obj_->sym(t).defined()) return d;
+    for (const auto& r : relocsOf(t))
+      if (r.sym != loader::kNoSym && isTask(r.sym) && r.sym != t &&
+          (linkerOrder ? r.kind == loader::RelocKind::InitOrder
+                       : r.kind == loader::RelocKind::Addr))
+        d.push_back(r.sym);
+    return d;
+  };
+  auto fnsOf = [&](loader::SymId t) {
+    std::vector<loader::SymId> f;
+    if (!obj_->sym(t).defined()) return f;
+    for (const auto& r : relocsOf(t))
       if (r.kind == loader::RelocKind::Addr && r.sym != loader::kNoSym &&
           obj_->sym(r.sym).defined() && obj_->sym(r.sym).isText())
-        fns.push_back(r.sym);
+        f.push_back(r.sym);
+    return f;
+  };
+  std::vector<loader::SymId> order; // tasks
+  if (!linkerOrder) {
+    std::set<loader::SymId> done;
+    std::function<void(loader::SymId)> doInit = [&](loader::SymId t) {
+      if (!done.insert(t).second) return;
+      for (loader::SymId d : deps(t)) doInit(d);
+      order.push_back(t);
+    };
+    doInit(*root);
+  } else {
+    std::map<loader::SymId, std::vector<loader::SymId>> depsOf, users;
+    std::vector<loader::SymId> todo{*root};
+    while (!todo.empty()) {
+      loader::SymId t = todo.back();
+      todo.pop_back();
+      if (depsOf.contains(t)) continue;
+      depsOf[t] = deps(t);
+      for (loader::SymId d : depsOf[t]) {
+        users[d].push_back(t);
+        todo.push_back(d);
+      }
+    }
+    std::map<loader::SymId, size_t> inDegree;
+    auto byName = [&](loader::SymId a, loader::SymId b) {
+      return obj_->sym(a).name > obj_->sym(b).name;
+    };
+    std::priority_queue<loader::SymId, std::vector<loader::SymId>, decltype(byName)> ready(byName);
+    for (auto& [t, d] : depsOf) {
+      inDegree[t] = d.size();
+      if (d.empty()) ready.push(t);
+    }
+    while (!ready.empty()) {
+      loader::SymId t = ready.top();
+      ready.pop();
+      order.push_back(t);
+      for (loader::SymId u : users[t])
+        if (--inDegree[u] == 0) ready.push(u);
+    }
   }
+  std::vector<loader::SymId> fns;
+  for (loader::SymId t : order)
+    if (t != *root || withMain)
+      for (loader::SymId f : fnsOf(t)) fns.push_back(f);
   return fns;
 }
 
@@ -616,6 +693,9 @@ void Session::callNextInit() {
   loader::SymId fn = initQueue_.front();
   initQueue_.erase(initQueue_.begin());
   callReturningToUs(image_->address(fn));
+  // Another package's init runs untraced like any call into it; this event stands for it.
+  if (!opts_.traceAll && !obj_->userSymbol(fn))
+    outside_.push_back({fn, entrySp_, image_->sentinel()});
   rt::RuntimeEvent e{rt::RuntimeEventKind::Call, "runtime.doInit"};
   e.fnName = obj_->displayName(fn);
   e.detail = "package initialisation: calling " + e.fnName;
@@ -801,9 +881,16 @@ StopReason Session::finishCall() {
       pendingMain_ = true;
       return {StopKind::Stepped};
     }
-    // Initialisation done: now main.main.
+    // Initialisation done: now main.main, or the function with the arguments start() placed.
     pendingMain_ = false;
     callReturningToUs(image_->address(function_));
+    for (const auto& r : entryArgs_.regs) {
+      if (r.isFloat)
+        m.setXmmLow(r.reg, r.bits);
+      else
+        m.setReg(kIntRegs[size_t(r.reg)], r.bits);
+    }
+    m.write(entrySp_ + 8, entryArgs_.stack.data(), entryArgs_.stack.size());
     return {StopKind::Stepped};
   }
   results_.clear();
@@ -890,7 +977,67 @@ void Session::checkVars(const std::string* writer, uint64_t pc, uint64_t touched
   }
 }
 
+bool Session::userPc(uint64_t pc) {
+  if (pc >= userRange_.lo && pc < userRange_.hi) return userRange_.user;
+  auto id = image_->symbolAt(pc);
+  if (!id) return true;
+  userRange_.lo = image_->address(*id);
+  userRange_.hi = userRange_.lo + std::max<uint64_t>(1, obj_->sym(*id).memSize());
+  userRange_.user = obj_->userSymbol(*id);
+  return userRange_.user;
+}
+
+// By default only the user's packages are traced: entering another package's function from
+// the user's code is one CallEvent, its return one ReturnEvent with the results; what it runs
+// in between (and the runtime events of that code) is not reported. A user function the other
+// package calls back (sort.Slice's less, a deferred closure) is traced again.
+bool Session::traceBoundary(uint64_t pc) {
+  uint64_t sp = machine_->reg(rt::Reg::RSP);
+  if (!userPc(pc)) {
+    auto id = image_->symbolAt(pc);
+    if (id && image_->address(*id) == pc) { // a call into the package (not a return into it)
+      if (pending_.active) flushInstruction(traceEveryRegister_);
+      bool outermost = outside_.empty();
+      uint64_t ret = 0;
+      machine_->read(sp, &ret, 8);
+      outside_.push_back({*id, sp, ret});
+      if (outermost) {
+        rt::RuntimeEvent e{rt::RuntimeEventKind::Call, obj_->displayName(*id)};
+        e.pc = ret - 5;
+        e.fnName = obj_->displayName(*id);
+        e.detail = "call (another package: not traced; --trace-all goes inside)";
+        e.chainLength = runtime_->deferDepth();
+        emit(e);
+      }
+    } else if (pending_.active) {
+      flushInstruction(traceEveryRegister_);
+    }
+    return false;
+  }
+  // Back in the user's code: frames of other packages that have returned (or were unwound by a
+  // panic) are gone.
+  while (!outside_.empty() && sp > outside_.back().sp) {
+    OutsideCall oc = outside_.back();
+    outside_.pop_back();
+    if (outside_.empty() && pc == oc.ret && sp == oc.sp + 8) {
+      rt::RuntimeEvent e{rt::RuntimeEventKind::Call, obj_->displayName(oc.fn)};
+      e.pc = oc.ret - 5;
+      e.fnName = e.stub;
+      std::vector<std::string> parts;
+      for (const Value& v : returnedValues(oc.fn, oc.sp + 8))
+        parts.push_back(v.name.empty() || v.name.starts_with("~") ? v.text
+                                                                    : v.name + "=" + v.text);
+      e.detail = parts.empty() ? "returned" : fmt::format("returned {}", fmt::join(parts, ", "));
+      e.chainLength = runtime_->deferDepth();
+      emit(e);
+      checkVars(nullptr, pc);
+    }
+  }
+  return true;
+}
+
 void Session::beforeInstruction(uint64_t pc) {
+  if (!opts_.traceAll && !obj_->units.empty() && !traceBoundary(pc)) return;
   if (pending_.active)
     flushInstruction(traceEveryRegister_);
   else // the first traced instruction of a run: the registers may have changed since the last
@@ -984,6 +1131,9 @@ void Session::flushInstruction(bool everyRegister) {
 }
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {
+  // What the runtime does for another package's untraced code is part of that one call.
+  if (!outside_.empty() && !opts_.traceAll && e.kind != rt::RuntimeEventKind::PanicStarted)
+    return;
   emit(e);
 }
 

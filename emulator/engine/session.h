@@ -130,6 +130,13 @@ public:
   uint64_t entrySp() const { return entrySp_; }
   const SessionOptions& options() const { return opts_; }
 
+  // A call from the user's code into another package that runs untraced (traceAll off): the
+  // callee, and the SP and return address that mark its return.
+  struct OutsideCall {
+    loader::SymId fn = loader::kNoSym;
+    uint64_t sp = 0, ret = 0;
+  };
+
   // The session's own part of the run's state, for time travel (emulator/engine/timeline.h):
   // restored together with the machine and the runtime model.
   struct State {
@@ -138,9 +145,10 @@ public:
     std::vector<loader::SymId> initQueue;
     bool pendingMain = false;
     uint64_t faults = 0;
+    std::vector<OutsideCall> outside;
   };
   State saveState() const {
-    return {finished_, results_, watchedValues_, initQueue_, pendingMain_, faults_};
+    return {finished_, results_, watchedValues_, initQueue_, pendingMain_, faults_, outside_};
   }
   void restoreState(const State& s) {
     finished_ = s.finished;
@@ -150,6 +158,8 @@ public:
     initQueue_ = s.initQueue;
     pendingMain_ = s.pendingMain;
     faults_ = s.faults;
+    outside_ = s.outside;
+    userRange_ = {};
   }
 
   // Formats a value of Go type `type` found at `addr` (or in `raw` for register values).
@@ -175,7 +185,27 @@ private:
   StopReason handleHalt(Halt h);
   bool locateFault(Halt& h);
   StopReason finishCall();
-  std::vector<loader::SymId> initFunctions() const;
+  std::vector<loader::SymId> initFunctions(bool withMain) const;
+  // Whether pc is in the user's packages (cached by function range).
+  bool userPc(uint64_t pc);
+  // beforeInstruction's part for other packages: false when the instruction is not traced.
+  bool traceBoundary(uint64_t pc);
+  std::vector<OutsideCall> outside_;
+  struct {
+    uint64_t lo = 0, hi = 0;
+    bool user = true;
+  } userRange_;
+  // The called function's arguments as start() placed them (registers, the stack argument
+  // area), placed again when the imported packages' initialisation has run first.
+  struct EntryArgs {
+    struct Reg {
+      bool isFloat;
+      int reg;
+      uint64_t bits;
+    };
+    std::vector<Reg> regs;
+    std::vector<uint8_t> stack;
+  } entryArgs_;
   void callNextInit();
   void callReturningToUs(uint64_t address);
   void emit(const Event& e);
