@@ -1,4 +1,6 @@
-// fmt.Sprintf (no output of its own) over reflect for composite values.
+// fmt.Sprintf (no output of its own) over reflect for composite values. In needs-os/: fmt
+// imports os, whose package initialisation needs the OS services (syscall.runtime_envs, ...)
+// that are modelled on another branch; ReflectPrograms runs the programs one level up.
 package main
 
 import (
