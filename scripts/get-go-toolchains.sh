@@ -2,11 +2,16 @@
 # Fetches the Go toolchains the fixtures are made with (Go 1.15, 1.19, 1.21-1.27) from
 # Debian's archive without touching the machine's apt configuration, checking the archive's
 # signatures with Debian's keyring, and unpacks them
-# under $GO_TOOLCHAINS (default: .toolchains in the project). Only needed to remake the
-# fixtures; the tests never need Go.
+# under $GO_TOOLCHAINS (default: .toolchains in the project). Needed to remake the fixtures and
+# by the tests of Go source input (tests/imports_test.sh: Go 1.15, 1.22 and 1.27), which
+# scripts/test.sh fetches into a cache outside the clone.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=${GO_TOOLCHAINS:-$top/.toolchains}
+versions=${GO_VERSIONS:-1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27}
+have=1
+for v in $versions; do [ -x "$dest/go$v/usr/lib/go-$v/bin/go" ] || have=0; done
+if [ $have = 1 ]; then exit 0; fi
 mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 state=$dest/apt
@@ -25,7 +30,7 @@ apt_opts=(-o Dir::Etc::SourceList="$state/sources.list" -o Dir::Etc::SourceParts
   -o Dir::State::Status=/dev/null)
 apt-get "${apt_opts[@]}" update >/dev/null
 cd "$dest/debs"
-for v in ${GO_VERSIONS:-1.15 1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27}; do
+for v in $versions; do
   root=$dest/go$v
   if [ -x "$root/usr/lib/go-$v/bin/go" ]; then continue; fi
   apt-get "${apt_opts[@]}" download "golang-$v-go" "golang-$v-src"
