@@ -762,11 +762,14 @@ StubResult Runtime::caller(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// runtime.Callers(skip, pc []uintptr) int.
+// runtime.Callers(skip, pc []uintptr) int; runtime.callers(skip, pcbuf) int, which optimized
+// code calls where runtime.Callers was inlined: its walk starts in its caller (the inlined
+// runtime.Callers and the function around it), so no frame of its own comes first.
 StubResult Runtime::callers(Guest& g, Call& c) {
   auto skip = c.intArg(), p = c.intArg(), len = c.intArg(), cap = c.intArg();
   if (!skip || !p || !len || !cap) return fault(c.name() + ": cannot read its arguments");
   auto pcs = callerPcs(g, c, g.reg(Reg::RIP));
+  if (c.name() == "runtime.callers") pcs.erase(pcs.begin());
   uint64_t n = 0;
   for (size_t i = size_t(std::max<int64_t>(0, int64_t(*skip))); i < pcs.size() && n < *len; i++)
     g.put64(*p + 8 * n++, pcs[i]);

@@ -445,6 +445,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.nilinterhash", &Runtime::memhash},
       {"runtime.Caller", &Runtime::caller},
       {"runtime.Callers", &Runtime::callers},
+      {"runtime.callers", &Runtime::callers},
       {"runtime.FuncForPC", &Runtime::funcForPC},
       {"runtime.(*Func).Name", &Runtime::funcMethod},
       {"runtime.(*Func).Entry", &Runtime::funcMethod},
