@@ -101,6 +101,11 @@ struct Linker {
       if (a >= seg.addr && a < seg.addr + seg.size) return &seg;
     return nullptr;
   }
+  const Segment* rodataSegment() const {
+    for (const auto& seg : img.segments)
+      if (seg.name == "rodata") return &seg;
+    return nullptr;
+  }
 
   // runtime.zerobase when the release's linker gives it to the object's zero-sized variables.
   std::optional<SymId> zerobase;
@@ -330,14 +335,25 @@ struct Linker {
           break;
         case RelocKind::AddrOff:
         case RelocKind::WeakAddrOff: {
-          Segment* ts = segFor(S);
-          v = targetMissing || !ts ? 0 : int64_t(S) + r.add - int64_t(ts->addr);
+          // Relative to the module's types base (moduledata.types: the rodata segment, which
+          // the runtime's resolveNameOff/resolveTypeOff add the offset back to), whichever
+          // segment S is in: the runtime's own descriptors live after the bss.
+          const Segment* types = rodataSegment();
+          v = targetMissing || !types ? 0 : int64_t(S) + r.add - int64_t(types->addr);
           break;
         }
-        case RelocKind::MethodOff:
-          v = targetMissing || S < img.textStart || S >= img.textEnd ? -1
-                                                                     : int64_t(S - img.textStart);
+        case RelocKind::MethodOff: {
+          // Relative to the target's section (cmd/link relocsym): text for Ifn/Tfn, the types
+          // base for Mtyp, which the compiler writes with R_METHODOFF too (dmethodptrOff).
+          const Segment* types = rodataSegment();
+          if (targetMissing)
+            v = -1;
+          else if (S >= img.textStart && S < img.textEnd)
+            v = int64_t(S - img.textStart);
+          else
+            v = types ? int64_t(S) + r.add - int64_t(types->addr) : -1;
           break;
+        }
         case RelocKind::Const:
           v = r.add;
           break;

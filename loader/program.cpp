@@ -10,7 +10,9 @@
 namespace gd::loader {
 
 bool modelledPackage(std::string_view p) {
-  return p == "runtime" || p == "unsafe" || p == "C";
+  // internal/runtime/maps (Go 1.24+) is the runtime's map implementation, which the runtime
+  // model replaces; reflect calls its Iter methods (runtime_stubs/maps.cpp models them).
+  return p == "runtime" || p == "unsafe" || p == "C" || p == "internal/runtime/maps";
 }
 
 Expected<std::map<std::string, std::string>> readImportcfg(const std::string& path) {

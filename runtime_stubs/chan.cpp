@@ -358,7 +358,7 @@ StubResult Runtime::selectnbrecv2(Guest& g, Call& c) {
 StubResult Runtime::chanlen(Guest& g, Call& c) {
   auto ch = c.intArg();
   if (!ch) return fault(c.name() + ": cannot read its argument");
-  uint64_t off = c.name() == "runtime.chancap" ? kDataqsiz : kQcount;
+  uint64_t off = c.name().ends_with(".chancap") ? kDataqsiz : kQcount; // reflect.chancap too
   c.intResult(*ch ? g.u64(*ch + off).value_or(0) : 0);
   return returnToCaller(g);
 }

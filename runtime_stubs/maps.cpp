@@ -162,7 +162,9 @@ static std::optional<uint64_t> newTable(Runtime& rt, Guest& g, const KeyType& kt
 // _fast64ptr (8-byte value), _faststr (string header), otherwise a pointer to the key.
 static std::optional<Key> readKeyArg(Guest& g, Runtime::Call& c, const KeyType& kt,
                                      const MapKeyCodec& codec) {
-  const std::string& n = c.name();
+  // reflect.mapassign_faststr0 (Go 1.22+) is reflect_mapassign_faststr.
+  std::string n =
+      c.name().ends_with("_faststr0") ? c.name().substr(0, c.name().size() - 1) : c.name();
   Key k;
   std::optional<MapKey> id;
   if (n.ends_with("_fast32") || n.ends_with("_fast32ptr")) {
@@ -198,7 +200,14 @@ static std::optional<Key> readKeyArg(Guest& g, Runtime::Call& c, const KeyType& 
 // compiled code passes one), with a table sized for the hint.
 StubResult Runtime::makemap(Guest& g, Call& c) {
   uint64_t t = 0, hint = 0, h = 0;
-  if (c.name() != "runtime.makemap_small") {
+  if (c.name() == "reflect.makemap") { // reflect_makemap(t, cap): makemap(t, cap, nil)
+    auto a = c.intArg(), b = c.intArg();
+    if (!a || !b) return fault(c.name() + ": cannot read its arguments");
+    t = *a, hint = int64_t(*b) < 0 ? 0 : *b;
+    uint64_t key = g.u64(t + kMapTypeKey).value_or(0);
+    if (!key || !g.u64(key + typeoff::Equal).value_or(0))
+      return fatalError("runtime.reflect_makemap: unsupported map key type");
+  } else if (c.name() != "runtime.makemap_small") {
     auto a = c.intArg(), b = c.intArg(), d = c.intArg();
     if (!a || !b || !d) return fault(c.name() + ": cannot read its arguments");
     t = *a, hint = int64_t(*b) < 0 ? 0 : *b, h = *d;
@@ -259,7 +268,7 @@ StubResult Runtime::unhashableKey(Guest& g, Call& c, uint64_t type, bool emptyLo
 }
 
 // mapaccess1*(t, h, key) *elem and mapaccess2*(t, h, key) (*elem, bool); the _fat forms pass
-// the zero value to return on a miss.
+// the zero value to return on a miss; reflect.mapaccess(_faststr) returns nil on a miss.
 StubResult Runtime::mapaccess(Guest& g, Call& c) {
   MapKeyCodec codec(img_, prof_);
   auto mc = readMapCall(g, c, codec);
@@ -269,6 +278,7 @@ StubResult Runtime::mapaccess(Guest& g, Call& c) {
   std::optional<uint64_t> zero;
   if (fat) zero = c.intArg();
   bool two = c.name().starts_with("runtime.mapaccess2");
+  bool nilOnMiss = c.name().starts_with("reflect.");
   bool empty = !h || g.u64(h).value_or(0) == 0;
   if (key.id.unhashable) return unhashableKey(g, c, key.id.unhashable, empty);
   std::optional<Table> tb;
@@ -281,7 +291,9 @@ StubResult Runtime::mapaccess(Guest& g, Call& c) {
     if (p->found) result = tb->elemAt(p->index), found = true;
   }
   if (!found) {
-    if (zero)
+    if (nilOnMiss)
+      result = 0;
+    else if (zero)
       result = *zero;
     else if (tb)
       result = tb->zero;
@@ -328,11 +340,18 @@ static std::optional<Table> rehash(Runtime& rt, Guest& g, const MapKeyCodec& cod
 }
 
 // mapassign*(t, h, key) *elem: the element slot for key, inserting it (zeroed) when missing.
+// reflect.mapassign(0)/mapassign_faststr(0)(t, h, key, elem) then copy *elem into it
+// (typedmemmove) and return nothing.
 StubResult Runtime::mapassign(Guest& g, Call& c) {
   MapKeyCodec codec(img_, prof_);
   auto mc = readMapCall(g, c, codec);
   if (!mc) return fault(mc.error());
   auto& [t, h, kt, key] = *mc;
+  std::optional<uint64_t> from;
+  if (c.name().starts_with("reflect.")) {
+    from = c.intArg();
+    if (!from) return fault(c.name() + ": cannot read its arguments");
+  }
   if (!h) {
     uint64_t v = runtimeError(g, "assignment to entry in nil map"); // a plainError
     if (!v) return fault("cannot allocate the runtime error");
@@ -364,6 +383,11 @@ StubResult Runtime::mapassign(Guest& g, Call& c) {
   // strings and interfaces: equal, not identical).
   if (!p->found || codec.needKeyUpdate(g, kt.type))
     g.write(tb->keyAt(i), key.raw.data(), key.raw.size());
+  if (from) {
+    if (!g.copy(tb->elemAt(i), *from, kt.elemSize))
+      return fault(fmt::format("{}: cannot copy the element from {:#x}", c.name(), *from));
+    return returnToCaller(g);
+  }
   c.intResult(tb->elemAt(i));
   return returnToCaller(g);
 }
@@ -433,15 +457,29 @@ static std::optional<bool> iterAdvance(Guest& g, const MapKeyCodec& codec, uint6
 }
 
 // mapiterinit(t, h, it) (Go 1.15-1.23) / mapIterStart(t, m, it) (Go 1.24): the first entry.
+// Go 1.15's reflect.mapiterinit(t, h) *hiter allocates the iterator (12 words) and returns it.
+// Go 1.24+ reflect calls internal/runtime/maps' (*Iter).Init(t, m) itself, then Next: Init
+// leaves key and elem nil.
 StubResult Runtime::mapiterinit(Guest& g, Call& c) {
-  auto t = c.intArg(), h = c.intArg(), it = c.intArg();
+  bool allocates = c.name() == "reflect.mapiterinit" && prof_.reflect.mapiterinitAllocates;
+  bool initOnly = c.name().ends_with(".(*Iter).Init");
+  std::optional<uint64_t> t, h, it;
+  if (initOnly) it = c.intArg();
+  t = c.intArg(), h = c.intArg();
+  if (!initOnly) it = allocates ? alloc(g, 96) : c.intArg();
   if (!t || !h || !it) return fault(c.name() + ": cannot read its arguments");
+  if (allocates) c.intResult(*it);
   uint64_t table = 0;
   if (*h && g.u64(*h).value_or(0) > 0) table = g.u64(*h + kHdrTable).value_or(0);
   g.put64(*it + ITyp, *t);
   g.put64(*it + IMap, *h);
   g.put64(*it + ITable, table);
   g.put64(*it + INext, 0);
+  if (initOnly) {
+    g.put64(*it + IKey, 0);
+    g.put64(*it + IElem, 0);
+    return returnToCaller(g);
+  }
   if (!iterAdvance(g, MapKeyCodec(img_, prof_), *it))
     return fault(c.name() + ": cannot read the table");
   return returnToCaller(g);

@@ -45,8 +45,9 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
   };
   if (auto it = kData.find(s.name); it != kData.end()) return {true, it->second};
   // Type descriptors and other metadata of the runtime (type:int, type.string, ...): 48-byte
-  // internal/abi.Type headers plus room for uncommon/extra data.
-  if (s.name.starts_with("type:") || s.name.starts_with("type.")) return {true, 64};
+  // internal/abi.Type headers plus their kind's part, uncommon type and names (reflect.cpp's
+  // setupBuiltinTypes).
+  if (s.name.starts_with("type:") || s.name.starts_with("type.")) return {true, 256};
   if (s.name.starts_with("go:info.") || s.name.starts_with("go.info.")) return {true, 8};
   // The runtime's inittask, which imported packages' tasks name as a dependency; the model
   // initialises the runtime itself.
@@ -95,7 +96,8 @@ bool Runtime::setup(Guest& g) {
       g.put8(t + typeoff::Kind, facts->kind);
     }
   }
-  setupHeapModel(g); // iface.cpp
+  setupHeapModel(g);    // iface.cpp
+  setupBuiltinTypes(g); // reflect.cpp
   return true;
 }
 
@@ -376,6 +378,102 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.gcWriteBarrier6", &Runtime::gcWriteBarrierN},
       {"runtime.gcWriteBarrier7", &Runtime::gcWriteBarrierN},
       {"runtime.gcWriteBarrier8", &Runtime::gcWriteBarrierN},
+      // ---- reflect.cpp: reflect's and internal/reflectlite's linknamed hooks, hashes,
+      // runtime.Caller and friends ----
+      {"reflect.resolveNameOff", &Runtime::resolveOff},
+      {"reflect.resolveTypeOff", &Runtime::resolveOff},
+      {"reflect.resolveTextOff", &Runtime::resolveOff},
+      {"internal/reflectlite.resolveNameOff", &Runtime::resolveOff},
+      {"internal/reflectlite.resolveTypeOff", &Runtime::resolveOff},
+      {"reflect.addReflectOff", &Runtime::addReflectOff},
+      {"reflect.typelinks", &Runtime::typelinks},
+      {"reflect.unsafe_New", &Runtime::unsafeNew},
+      {"reflect.unsafe_NewArray", &Runtime::unsafeNew},
+      {"internal/reflectlite.unsafe_New", &Runtime::unsafeNew},
+      {"reflect.typedmemmove", &Runtime::typedmemmove},
+      {"internal/reflectlite.typedmemmove", &Runtime::typedmemmove},
+      {"reflect.typedmemmovepartial", &Runtime::typedmemmovepartial},
+      {"reflect.typedmemclr", &Runtime::typedmemclrReflect},
+      {"reflect.typedmemclrpartial", &Runtime::typedmemclrReflect},
+      {"reflect.typedarrayclear", &Runtime::typedmemclrReflect},
+      {"reflect.typedslicecopy", &Runtime::typedslicecopyReflect},
+      {"reflect.memmove", &Runtime::memmove},
+      {"reflect.memclrNoHeapPointers", &Runtime::memclr},
+      {"reflect.growslice", &Runtime::reflectGrowslice},
+      {"reflect.verifyNotInHeapPtr", &Runtime::verifyNotInHeapPtr},
+      {"runtime.makeslicecopy", &Runtime::makeslicecopy},
+      {"reflect.maplen", &Runtime::maplen},
+      {"internal/reflectlite.maplen", &Runtime::maplen},
+      {"reflect.makemap", &Runtime::makemap},
+      {"reflect.mapaccess", &Runtime::mapaccess},
+      {"reflect.mapaccess_faststr", &Runtime::mapaccess},
+      {"reflect.mapassign", &Runtime::mapassign},
+      {"reflect.mapassign0", &Runtime::mapassign},
+      {"reflect.mapassign_faststr", &Runtime::mapassign},
+      {"reflect.mapassign_faststr0", &Runtime::mapassign},
+      {"reflect.mapdelete", &Runtime::mapdelete},
+      {"reflect.mapdelete_faststr", &Runtime::mapdelete},
+      {"reflect.mapclear", &Runtime::mapclear},
+      {"reflect.mapiterinit", &Runtime::mapiterinit},
+      {"reflect.mapiternext", &Runtime::mapiternext},
+      {"reflect.mapiterkey", &Runtime::mapiterField},
+      {"reflect.mapiterelem", &Runtime::mapiterField},
+      {"reflect.makechan", &Runtime::makechan},
+      {"reflect.chansend", &Runtime::reflectChansend},
+      {"reflect.chansend0", &Runtime::reflectChansend},
+      {"reflect.chanrecv", &Runtime::reflectChanrecv},
+      {"reflect.chanclose", &Runtime::closechan},
+      {"reflect.chanlen", &Runtime::chanlen},
+      {"reflect.chancap", &Runtime::chanlen},
+      {"internal/reflectlite.chanlen", &Runtime::chanlen},
+      {"reflect.ifaceE2I", &Runtime::ifaceE2I},
+      {"internal/reflectlite.ifaceE2I", &Runtime::ifaceE2I},
+      {"reflect.typehash", &Runtime::memhash},
+      {"runtime.memhash", &Runtime::memhash},
+      {"runtime.memhash0", &Runtime::memhash},
+      {"runtime.memhash8", &Runtime::memhash},
+      {"runtime.memhash16", &Runtime::memhash},
+      {"runtime.memhash32", &Runtime::memhash},
+      {"runtime.memhash64", &Runtime::memhash},
+      {"runtime.memhash128", &Runtime::memhash},
+      {"runtime.strhash", &Runtime::memhash},
+      {"runtime.f32hash", &Runtime::memhash},
+      {"runtime.f64hash", &Runtime::memhash},
+      {"runtime.c64hash", &Runtime::memhash},
+      {"runtime.c128hash", &Runtime::memhash},
+      {"runtime.interhash", &Runtime::memhash},
+      {"runtime.nilinterhash", &Runtime::memhash},
+      {"runtime.Caller", &Runtime::caller},
+      {"runtime.Callers", &Runtime::callers},
+      {"runtime.callers", &Runtime::callers},
+      {"runtime.FuncForPC", &Runtime::funcForPC},
+      {"runtime.(*Func).Name", &Runtime::funcMethod},
+      {"runtime.(*Func).Entry", &Runtime::funcMethod},
+      {"runtime.(*Func).FileLine", &Runtime::funcMethod},
+      {"runtime.CallersFrames", &Runtime::callersFrames},
+      {"runtime.(*Frames).Next", &Runtime::framesNext},
+      {"internal/bytealg.MakeNoZero", &Runtime::makeNoZero},
+      {"sync/atomic.CompareAndSwapPointer", &Runtime::atomicPointer},
+      {"sync/atomic.SwapPointer", &Runtime::atomicPointer},
+      {"sync/atomic.StorePointer", &Runtime::atomicPointer},
+      {"runtime/internal/atomic.storePointer", &Runtime::atomicPointer},
+      {"runtime/internal/atomic.casPointer", &Runtime::atomicPointer},
+      {"internal/runtime/atomic.storePointer", &Runtime::atomicPointer},
+      {"internal/runtime/atomic.casPointer", &Runtime::atomicPointer},
+      {"runtime.GOMAXPROCS", &Runtime::gomaxprocs},
+      {"reflect.compiledTypelinks", &Runtime::typelinks},
+      {"runtime.getStaticuint64s", &Runtime::getStaticuint64s},
+      {"reflect.unsafeslice", &Runtime::unsafeslice},
+      {"runtime.panicmakeslicelen", &Runtime::panicMake},
+      {"runtime.panicmakeslicecap", &Runtime::panicMake},
+      {"runtime.panicunsafeslicelen", &Runtime::panicMake},
+      {"runtime.panicunsafeslicenilptr", &Runtime::panicMake},
+      {"runtime.panicunsafestringlen", &Runtime::panicMake},
+      {"runtime.panicunsafestringnilptr", &Runtime::panicMake},
+      // Go 1.24+ reflect iterates maps through internal/runtime/maps' Iter, the map model's
+      {"internal/runtime/maps.(*Iter).Init", &Runtime::mapiterinit},
+      {"internal/runtime/maps.(*Iter).Next", &Runtime::mapiternext},
+      // ---- end reflect.cpp ----
       // sync.cpp: sync, sync/atomic, internal/sync, internal/poll
       {"sync.runtime_Semacquire", &Runtime::semacquire},
       {"sync.runtime_SemacquireMutex", &Runtime::semacquire},

@@ -441,6 +441,43 @@ private:
   StubResult typeAssertionPanic(Guest& g, Call& c, uint64_t iface, uint64_t concrete,
                                 uint64_t asserted, const std::string& missing);
   std::string typeString(const Guest& g, uint64_t typ) const; // the runtime's t.string()
+  // ---- reflect.cpp: what reflect, internal/reflectlite, hash/maphash and runtime.Caller's
+  // users call (runtime1.go, type.go, malloc.go, mbarrier.go, map.go, chan.go, iface.go,
+  // alg.go, symtab.go, traceback.go) ----
+  void setupBuiltinTypes(Guest& g);         // complete the predeclared types' descriptors
+  StubResult resolveOff(Guest& g, Call& c); // resolveNameOff, resolveTypeOff, resolveTextOff
+  StubResult addReflectOff(Guest& g, Call& c);
+  StubResult typelinks(Guest& g, Call& c);
+  StubResult unsafeNew(Guest& g, Call& c); // unsafe_New, unsafe_NewArray
+  StubResult typedmemmovepartial(Guest& g, Call& c);
+  StubResult typedmemclrReflect(Guest& g, Call& c); // typedmemclr(partial), typedarrayclear
+  StubResult typedslicecopyReflect(Guest& g, Call& c);
+  StubResult reflectGrowslice(Guest& g, Call& c);
+  StubResult makeslicecopy(Guest& g, Call& c);
+  StubResult verifyNotInHeapPtr(Guest& g, Call& c);
+  StubResult maplen(Guest& g, Call& c);
+  StubResult mapiterField(Guest& g, Call& c); // mapiterkey, mapiterelem
+  StubResult ifaceE2I(Guest& g, Call& c);
+  StubResult reflectChansend(Guest& g, Call& c);
+  StubResult reflectChanrecv(Guest& g, Call& c);
+  StubResult memhash(Guest& g, Call& c); // memhash*, strhash, f*hash, c*hash, interhash, typehash
+  StubResult caller(Guest& g, Call& c);
+  StubResult callers(Guest& g, Call& c);
+  StubResult funcForPC(Guest& g, Call& c);
+  StubResult funcMethod(Guest& g, Call& c); // (*Func).Name, Entry, FileLine
+  StubResult callersFrames(Guest& g, Call& c);
+  StubResult framesNext(Guest& g, Call& c);
+  StubResult makeNoZero(Guest& g, Call& c);    // internal/bytealg.MakeNoZero
+  StubResult atomicPointer(Guest& g, Call& c); // sync/atomic.*Pointer, atomic.storePointer, ...
+  StubResult gomaxprocs(Guest& g, Call& c);
+  StubResult getStaticuint64s(Guest& g, Call& c);
+  StubResult unsafeslice(Guest& g, Call& c); // reflect.unsafeslice
+  StubResult panicMake(Guest& g, Call& c);   // panicmakeslicelen/cap, panicunsafeslice*/string*
+  std::vector<uint64_t> typelinkTypes(const Guest& g) const;
+  struct PcInfo;
+  std::optional<PcInfo> pcInfo(uint64_t pc) const;
+  std::vector<uint64_t> callerPcs(const Guest& g, Call& c, uint64_t selfPc) const;
+  // ---- end reflect.cpp ----
   // Runtime slots 1..3: returns into the runtime from Go code it called (slot 1), and the
   // Error/RuntimeError methods of the runtime's error values (slots 2, 3).
   StubResult runtimeSlotCall(Guest& g, int slot);

@@ -39,7 +39,7 @@ constexpr PanicLayout kPanic127{96, -1, 0, 16, 40, 48, 88, -1, 90, 24, 32, 64, 9
 // asserts, nameLength, mapHeader, heap {classes, mallocHeaders, growByCapacity,
 // growsliceNewLen, growsliceLenMessage}, structFieldOffset, emptyMapKeyError,
 // sliceConvert, then (with defaults) rangefuncPcIsDeferreturn, goroutines, initOrder,
-// semaWaitReasons.
+// semaWaitReasons, reflect.
 using enum RecoverRule;
 using enum RepanicRule;
 using enum FloatFormat;
@@ -58,11 +58,11 @@ const std::array<RuntimeProfile, 9> kProfiles = {{
     {"go1.15", 15, false, DeferReturnStyle::JmpDefer, gLayout(376), kDefer115, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, Md5, false, 22,
      ArgsPerSlot, DeferChain, false, false, false, false, Eface115, BigEndian16, Hmap,
-     {SizeClasses::Go115, false, false, false, false}, OffsetAnon, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::KindedCases, true, false}, InitOrder::DepthFirst, false},
+     {SizeClasses::Go115, false, false, false, false}, OffsetAnon, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::KindedCases, true, false}, InitOrder::DepthFirst, false, {false, true, false}},
     {"go1.19", 19, true, kClosures, gLayout(392), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, false, false, true, true, Itab119, Uvarint, Hmap,
-     {SizeClasses::Go119, false, true, false, false}, Offset, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false, false}, InitOrder::DepthFirst, false},
+     {SizeClasses::Go119, false, true, false, false}, Offset, ErrorString, PointerToArray, false, {{96, 32, 40, 48}, SelectAbi::SendsRecvs, false, false}, InitOrder::DepthFirst, false, {false, false, true}},
     {"go1.21", 21, true, kClosures, gLayout(408), kDefer118, kPanic115, 928, 2048,
      true, Argp, None, Exponent, false, NotSha256, false, 21,
      ClosureOffsets, DeferChain, true, false, true, true, Itab119, Uvarint, Hmap,

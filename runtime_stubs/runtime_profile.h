@@ -186,6 +186,18 @@ struct GoroutineRules {
   bool createdByNamesGoroutine = true;
 };
 
+// What package reflect and runtime.CallersFrames see of the runtime (reflect.cpp).
+struct ReflectRules {
+  // Go 1.21+: runtime.Frame has startLine between Line and Entry (symtab.go).
+  bool frameStartLine;
+  // Go 1.15: reflect.mapiterinit(t, h) *hiter allocates the iterator; later releases pass one
+  // (t, h, it).
+  bool mapiterinitAllocates;
+  // Go 1.16+: resolveTypeOff and textOff read an offset of -1 (the linker's mark of an
+  // unreachable method) as nil and runtime.unreachableMethod.
+  bool minusOneUnreachable;
+};
+
 struct RuntimeProfile {
   std::string_view name;
   int minor;
@@ -239,6 +251,7 @@ struct RuntimeProfile {
   // Go 1.21+ semacquire1 parks with the caller's wait reason ("sync.Mutex.Lock",
   // "sync.RWMutex.RLock", ...); before, every semaphore wait is "semacquire".
   bool semaWaitReasons = true;
+  ReflectRules reflect = {true, false, true};
 };
 
 // The runtime model for an object of Go release `minor`; nullptr when we do not model it.
