@@ -466,6 +466,7 @@ private:
   StubResult sysTimeNow(Guest& g, Call& c);  // time.now, time.runtimeNow
   StubResult sysNanotime(Guest& g, Call& c); // runtime.nanotime, time.runtimeNano, ...
   StubResult sysSleep(Guest& g, Call& c);    // time.Sleep
+  StubResult sysGoroot(Guest& g, Call& c); // runtime.GOROOT
   StubResult makeslicecopy(Guest& g, Call& c);
   StubResult sysRawSyscall6(Guest& g, Call& c); // syscall.RawSyscall6 (Go 1.21-1.26)
   // The system call in the registers, made at pc (SYSCALL's address, or a model's call site)

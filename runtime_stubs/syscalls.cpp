@@ -234,7 +234,15 @@ StubResult Runtime::systemCall(Guest& g, uint64_t pc, uint64_t sp) {
     }
   }
   case 2:   // open
-  case 257: // openat: the model's file system is empty
+  case 257: // openat
+  case 4:   // stat
+  case 6:   // lstat
+  case 262: // newfstatat
+  case 89:  // readlink
+  case 267: // readlinkat (os reads /proc/self/exe for os.Executable)
+  case 21:  // access
+  case 269: // faccessat
+  case 439: // faccessat2: the model's file system is empty
     return ret(-kernel::kENOENT);
   case 39:  // getpid
   case 186: // gettid: the main thread's id is the process's

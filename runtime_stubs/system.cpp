@@ -157,6 +157,18 @@ StubResult Runtime::sysSleep(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
+// runtime.GOROOT() string: $GOROOT (the environment is empty), else the root the toolchain was
+// built or linked with: the Debian packages' /usr/lib/go-1.N (system.h).
+StubResult Runtime::sysGoroot(Guest& g, Call& c) {
+  std::string root = fmt::format("/usr/lib/go-1.{}", prof_.minor);
+  auto p = alloc(g, root.size());
+  if (!p) return fault("runtime.GOROOT: heap exhausted");
+  g.write(*p, root.data(), root.size());
+  c.intResult(*p);
+  c.intResult(root.size());
+  return returnToCaller(g);
+}
+
 // makeslicecopy(et *_type, tolen int, fromlen int, from unsafe.Pointer) unsafe.Pointer
 // (slice.go): `make([]T, n)` followed by `copy` of another slice, as package syscall's
 // ByteSliceFromString does: a zeroed array of tolen elements holding min(tolen, fromlen) of

@@ -7,14 +7,16 @@
 //   under `env -i`.
 // - Descriptors 0, 1, 2 are open: 0 reads end-of-file, 1 and 2 write to the tool's stdout and
 //   stderr. fcntl reports them as the ends of pipes (0 O_RDONLY, 1 and 2 O_WRONLY, blocking),
-//   so os.NewFile keeps them out of the network poller, as for a shell pipe. No file can be
-//   opened: openat fails with ENOENT (time's /etc/localtime and zoneinfo lookups then give
-//   UTC).
+//   so os.NewFile keeps them out of the network poller, as for a shell pipe. The file system is
+//   empty: openat, stat, readlink and access fail with ENOENT (time's /etc/localtime and
+//   zoneinfo lookups then give UTC; os.Executable fails).
 // - The clock: wall time starts at 2009-11-10 23:00:00 UTC (the Go playground's), the monotonic
 //   clock at 1 s; every reading of either advances both by 1 µs (kClockStep), and time.Sleep by
 //   its duration. Readings do not depend on how many instructions ran, so a trace and a -q run
 //   of a program see the same times.
 // - getrandom gives the bytes of splitmix64 seeded with kRandomSeed, in order.
+// - runtime.GOROOT is /usr/lib/go-1.N, where the Debian packages install release N (the
+//   environment has no GOROOT).
 // - getpid and gettid answer kPid; the machine has one CPU (runtime.NumCPU, GOMAXPROCS start
 //   at 1); pages are 4096 bytes.
 #pragma once
