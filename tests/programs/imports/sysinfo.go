@@ -1,4 +1,7 @@
 // os.Args, the environment, the clock and os.Exit: what the model's process shows (system.h).
+// The model's file system has no /etc/localtime, so time.Local is named UTC (time's initLocal);
+// a native run on a machine with one prints Local:
+// native-differs: ^loc:
 package main
 
 import (
