@@ -11,7 +11,7 @@
 # Toolchains: $GO_TOOLCHAINS/go1.X/usr/lib/go-1.X (default: <project>/.toolchains). A missing
 # toolchain skips its release with a note, unless CI is set: then it fails.
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}
 releases=${IMPORTS_RELEASES:-"1.15 1.22 1.27"}
