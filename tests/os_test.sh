@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Programs that import packages (tests/programs/imports/*.go), run from source with
+# The operating system as the model's process shows it (runtime_stubs/system.h): programs that
+# import packages (tests/programs/os/*.go), run from source with
 # `godefer-emu --go GO -q`, against the same program built by that Go and run natively: stdout,
 # stderr and the exit status must be equal, on Go 1.15, 1.22 and 1.27. The native binary runs as
 # the model's process is described (runtime_stubs/system.h): argv[0] is the program's name, the
@@ -7,20 +8,20 @@
 # A program may name, in a line `// native-differs: REGEX`, output lines that differ on purpose
 # (the clock's value): lines matching REGEX are left out of both sides.
 #
-# Usage: tests/imports_test.sh PATH/TO/godefer-emu
+# Usage: tests/os_test.sh PATH/TO/godefer-emu
 # Toolchains: $GO_TOOLCHAINS/go1.X/usr/lib/go-1.X (default: <project>/.toolchains). A missing
 # toolchain skips its release with a note, unless CI is set: then it fails.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 tc=${GO_TOOLCHAINS:-$top/.toolchains}
-releases=${IMPORTS_RELEASES:-"1.15 1.22 1.27"}
-work=$(mktemp -d /tmp/godefer-imports.XXXXXX)
+releases=${OS_RELEASES:-"1.15 1.22 1.27"}
+work=$(mktemp -d /tmp/godefer-os.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 skipped=0
 
 if ! command -v python3 >/dev/null; then
-  echo "FAIL imports: python3 is needed to run the native programs with argv[0] set"
+  echo "FAIL os: python3 is needed to run the native programs with argv[0] set"
   exit 1
 fi
 
@@ -38,7 +39,7 @@ for v in $releases; do
     continue
   fi
   export GOCACHE=$work/cache$v GOPATH=$work/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local
-  for src in "$top"/tests/programs/imports/*.go; do
+  for src in "$top"/tests/programs/os/*.go; do
     name=$(basename "$src" .go)
     case=go$v/$name
     mkdir -p "$work/$case"
@@ -78,5 +79,5 @@ for v in $releases; do
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
   done
 done
-echo "imports: $pass passed, $fail failed, $skipped releases skipped"
+echo "os: $pass passed, $fail failed, $skipped releases skipped"
 [ "$fail" = 0 ]
