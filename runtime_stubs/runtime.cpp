@@ -175,7 +175,7 @@ void Runtime::output(const std::string& bytes) {
 }
 
 Runtime::State Runtime::state() const {
-  return {run_, heapNext_, heapMapped_, calls_, errorType_, sched_};
+  return {run_, heapNext_, heapMapped_, calls_, errorType_, sched_, sys_};
 }
 
 void Runtime::restore(const State& s) {
@@ -185,10 +185,56 @@ void Runtime::restore(const State& s) {
   calls_ = s.calls;
   errorType_ = s.errorType;
   sched_ = s.sched;
+  sys_ = s.sys;
 }
 
 const std::map<std::string, Runtime::Model>& Runtime::registry() {
   static const std::map<std::string, Model> r = {
+      // ---- system.cpp: what os, syscall, internal/poll, time and internal/godebug get from
+      // the runtime (the //go:linkname targets of runtime/*.go, and exported runtime functions)
+      {"os.runtime_args", &Runtime::sysArgs},
+      {"syscall.runtime_envs", &Runtime::sysEnvs},
+      {"os.sigpipe", &Runtime::sysSigpipe},
+      {"os.runtime_beforeExit", &Runtime::sysNoop}, // no exit hooks (coverage, ...)
+      {"syscall.Exit", &Runtime::sysExit},
+      {"syscall.Getpagesize", &Runtime::sysPageSize},
+      {"syscall.RawSyscall6", &Runtime::sysRawSyscall6},
+      {"runtime.makeslicecopy", &Runtime::makeslicecopy}, // syscall.ByteSliceFromString
+      {"runtime.entersyscall", &Runtime::sysNoop},
+      {"runtime.exitsyscall", &Runtime::sysNoop},
+      {"runtime.entersyscallblock", &Runtime::sysNoop},
+      {"syscall.runtime_BeforeFork", &Runtime::sysRefuse},
+      {"syscall.runtime_AfterFork", &Runtime::sysRefuse},
+      {"syscall.runtime_AfterForkInChild", &Runtime::sysRefuse},
+      {"syscall.runtime_BeforeExec", &Runtime::sysRefuse},
+      {"syscall.runtime_AfterExec", &Runtime::sysRefuse},
+      {"syscall.runtime_doAllThreadsSyscall", &Runtime::sysRefuse},
+      {"syscall.setenv_c", &Runtime::sysNoop}, // the syscall package keeps its own copy
+      {"syscall.unsetenv_c", &Runtime::sysNoop},
+      {"syscall.runtimeSetenv", &Runtime::sysNoop},
+      {"syscall.runtimeUnsetenv", &Runtime::sysNoop},
+      {"syscall.runtimeClearenv", &Runtime::sysNoop},
+      {"internal/poll.runtime_pollServerInit", &Runtime::sysNoop},
+      {"internal/poll.runtime_pollOpen", &Runtime::sysPollOpen},
+      {"internal/poll.runtime_isPollServerDescriptor", &Runtime::sysFalse},
+      {"runtime.GOMAXPROCS", &Runtime::sysGomaxprocs},
+      {"runtime.NumCPU", &Runtime::sysNumCPU},
+      {"runtime.GOROOT", &Runtime::sysGoroot},
+      {"runtime.GC", &Runtime::sysNoop},           // no collection ever runs under the model,
+      {"runtime.SetFinalizer", &Runtime::sysNoop}, // so finalizers never run
+      {"runtime.KeepAlive", &Runtime::sysNoop},
+      {"internal/godebug.setUpdate", &Runtime::sysNoop},
+      {"internal/godebug.setNewIncNonDefault", &Runtime::sysNoop},
+      {"internal/godebug.registerMetric", &Runtime::sysNoop},
+      {"time.now", &Runtime::sysTimeNow},
+      {"time.runtimeNow", &Runtime::sysTimeNow},
+      {"runtime.nanotime", &Runtime::sysNanotime},
+      {"time.runtimeNano", &Runtime::sysNanotime},
+      {"sync.runtime_nanotime", &Runtime::sysNanotime},
+      {"internal/sync.runtime_nanotime", &Runtime::sysNanotime},
+      {"time.runtimeIsBubbled", &Runtime::sysFalse}, // no testing/synctest bubble
+      {"time.Sleep", &Runtime::sysSleep},
+      // ---- end of system.cpp's entries
       {"runtime.deferprocStack", &Runtime::deferprocStack},
       {"runtime.deferproc", &Runtime::deferproc},
       {"runtime.deferrangefunc", &Runtime::deferrangefunc},

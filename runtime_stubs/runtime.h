@@ -17,6 +17,7 @@
 #include "runtime_stubs/events.h"
 #include "runtime_stubs/guest.h"
 #include "runtime_stubs/runtime_profile.h"
+#include "runtime_stubs/system.h"
 #include "runtime_stubs/types.h"
 #include "runtime_stubs/unwind.h"
 
@@ -80,6 +81,16 @@ public:
   // Called when execution reaches the extern area at `pc` (a runtime function's slot, or a
   // continuation inside one). Updates the guest and says how to go on.
   StubResult onExtern(Guest& g, uint64_t pc);
+
+  // ---- the operating system (syscalls.cpp, system.cpp; the process's facts: system.h) ----
+  // Go code executed the SYSCALL instruction at `pc` (RIP is already past it): the Linux x86-64
+  // system call AX(DI, SI, DX, R10, R8, R9), answered as the model's process would, the result
+  // in AX (-errno on failure); exit and exit_group end the run with their status.
+  StubResult syscall(Guest& g, uint64_t pc);
+  // The program's name (argv[0]) and the clock's readings (both advance the clock).
+  std::string programName() const;
+  int64_t wallNanos();
+  int64_t monoNanos();
 
   void setListener(RuntimeListener* l) { listener_ = l; }
   const RuntimeProfile& profile() const { return prof_; }
@@ -216,6 +227,7 @@ public:
     std::map<std::string, int> calls;
     uint64_t errorType = 0; // allocated on first use: undone with the heap
     Scheduler sched;
+    SystemState sys; // the operating system's side (system.h)
     bool operator==(const State&) const = default;
   };
   State state() const;
@@ -489,6 +501,30 @@ private:
   std::optional<StubResult> preprintPanics(Guest& g);
   void setupHeapModel(Guest& g); // runtime.staticuint64s, hashes of predeclared types
   uint64_t externAddress(const std::string& name) const; // an undefined symbol's address
+
+  // ---- system.cpp: the runtime's services to os, syscall, internal/poll, time, godebug ----
+  StubResult sysArgs(Guest& g, Call& c);     // os.runtime_args
+  StubResult sysEnvs(Guest& g, Call& c);     // syscall.runtime_envs
+  StubResult sysNoop(Guest& g, Call& c);     // entersyscall, GC, godebug hooks, ... (no effect)
+  StubResult sysExit(Guest& g, Call& c);     // syscall.Exit
+  StubResult sysSigpipe(Guest& g, Call& c);  // os.sigpipe
+  StubResult sysRefuse(Guest& g, Call& c);   // fork and exec
+  StubResult sysPageSize(Guest& g, Call& c); // syscall.Getpagesize
+  StubResult sysGomaxprocs(Guest& g, Call& c);
+  StubResult sysNumCPU(Guest& g, Call& c);
+  StubResult sysFalse(Guest& g, Call& c);    // predicates that are false here
+  StubResult sysPollOpen(Guest& g, Call& c); // internal/poll.runtime_pollOpen
+  StubResult sysTimeNow(Guest& g, Call& c);  // time.now, time.runtimeNow
+  StubResult sysNanotime(Guest& g, Call& c); // runtime.nanotime, time.runtimeNano, ...
+  StubResult sysSleep(Guest& g, Call& c);    // time.Sleep
+  StubResult sysGoroot(Guest& g, Call& c); // runtime.GOROOT
+  StubResult makeslicecopy(Guest& g, Call& c);
+  StubResult sysRawSyscall6(Guest& g, Call& c); // syscall.RawSyscall6 (Go 1.21-1.26)
+  // The system call in the registers, made at pc (SYSCALL's address, or a model's call site)
+  // by the frame whose SP is sp.
+  StubResult systemCall(Guest& g, uint64_t pc, uint64_t sp);
+  std::string callerOfSyscall(const Guest& g, uint64_t pc, uint64_t sp) const;
+  SystemState sys_;
 
   StubResult unsupported(Guest& g, const std::string& name);
   StubResult fault(const std::string& what);

@@ -50,6 +50,9 @@ Expected<std::unique_ptr<Machine>> Machine::create(const loader::Image& img) {
               UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED |
                   UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
               (void*)&Machine::onUnmapped, m.get(), 1, 0);
+  // SYSCALL: the engine stops after it, and the session asks the runtime model.
+  uc_hook_add(m->uc_, &m->syscallHook_, UC_HOOK_INSN, (void*)&Machine::onSyscall, m.get(), 1, 0,
+              UC_X86_INS_SYSCALL);
   return m;
 }
 
@@ -421,6 +424,15 @@ bool Machine::onUnmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64
   }
   m->pending_ = Halt{k, 0, addr};
   return false; // stop: the session decides what the fault means
+}
+
+// Unicorn calls this while executing SYSCALL, with RIP at the instruction, and moves RIP past it
+// afterwards; SYSCALL ends its translated block, so the engine stops right after it.
+void Machine::onSyscall(uc_engine*, void* self) {
+  auto* m = static_cast<Machine*>(self);
+  uint64_t pc = m->reg(rt::Reg::RIP);
+  if (!m->pending_) m->pending_ = Halt{HaltKind::Syscall, pc, pc};
+  uc_emu_stop(m->uc_);
 }
 
 Halt Machine::run(uint64_t count) {

@@ -37,6 +37,9 @@ enum class HaltKind : uint8_t {
   Stopped,        // a hook asked to stop (breakpoint, watch)
   TimeLimit,      // the wall-clock deadline passed (setDeadline)
   Error,          // any other engine error
+  // A SYSCALL instruction ran (Halt::addr: its address; RIP is past it): the session hands it
+  // to the runtime model's system calls.
+  Syscall,
 };
 
 struct Halt {
@@ -221,9 +224,10 @@ private:
                          void* self);
   static void onWrite(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t value,
                       void* self);
+  static void onSyscall(uc_engine*, void* self);
 
   uc_engine* uc_ = nullptr;
-  uc_hook codeHook_ = 0, blockHook_ = 0, writeHook_ = 0, unmappedHook_ = 0;
+  uc_hook codeHook_ = 0, blockHook_ = 0, writeHook_ = 0, unmappedHook_ = 0, syscallHook_ = 0;
   bool stepping_ = false; // the code hook is installed
   bool stepAlways_ = false;
   bool counting_ = true;

@@ -803,10 +803,12 @@ bool Session::locateFault(Halt& h) {
 }
 
 StopReason Session::handleHalt(Halt h) {
-  auto die = [&](int status, const std::string& msg) {
+  // programExit: the program itself ended with this status (os.Exit(3) is no tool error).
+  auto die = [&](int status, const std::string& msg, bool programExit = false) {
     finished_ = true;
     emit(ExitEvent{status, msg, machine_->instructionsExecuted()});
-    return StopReason{status == 3 ? StopKind::Error : StopKind::Exited, status, msg, h.pc};
+    return StopReason{status == 3 && !programExit ? StopKind::Error : StopKind::Exited, status, msg,
+                      h.pc};
   };
   if (h.kind == HaltKind::ReadUnmapped || h.kind == HaltKind::WriteUnmapped ||
       h.kind == HaltKind::WriteProtected) {
@@ -830,12 +832,18 @@ StopReason Session::handleHalt(Halt h) {
       checkVars(nullptr, target);
       return {StopKind::Stepped};
     case rt::StubStatus::Exit:
-      return die(r.exitStatus, r.message);
+      return die(r.exitStatus, r.message, true);
     case rt::StubStatus::Unsupported:
     case rt::StubStatus::Fault:
       return die(3, r.message);
     }
     return die(3, "unknown runtime outcome");
+  }
+  case HaltKind::Syscall: { // imp-sys: Go code's SYSCALL (runtime_stubs/syscalls.cpp)
+    rt::StubResult r = runtime_->syscall(*machine_, h.addr);
+    if (r.status == rt::StubStatus::Continue) return {StopKind::Stepped};
+    return die(r.status == rt::StubStatus::Exit ? r.exitStatus : 3, r.message,
+               r.status == rt::StubStatus::Exit);
   }
   case HaltKind::ReadUnmapped:
   case HaltKind::WriteUnmapped:

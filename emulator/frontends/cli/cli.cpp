@@ -271,7 +271,7 @@ int runMain(int argc, char** argv) {
   if (o.json)
     sink = std::make_unique<JsonTrace>(std::cout, std::cerr);
   else if (o.quiet)
-    sink = std::make_unique<QuietSink>(std::cerr);
+    sink = std::make_unique<QuietSink>(std::cout, std::cerr);
   else if (o.html.empty())
     sink = std::make_unique<TextTrace>(std::cout, std::cerr, TextTraceOptions{color});
   std::unique_ptr<HtmlPage> page;

@@ -259,12 +259,14 @@ void TextTrace::onEvent(const Event& ev) {
   } else if (auto* r = std::get_if<rt::RuntimeEvent>(&ev)) {
     runtimeLine(*r);
   } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
-    // The guest's output goes to another stream: what came before it is written first.
+    // The guest's output: stderr (print, fd 2) goes to another stream, so what came before it
+    // is written first; stdout (fd 1) takes its place in the trace's stream.
     flushLine();
     flushOut();
+    std::ostream& s = o->fd == 1 ? out_ : err_;
     out_.flush();
-    err_ << o->bytes;
-    err_.flush();
+    s << o->bytes;
+    s.flush();
   } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
     flushLine();
     std::vector<std::string> res, calls;
@@ -530,10 +532,13 @@ void JsonTrace::onEvent(const Event& ev) {
       j["defer_chain_length"] = r->chainLength;
     } else if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
       // The guest's output goes to another stream: what came before it is written first.
+      // fd 1's bytes are only in the event: stdout carries JSON lines.
       finish();
       out_.flush();
-      err_ << o->bytes;
-      err_.flush();
+      if (o->fd != 1) {
+        err_ << o->bytes;
+        err_.flush();
+      }
       j = {{"event", "output"}, {"fd", o->fd}, {"text", o->bytes}};
     } else if (auto* ret = std::get_if<ReturnEvent>(&ev)) {
       nlohmann::json stats = {{"event", "stats"},
@@ -562,8 +567,9 @@ void JsonTrace::onEvent(const Event& ev) {
 
 void QuietSink::onEvent(const Event& ev) {
   if (auto* o = std::get_if<rt::GuestOutput>(&ev)) {
-    err_ << o->bytes;
-    err_.flush();
+    std::ostream& s = o->fd == 1 ? out_ : err_;
+    s << o->bytes;
+    s.flush();
   }
 }
 

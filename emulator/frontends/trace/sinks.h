@@ -69,11 +69,15 @@ private:
 // -q: only the guest's own output (on stderr); the caller prints the results line.
 class QuietSink final : public EventSink {
 public:
-  explicit QuietSink(std::ostream& guestErr) : err_(guestErr) {}
+  // The guest's stderr (fd 2) goes to guestErr, its stdout (fd 1) to guestOut (by default
+  // guestErr too).
+  explicit QuietSink(std::ostream& guestErr) : out_(guestErr), err_(guestErr) {}
+  QuietSink(std::ostream& guestOut, std::ostream& guestErr) : out_(guestOut), err_(guestErr) {}
   void onEvent(const Event& e) override;
   bool wantsRuntimeEvents() const override { return false; }
 
 private:
+  std::ostream& out_;
   std::ostream& err_;
 };
 
