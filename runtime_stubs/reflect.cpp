@@ -925,14 +925,6 @@ StubResult Runtime::atomicPointer(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// runtime.GOMAXPROCS(n) int: the model runs goroutines on one P, so 1 (a change is accepted
-// and not acted on).
-StubResult Runtime::gomaxprocs(Guest& g, Call& c) {
-  if (!c.intArg()) return fault(c.name() + ": cannot read its argument");
-  c.intResult(1);
-  return returnToCaller(g);
-}
-
 // runtime.getStaticuint64s() *[256]uint64 (Go 1.27): runtime.staticuint64s, ours when the
 // program does not refer to it (made once, its address kept in our runtime data).
 StubResult Runtime::getStaticuint64s(Guest& g, Call& c) {

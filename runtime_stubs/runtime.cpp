@@ -199,7 +199,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"syscall.Exit", &Runtime::sysExit},
       {"syscall.Getpagesize", &Runtime::sysPageSize},
       {"syscall.RawSyscall6", &Runtime::sysRawSyscall6},
-      {"runtime.makeslicecopy", &Runtime::makeslicecopy}, // syscall.ByteSliceFromString
+      {"runtime.fcntl", &Runtime::sysFcntl},
       {"runtime.entersyscall", &Runtime::sysNoop},
       {"runtime.exitsyscall", &Runtime::sysNoop},
       {"runtime.entersyscallblock", &Runtime::sysNoop},
@@ -506,7 +506,6 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime/internal/atomic.casPointer", &Runtime::atomicPointer},
       {"internal/runtime/atomic.storePointer", &Runtime::atomicPointer},
       {"internal/runtime/atomic.casPointer", &Runtime::atomicPointer},
-      {"runtime.GOMAXPROCS", &Runtime::gomaxprocs},
       {"reflect.compiledTypelinks", &Runtime::typelinks},
       {"runtime.getStaticuint64s", &Runtime::getStaticuint64s},
       {"reflect.unsafeslice", &Runtime::unsafeslice},

@@ -481,7 +481,6 @@ private:
   StubResult framesNext(Guest& g, Call& c);
   StubResult makeNoZero(Guest& g, Call& c);    // internal/bytealg.MakeNoZero
   StubResult atomicPointer(Guest& g, Call& c); // sync/atomic.*Pointer, atomic.storePointer, ...
-  StubResult gomaxprocs(Guest& g, Call& c);
   StubResult getStaticuint64s(Guest& g, Call& c);
   StubResult unsafeslice(Guest& g, Call& c); // reflect.unsafeslice
   StubResult panicMake(Guest& g, Call& c);   // panicmakeslicelen/cap, panicunsafeslice*/string*
@@ -512,14 +511,14 @@ private:
   StubResult sysPageSize(Guest& g, Call& c); // syscall.Getpagesize
   StubResult sysGomaxprocs(Guest& g, Call& c);
   StubResult sysNumCPU(Guest& g, Call& c);
-  StubResult sysFalse(Guest& g, Call& c);    // predicates that are false here
-  StubResult sysPollOpen(Guest& g, Call& c); // internal/poll.runtime_pollOpen
-  StubResult sysTimeNow(Guest& g, Call& c);  // time.now, time.runtimeNow
-  StubResult sysNanotime(Guest& g, Call& c); // runtime.nanotime, time.runtimeNano, ...
-  StubResult sysSleep(Guest& g, Call& c);    // time.Sleep
-  StubResult sysGoroot(Guest& g, Call& c); // runtime.GOROOT
-  StubResult makeslicecopy(Guest& g, Call& c);
+  StubResult sysFalse(Guest& g, Call& c);       // predicates that are false here
+  StubResult sysPollOpen(Guest& g, Call& c);    // internal/poll.runtime_pollOpen
+  StubResult sysTimeNow(Guest& g, Call& c);     // time.now, time.runtimeNow
+  StubResult sysNanotime(Guest& g, Call& c);    // runtime.nanotime, time.runtimeNano, ...
+  StubResult sysSleep(Guest& g, Call& c);       // time.Sleep
+  StubResult sysGoroot(Guest& g, Call& c);      // runtime.GOROOT
   StubResult sysRawSyscall6(Guest& g, Call& c); // syscall.RawSyscall6 (Go 1.21-1.26)
+  StubResult sysFcntl(Guest& g, Call& c);       // runtime.fcntl (Go 1.20+)
   // The system call in the registers, made at pc (SYSCALL's address, or a model's call site)
   // by the frame whose SP is sp.
   StubResult systemCall(Guest& g, uint64_t pc, uint64_t sp);

@@ -142,7 +142,8 @@ StubResult Runtime::notifyListNotify(Guest& g, Call& c) {
   if (nameEnds(c.name(), "NotifyAll")) {
     g.put32(*l + kNotifyNotify, *wait);
     if (it != sched_.notifyWaiters.end()) {
-      for (const auto& [ticket, gi] : it->second) ready(gi);
+      for (const auto& [ticket, gi] : it->second)
+        ready(gi);
       sched_.notifyWaiters.erase(it);
     }
     return returnToCaller(g);

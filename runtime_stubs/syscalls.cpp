@@ -165,9 +165,28 @@ StubResult Runtime::sysRawSyscall6(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
+// runtime.fcntl(fd, cmd, arg int32) (ret int32, errno int32) (Go 1.20+, os_linux.go; what
+// internal/syscall/unix.Fcntl is linked to): the system call, with -1 and the errno on failure.
+StubResult Runtime::sysFcntl(Guest& g, Call& c) {
+  auto fd = c.intArg(), cmd = c.intArg(), arg = c.intArg();
+  if (!fd || !cmd || !arg) return fault("runtime.fcntl: cannot read its arguments");
+  g.setReg(Reg::RAX, 72);
+  g.setReg(Reg::RDI, uint64_t(int64_t(int32_t(*fd))));
+  g.setReg(Reg::RSI, uint64_t(int64_t(int32_t(*cmd))));
+  g.setReg(Reg::RDX, uint64_t(int64_t(int32_t(*arg))));
+  StubResult r = systemCall(g, c.callSite(), c.callerSp());
+  if (r.status != StubStatus::Continue) return r;
+  uint64_t ax = g.reg(Reg::RAX);
+  bool failed = ax > uint64_t(-4096);
+  c.intResult(failed ? uint32_t(-1) : uint32_t(ax));
+  c.intResult(failed ? uint32_t(-ax) : 0);
+  return returnToCaller(g);
+}
+
 StubResult Runtime::systemCall(Guest& g, uint64_t pc, uint64_t sp) {
   const uint64_t nr = g.reg(Reg::RAX);
-  const uint64_t a1 = g.reg(Reg::RDI), a2 = g.reg(Reg::RSI), a3 = g.reg(Reg::RDX);
+  const uint64_t a1 = g.reg(Reg::RDI), a2 = g.reg(Reg::RSI), a3 = g.reg(Reg::RDX),
+                 a4 = g.reg(Reg::R10);
   std::string_view name = syscallName(nr);
   calls_[fmt::format("syscall {}", name.empty() ? std::to_string(nr) : std::string(name))]++;
   auto ret = [&](int64_t v) {
@@ -281,6 +300,31 @@ StubResult Runtime::systemCall(Guest& g, uint64_t pc, uint64_t sp) {
   case 231: // exit_group
     return {StubStatus::Exit, int(uint8_t(a1)),
             fmt::format("the program exited with status {}", int(uint8_t(a1)))};
+  case 97:    // getrlimit(resource, *rlimit)
+  case 160:   // setrlimit(resource, *rlimit)
+  case 302: { // prlimit64(pid, resource, *new, *old)
+    constexpr uint64_t kNofile = 7, kInfinity = ~0ull;
+    uint64_t resource = nr == 302 ? a2 : a1;
+    uint64_t newp = nr == 160 ? a2 : nr == 302 ? a3 : 0;
+    uint64_t oldp = nr == 97 ? a2 : nr == 302 ? a4 : 0;
+    if (nr == 302 && a1 != 0 && a1 != kPid) return ret(-kernel::kESRCH);
+    if (resource >= 16) return ret(-kernel::kEINVAL);
+    bool nofile = resource == kNofile;
+    if (oldp && (!g.put64(oldp, nofile ? sys_.nofileCur : kInfinity) ||
+                 !g.put64(oldp + 8, nofile ? sys_.nofileMax : kInfinity)))
+      return ret(-kernel::kEFAULT);
+    if (newp) {
+      auto cur = g.u64(newp), max = g.u64(newp + 8);
+      if (!cur || !max) return ret(-kernel::kEFAULT);
+      if (*cur > *max) return ret(-kernel::kEINVAL);
+      if (nofile) {
+        if (*max > sys_.nofileMax) return ret(-kernel::kEPERM); // raising needs a capability
+        sys_.nofileCur = *cur;
+        sys_.nofileMax = *max;
+      }
+    }
+    return ret(0);
+  }
   case 24: // sched_yield
   case 28: // madvise
   case 11: // munmap

@@ -169,26 +169,4 @@ StubResult Runtime::sysGoroot(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// makeslicecopy(et *_type, tolen int, fromlen int, from unsafe.Pointer) unsafe.Pointer
-// (slice.go): `make([]T, n)` followed by `copy` of another slice, as package syscall's
-// ByteSliceFromString does: a zeroed array of tolen elements holding min(tolen, fromlen) of
-// from's.
-StubResult Runtime::makeslicecopy(Guest& g, Call& c) {
-  auto et = c.intArg(), tolen = c.intArg(), fromlen = c.intArg(), from = c.intArg();
-  if (!et || !tolen || !fromlen || !from) return fault("makeslicecopy: cannot read its arguments");
-  uint64_t size = g.u64(*et).value_or(0);
-  constexpr uint64_t kMaxAlloc = 1ull << 48; // malloc.go maxAlloc on linux/amd64
-  if (int64_t(*tolen) < 0 || (size && *tolen > kMaxAlloc / size))
-    return raise(g, c, "makeslice: len out of range");
-  uint64_t copied = size * std::min<uint64_t>(*tolen, *fromlen);
-  auto p = alloc(g, size * *tolen);
-  if (!p) {
-    output("fatal error: out of memory\n");
-    return {StubStatus::Exit, 2, fmt::format("out of memory allocating {} bytes", size * *tolen)};
-  }
-  if (!g.copy(*p, *from, copied)) return fault("makeslicecopy: cannot copy the slice");
-  c.intResult(*p);
-  return returnToCaller(g);
-}
-
 } // namespace gd::rt

@@ -36,7 +36,8 @@ inline constexpr uint64_t kSysPageSize = 4096;
 
 // Linux x86-64 facts the model answers with (asm-generic/errno-base.h, fcntl.h).
 namespace kernel {
-inline constexpr int64_t kEPERM = 1, kENOENT = 2, kEBADF = 9, kEFAULT = 14, kEINVAL = 22;
+inline constexpr int64_t kEPERM = 1, kENOENT = 2, kESRCH = 3, kEBADF = 9, kEFAULT = 14,
+                         kEINVAL = 22;
 inline constexpr int32_t kO_RDONLY = 0, kO_WRONLY = 1, kO_APPEND = 0x400, kO_NONBLOCK = 0x800;
 inline constexpr int32_t kF_GETFD = 1, kF_SETFD = 2, kF_GETFL = 3, kF_SETFL = 4, kFD_CLOEXEC = 1;
 } // namespace kernel
@@ -50,6 +51,10 @@ struct SystemState {
   std::array<int32_t, 3> fileFlags = {kernel::kO_RDONLY, kernel::kO_WRONLY, kernel::kO_WRONLY};
   std::array<int32_t, 3> fdFlags = {0, 0, 0};
   int64_t gomaxprocs = 1;
+  // RLIMIT_NOFILE (os raises the soft limit to the hard one at init from Go 1.19): Linux's
+  // defaults for a process that nothing raised (INR_OPEN_CUR, INR_OPEN_MAX). Other resources
+  // are unlimited.
+  uint64_t nofileCur = 1024, nofileMax = 4096;
   bool operator==(const SystemState&) const = default;
 };
 

@@ -618,7 +618,8 @@ std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
   const bool linkerOrder = rprof_->initOrder == rt::InitOrder::LexicalTopo;
   auto relocsOf = [&](loader::SymId t) {
     std::vector<loader::Reloc> rs = obj_->sym(t).relocs;
-    std::stable_sort(rs.begin(), rs.end(), [](const auto& a, const auto& b) { return a.off < b.off; });
+    std::stable_sort(rs.begin(), rs.end(),
+                     [](const auto& a, const auto& b) { return a.off < b.off; });
     return rs;
   };
   auto isTask = [&](loader::SymId id) { return obj_->sym(id).name.ends_with("..inittask"); };
@@ -646,7 +647,8 @@ std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
     std::set<loader::SymId> done;
     std::function<void(loader::SymId)> doInit = [&](loader::SymId t) {
       if (!done.insert(t).second) return;
-      for (loader::SymId d : deps(t)) doInit(d);
+      for (loader::SymId d : deps(t))
+        doInit(d);
       order.push_back(t);
     };
     doInit(*root);
@@ -683,7 +685,8 @@ std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
   std::vector<loader::SymId> fns;
   for (loader::SymId t : order)
     if (t != *root || withMain)
-      for (loader::SymId f : fnsOf(t)) fns.push_back(f);
+      for (loader::SymId f : fnsOf(t))
+        fns.push_back(f);
   return fns;
 }
 
@@ -1033,8 +1036,7 @@ bool Session::traceBoundary(uint64_t pc) {
       e.fnName = e.stub;
       std::vector<std::string> parts;
       for (const Value& v : returnedValues(oc.fn, oc.sp + 8))
-        parts.push_back(v.name.empty() || v.name.starts_with("~") ? v.text
-                                                                    : v.name + "=" + v.text);
+        parts.push_back(v.name.empty() || v.name.starts_with("~") ? v.text : v.name + "=" + v.text);
       e.detail = parts.empty() ? "returned" : fmt::format("returned {}", fmt::join(parts, ", "));
       e.chainLength = runtime_->deferDepth();
       emit(e);
@@ -1140,8 +1142,7 @@ void Session::flushInstruction(bool everyRegister) {
 
 void Session::runtimeEvent(const rt::RuntimeEvent& e) {
   // What the runtime does for another package's untraced code is part of that one call.
-  if (!outside_.empty() && !opts_.traceAll && e.kind != rt::RuntimeEventKind::PanicStarted)
-    return;
+  if (!outside_.empty() && !opts_.traceAll && e.kind != rt::RuntimeEventKind::PanicStarted) return;
   emit(e);
 }
 
