@@ -5,7 +5,7 @@
 # status must equal the native binary's, built by the same go command.
 # Usage: tests/imports_test.sh GODEFER [DIR...]
 # Toolchains: $GO_TOOLCHAINS/go1.X/usr/lib/go-1.X/bin/go (scripts/get-go-toolchains.sh);
-# releases: $IMPORT_RELEASES (default "1.15 1.22 1.27"). Without a toolchain the test fails
+# releases: $IMPORT_RELEASES (default "1.15 1.22 1.27"), modes: $IMPORT_MODES (default "-N-l -O"). Without a toolchain the test fails
 # under CI and is skipped (exit 77) on a developer's machine.
 set -uo pipefail
 emu=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -33,7 +33,7 @@ for v in ${IMPORT_RELEASES:-1.15 1.22 1.27}; do
       fi
       (cd "$work" && ./native >"$work/n.out" 2>"$work/n.err")
       nrc=$?
-      for mode in -N-l -O; do
+      for mode in ${IMPORT_MODES:--N-l -O}; do
         opt=()
         [ "$mode" = -O ] && opt=(-O)
         runs=$((runs + 1))
