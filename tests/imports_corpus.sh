@@ -47,7 +47,7 @@ for v in ${IMPORT_RELEASES:-1.15 1.22 1.27}; do
       opt=()
       [ "$mode" = -O ] && opt=(-O)
       total=$((total + 1)) vtotal=$((vtotal + 1))
-      (cd "$dir" && timeout 120 "$emu" --go "$go" -q --max-insns 200000000 "${opt[@]}" "$f" \
+      (cd "$dir" && timeout 120 "$emu" --go "$go" -q --time-limit 60 --max-insns 200000000 "${opt[@]}" "$f" \
         >"$work/e.out" 2>"$work/e.err")
       erc=$?
       key="go$v $mode $rel"
