@@ -42,6 +42,7 @@ loader::ExternSpec Runtime::classify(const loader::Symbol& s, const RuntimeProfi
       {"runtime.zerobase", 8},
       {"runtime.staticuint64s", 256 * 8}, // the shared one-byte values and strings
       {"runtime.zeroVal", 1024},          // Go 1.21+: the zero value of small types
+      {"runtime.defaultGOROOT", 16},      // string: GOROOT when $GOROOT is unset
   };
   if (auto it = kData.find(s.name); it != kData.end()) return {true, it->second};
   // Type descriptors and other metadata of the runtime (type:int, type.string, ...): 48-byte
@@ -79,6 +80,15 @@ bool Runtime::setup(Guest& g) {
   for (loader::SymId id = 0; id < img_.obj->symbols.size(); id++) {
     const auto& s = img_.obj->sym(id);
     if (s.defined() || !img_.address(id)) continue;
+    if (s.name == "runtime.defaultGOROOT") { // what runtime.GOROOT() falls back to (-X by go)
+      std::string root = goroot();
+      if (auto p = alloc(g, root.size())) {
+        g.write(*p, root.data(), root.size());
+        g.put64(img_.address(id), *p);
+        g.put64(img_.address(id) + 8, root.size());
+      }
+      continue;
+    }
     auto facts = builtinTypeFacts(typeStringOfSymbol(s.name));
     if (!facts) continue;
     uint64_t t = img_.address(id);
@@ -220,6 +230,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.GOMAXPROCS", &Runtime::sysGomaxprocs},
       {"runtime.NumCPU", &Runtime::sysNumCPU},
       {"runtime.GOROOT", &Runtime::sysGoroot},
+      {"runtime.gogetenv", &Runtime::sysGogetenv},
       {"runtime.GC", &Runtime::sysNoop},           // no collection ever runs under the model,
       {"runtime.SetFinalizer", &Runtime::sysNoop}, // so finalizers never run
       {"runtime.KeepAlive", &Runtime::sysNoop},

@@ -517,6 +517,8 @@ private:
   StubResult sysNanotime(Guest& g, Call& c);    // runtime.nanotime, time.runtimeNano, ...
   StubResult sysSleep(Guest& g, Call& c);       // time.Sleep
   StubResult sysGoroot(Guest& g, Call& c);      // runtime.GOROOT
+  StubResult sysGogetenv(Guest& g, Call& c);    // runtime.gogetenv
+  std::string goroot() const;                   // Debian's GOROOT of the release
   StubResult sysRawSyscall6(Guest& g, Call& c); // syscall.RawSyscall6 (Go 1.21-1.26)
   StubResult sysFcntl(Guest& g, Call& c);       // runtime.fcntl (Go 1.20+)
   // The system call in the registers, made at pc (SYSCALL's address, or a model's call site)

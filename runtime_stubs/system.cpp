@@ -159,13 +159,26 @@ StubResult Runtime::sysSleep(Guest& g, Call& c) {
 
 // runtime.GOROOT() string: $GOROOT (the environment is empty), else the root the toolchain was
 // built or linked with: the Debian packages' /usr/lib/go-1.N (system.h).
+std::string Runtime::goroot() const {
+  return fmt::format("/usr/lib/go-1.{}", prof_.minor);
+}
+
 StubResult Runtime::sysGoroot(Guest& g, Call& c) {
-  std::string root = fmt::format("/usr/lib/go-1.{}", prof_.minor);
+  std::string root = goroot();
   auto p = alloc(g, root.size());
   if (!p) return fault("runtime.GOROOT: heap exhausted");
   g.write(*p, root.data(), root.size());
   c.intResult(*p);
   c.intResult(root.size());
+  return returnToCaller(g);
+}
+
+// runtime.gogetenv(key string) string (env_posix.go; runtime.GOROOT inlined into other packages
+// calls it): the process's environment is empty, so every key is unset: "".
+StubResult Runtime::sysGogetenv(Guest& g, Call& c) {
+  if (!c.intArg() || !c.intArg()) return fault("runtime.gogetenv: cannot read its argument");
+  c.intResult(0);
+  c.intResult(0);
   return returnToCaller(g);
 }
 
