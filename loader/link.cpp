@@ -219,7 +219,7 @@ private:
       SymId to = map[i];
       if (!s.defined() || to == kNoSym) continue;
       Symbol& d = out_->symbols[to];
-      if (d.unit != u || bodyDone_.size() > to && bodyDone_[to]) continue; // a DUPOK copy
+      if (d.unit != u || (bodyDone_.size() > to && bodyDone_[to])) continue; // a DUPOK copy
       if (bodyDone_.size() <= to) bodyDone_.resize(out_->symbols.size());
       bodyDone_[to] = true;
       d.data = std::move(s.data);
