@@ -32,11 +32,7 @@ StubResult Runtime::mallocgc(Guest& g, Call& c) {
   if (!size || !typ || !needzero) return fault("mallocgc: cannot read its arguments");
   auto p = alloc(g, *size);
   if (!p) return fault("mallocgc: heap exhausted");
-  RuntimeEvent e{RuntimeEventKind::Alloc, c.name()};
-  e.pc = c.callSite();
-  e.record = *p;
-  e.newSize = *size;
-  emit(std::move(e));
+  emitAlloc(c, *p, *size);
   c.intResult(*p);
   return returnToCaller(g);
 }
@@ -73,6 +69,14 @@ StubResult Runtime::gcWriteBarrierN(Guest& g, Call& c) {
   if (!buf) return fault("gcWriteBarrier: heap exhausted");
   g.setReg(Reg::R11, *buf);
   return returnToCaller(g);
+}
+
+void Runtime::emitAlloc(const Call& c, uint64_t addr, uint64_t size) {
+  RuntimeEvent e{RuntimeEventKind::Alloc, c.name()};
+  e.pc = c.callSite();
+  e.record = addr;
+  e.newSize = size;
+  emit(std::move(e));
 }
 
 } // namespace gd::rt

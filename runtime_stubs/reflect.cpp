@@ -421,11 +421,7 @@ StubResult Runtime::unsafeNew(Guest& g, Call& c) {
   }
   auto p = alloc(g, size);
   if (!p) return fault(c.name() + ": heap exhausted");
-  RuntimeEvent e{RuntimeEventKind::Alloc, c.name()};
-  e.pc = c.callSite();
-  e.record = *p;
-  e.newSize = size;
-  emit(std::move(e));
+  emitAlloc(c, *p, size);
   c.intResult(*p);
   return returnToCaller(g);
 }

@@ -240,6 +240,8 @@ public:
 private:
   friend class Call;
   void emit(RuntimeEvent e);
+  // An Alloc event for `size` bytes at `addr`, allocated by the modelled call c.
+  void emitAlloc(const Call& c, uint64_t addr, uint64_t size);
   void output(const std::string& bytes);
   // The first kChainShown names of g._defer (the event's chain; its length is run_.deferDepth).
   std::vector<std::string> chainNames(const Guest& g) const;

@@ -227,11 +227,7 @@ StubResult Runtime::moveSlice(Guest& g, Call& c) {
   if (!a) return fault(c.name() + ": heap exhausted");
   if (!g.copy(*a, *old, noCap ? lenmem : capmem))
     return fault(fmt::format("{}: cannot copy from {:#x}", c.name(), *old));
-  RuntimeEvent e{RuntimeEventKind::Alloc, c.name()};
-  e.pc = c.callSite();
-  e.record = *a;
-  e.newSize = capmem;
-  emit(std::move(e));
+  emitAlloc(c, *a, capmem);
   c.intResult(*a);
   c.intResult(*len);
   c.intResult(noCap ? capmem / elemSize : uint64_t(n));
