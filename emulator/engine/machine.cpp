@@ -319,6 +319,22 @@ void Machine::requestStop() {
   uc_emu_stop(uc_);
 }
 
+// Drops the text's translated blocks. uc_ctl_remove_cache per executable segment costs
+// microseconds, a whole tb_flush (uc_ctl_flush_tlb in Unicorn 2.0.1) 0.1-0.7 s; but after a long
+// run Unicorn 2.0.1's per-page block lists can hold a dangling block (its tb_invalidate_phys_range
+// then crashes in page_collection_lock; unicorn-engine/unicorn#1946, seen here after 200 M
+// instructions of Go 1.15's fixedbugs/issue16249), so once kFlushAfter instructions have run
+// since the last flush the whole cache goes, which a flush's cost is small beside.
+void Machine::retranslate() {
+  if (executed_ - flushedAt_ >= kFlushAfter || executed_ < flushedAt_) {
+    uc_ctl_flush_tlb(uc_);
+    flushedAt_ = executed_;
+    return;
+  }
+  for (auto [begin, end] : code_)
+    uc_ctl_remove_cache(uc_, begin, end);
+}
+
 void Machine::setStepping(bool on) {
   if (on == stepping_) return;
   if (on)
@@ -326,10 +342,7 @@ void Machine::setStepping(bool on) {
   else
     uc_hook_del(uc_, codeHook_);
   // Translated blocks carry the hook calls they were made with: translate the code again.
-  // (uc_ctl_remove_cache per executable segment costs microseconds; uc_ctl_flush_tlb, a whole
-  // tb_flush, 0.1-0.7 s in Unicorn 2.0.1.)
-  for (auto [begin, end] : code_)
-    uc_ctl_remove_cache(uc_, begin, end);
+  retranslate();
   stepping_ = on;
 }
 
@@ -341,8 +354,7 @@ void Machine::setBlockHook(bool on) {
     uc_hook_del(uc_, blockHook_);
     blockHook_ = 0;
   }
-  for (auto [begin, end] : code_)
-    uc_ctl_remove_cache(uc_, begin, end);
+  retranslate();
 }
 
 // Stops the engine before the block at `addr` runs (a stop in a block callback keeps the block

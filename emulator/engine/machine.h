@@ -213,6 +213,11 @@ private:
   void watchdog();
   void setStepping(bool on);
   void setBlockHook(bool on);
+  void retranslate();
+  // retranslate() flushes the whole translation cache once this many instructions have run
+  // since the last flush (machine.cpp says why).
+  static constexpr uint64_t kFlushAfter = 64'000'000;
+  uint64_t flushedAt_ = 0;
   void stopBeforeBlock(HaltKind kind, uint64_t addr);
   uc_err mapRegion(uint64_t addr, uint64_t size, uint32_t perms);
   uc_err unmapRegion(uint64_t addr, uint64_t size);
