@@ -407,6 +407,29 @@ StubResult Runtime::panicwrap(Guest& g, Call& c) {
   return startPanic(g, c.entrySp(), errorType_, v, PanicRun{});
 }
 
+// go:builtin.error.Error, the method value or expression of the predeclared error type
+// (`f := err.Error`, `error.Error`), which the compiler leaves to the runtime package to define
+// (Go 1.22+): the wrapper calls the interface's Error method, fun[0] of its itab, with the data
+// word as receiver. The model jumps there with the caller's return address in place, as the
+// wrapper's tail would return; a nil error faults loading the itab (addr 0x18, fun[0]'s offset).
+StubResult Runtime::errorErrorWrapper(Guest& g, Call& c) {
+  if (!prof_.registerAbi)
+    return fault("go:builtin.error.Error under the stack-based ABI (its releases compile the "
+                 "wrapper into the calling package)");
+  uint64_t tab = g.reg(Reg::RAX), data = g.reg(Reg::RBX);
+  constexpr uint64_t kItabFun0 = 24; // inter, _type, hash + pad, fun[0]
+  if (tab < 0x1000) {
+    g.setReg(Reg::RSP, c.entrySp() + 8);
+    return memoryFault(g, c.returnAddress(), tab + kItabFun0);
+  }
+  auto fn = g.u64(tab + kItabFun0);
+  if (!fn) return fault(fmt::format("go:builtin.error.Error: cannot read the itab {:#x}", tab));
+  g.setReg(Reg::RAX, data);
+  g.setReg(Reg::RIP, *fn);
+  abi::enterGoCode(g, prof_.registerAbi, kGAddr);
+  return {};
+}
+
 // efaceeq(t *_type, x, y unsafe.Pointer) bool, ifaceeq(tab *itab, x, y) bool, and the equal
 // functions of interface types nilinterequal(p, q) and interequal(p, q) bool. Equal values of
 // a type compare with its equal function (t.Equal), called as Go calls it; pointer-shaped

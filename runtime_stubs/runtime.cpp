@@ -387,6 +387,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.nilinterequal", &Runtime::efaceeq},
       {"runtime.interequal", &Runtime::efaceeq},
       {"runtime.panicwrap", &Runtime::panicwrap},
+      {"go:builtin.error.Error", &Runtime::errorErrorWrapper},
       // maps.cpp
       {"runtime.makemap_small", &Runtime::makemap},
       {"runtime.makemap", &Runtime::makemap},

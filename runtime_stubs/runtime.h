@@ -439,6 +439,7 @@ private:
   StubResult panicdottype(Guest& g, Call& c); // panicdottypeE, panicdottypeI, panicnildottype
   StubResult efaceeq(Guest& g, Call& c);      // efaceeq, ifaceeq, nilinterequal, interequal
   StubResult panicwrap(Guest& g, Call& c);
+  StubResult errorErrorWrapper(Guest& g, Call& c);
   // maps.cpp (map.go / internal/runtime/maps: our own table in guest memory)
   StubResult makemap(Guest& g, Call& c);   // makemap_small, makemap, makemap64
   StubResult mapaccess(Guest& g, Call& c); // mapaccess1/2 and _fast32/_fast64/_faststr/_fat
