@@ -11,6 +11,8 @@
 //  - A re-panic with the recovered value prints as one `[recovered, repanicked]` line from 1.25.
 // The model runs deferred calls as real guest calls that return into a runtime slot, where the
 // loop resumes; the _panic and _defer records live in guest memory.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "loader/pctab.h"
@@ -296,6 +298,11 @@ StubResult Runtime::panicContinue(Guest& g) {
   r.d = 0;
   r.runningOpen = false;
   if (recovered) {
+    // A recover would bypass the Goexit this panic aborted: Goexit's loop goes on instead.
+    uint64_t link = g.u64(r.p + P.link).value_or(0);
+    if (link && P.goexit >= 0 && P.aborted >= 0 && g.u8(link + uint64_t(P.goexit)).value_or(0) &&
+        g.u8(link + uint64_t(P.aborted)).value_or(0))
+      if (auto res = resumeGoexit(g, link)) return *res;
     if (done) { // drop open-coded records that never started (their frames are gone)
       uint64_t prev = 0, x = g.u64(kGAddr + prof_.g.defer).value_or(0);
       while (x) {
@@ -321,7 +328,7 @@ StubResult Runtime::panicLoopDeferChain(Guest& g) {
   const DeferLayout& L = prof_.defer;
   while (true) {
     uint64_t d = r.d ? r.d : g.u64(kGAddr + prof_.g.defer).value_or(0);
-    if (!d) return fatalPanic(g);
+    if (!d) return deferredCallsDone(g);
     bool open = g.u8(d + uint64_t(L.openDefer)).value_or(0);
     if (!r.d) {
       if (g.u8(d + uint64_t(L.started)).value_or(0)) {
@@ -456,7 +463,7 @@ StubResult Runtime::panicLoopNextFrame(Guest& g) {
       linkDefer(g, kGAddr + prof_.g.defer, g.u64(d + prof_.defer.link).value_or(0), -1);
       return callDeferred(g, r, fn, 0, 0);
     }
-    if (!nextFrame(g, r)) return fatalPanic(g);
+    if (!nextFrame(g, r)) return deferredCallsDone(g);
   }
 }
 
@@ -466,10 +473,14 @@ StubResult Runtime::recover122(Guest& g, PanicRun& r) {
   // f.deferreturn) rather than after its deferproc call with AX = 1.
   if (!prof_.deferprocReturnsFlag) pc = walker_.deferreturnCallAt(pc);
   const PanicLayout& P = prof_.panic;
-  // Unwind the panic stack: panics started below the recovering frame are over.
+  // Unwind the panic stack: panics started below the recovering frame are over. A pending
+  // Goexit is not jumped past: its loop goes on where it was (recovery's `if p.goexit`).
   uint64_t p = g.u64(kGAddr + prof_.g.panic).value_or(0);
-  while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp)
+  while (p && g.u64(p + uint64_t(P.startSP)).value_or(0) < sp) {
+    if (P.goexit >= 0 && g.u8(p + uint64_t(P.goexit)).value_or(0))
+      if (auto res = resumeGoexit(g, p)) return *res;
     p = g.u64(p + P.link).value_or(0);
+  }
   g.put64(kGAddr + prof_.g.panic, p);
   while (!run_.panics.empty() && run_.panics.back().entrySp < sp)
     run_.panics.pop_back();
@@ -565,6 +576,80 @@ std::string Runtime::tracebackFrames(const Guest& g, uint64_t pc, uint64_t sp, b
     }
   }
   return text;
+}
+
+// ---- Goexit ----
+
+// runtime.Goexit (panic.go): a _panic record with goexit set, started as a panic's is, whose loop
+// runs every deferred call of the goroutine, then goexit1 ends it. recover() returns nil in
+// those calls (gorecover passes over goexit records). Go 1.15-1.21 walk g._defer in Goexit's own
+// loop, the same walk as gopanic's; Go 1.22+ use the panic state machine (p.start, p.nextDefer).
+StubResult Runtime::goexitCall(Guest& g, Call& c) {
+  ensureMainGoroutine();
+  const PanicLayout& P = prof_.panic;
+  if (P.goexit < 0) return fault("runtime.Goexit: this release's _panic has no goexit field");
+  auto p = alloc(g, P.size);
+  if (!p) return fault("runtime.Goexit: heap exhausted");
+  g.put8(*p + uint64_t(P.goexit), 1);
+  g.put64(*p + P.link, g.u64(kGAddr + prof_.g.panic).value_or(0));
+  g.put64(kGAddr + prof_.g.panic, *p);
+  PanicRun r;
+  r.p = *p;
+  r.goexit = true;
+  r.entrySp = c.entrySp();
+  r.callSp = ((r.entrySp - 0x400) & ~uint64_t(15)) - 8; // Goexit's own frame below the caller
+  if (P.startSP >= 0) g.put64(*p + uint64_t(P.startSP), r.callSp + 8);
+  if (P.startPC >= 0) g.put64(*p + uint64_t(P.startPC), c.returnAddress());
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.Goexit"};
+  e.pc = c.callSite();
+  e.detail = fmt::format("goroutine {} runs its deferred calls, then exits", currentGoid());
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  uint64_t ret = c.returnAddress();
+  run_.panics.push_back(r);
+  if (prof_.panicWalk == PanicWalk::NextFrame) {
+    PanicRun& q = run_.panics.back();
+    q.cursorPc = ret; // p.start(getcallerpc(), getcallersp())
+    q.cursorSp = r.entrySp + 8;
+    nextFrame(g, q);
+    return panicLoopNextFrame(g);
+  }
+  addOneOpenDeferFrame(g, ret, r.entrySp + 8, 0);
+  return panicLoopDeferChain(g);
+}
+
+// The loop of gopanic or Goexit found no deferred call left: a panic is fatal, a Goexit ends
+// the goroutine (goexit1).
+StubResult Runtime::deferredCallsDone(Guest& g) {
+  if (!run_.panics.back().goexit) return fatalPanic(g);
+  run_.panics.pop_back();
+  return goexit(g);
+}
+
+// A recovered panic would unwind past the pending Goexit whose record is p: Goexit's loop goes
+// on instead (Go 1.15-1.21 gopanic's "bypassed recovery", Go 1.22+ recovery() returning into
+// p.start). The panics started after it are over.
+std::optional<StubResult> Runtime::resumeGoexit(Guest& g, uint64_t p) {
+  auto it = std::find_if(run_.panics.begin(), run_.panics.end(),
+                         [&](const PanicRun& r) { return r.p == p && r.goexit; });
+  if (it == run_.panics.end()) return std::nullopt;
+  run_.panics.erase(it + 1, run_.panics.end());
+  g.put64(kGAddr + prof_.g.panic, p);
+  PanicRun& r = run_.panics.back();
+  r.d = 0;
+  r.runningOpen = false;
+  RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.Goexit"};
+  e.pc = g.u64(r.entrySp).value_or(5) - 5;
+  e.detail = fmt::format("the panic is recovered; goroutine {} goes on with Goexit's deferred calls",
+                         currentGoid());
+  e.chain = chainNames(g);
+  emit(std::move(e));
+  if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoopNextFrame(g);
+  // Go 1.15-1.21 Goexit: `if p.aborted { addOneOpenDeferFrame(gp, getcallerpc(), getcallersp())
+  // ... p.aborted = false; continue }`: the open-coded frames are found again from its caller.
+  if (prof_.panic.aborted >= 0) g.put8(p + uint64_t(prof_.panic.aborted), 0);
+  addOneOpenDeferFrame(g, g.u64(r.entrySp).value_or(0), r.entrySp + 8, 0);
+  return panicLoopDeferChain(g);
 }
 
 // No deferred call recovered: printpanics, the signal line, the goroutine, exit 2.

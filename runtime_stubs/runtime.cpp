@@ -251,6 +251,7 @@ const std::map<std::string, Runtime::Model>& Runtime::registry() {
       {"runtime.deferrangefunc", &Runtime::deferrangefunc},
       {"runtime.newproc", &Runtime::newproc},
       {"runtime.Gosched", &Runtime::gosched},
+      {"runtime.Goexit", &Runtime::goexitCall},
       {"runtime.makechan", &Runtime::makechan},
       {"runtime.makechan64", &Runtime::makechan},
       {"runtime.chansend1", &Runtime::chansend1},

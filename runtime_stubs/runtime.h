@@ -149,6 +149,8 @@ public:
     // (cursorPc/cursorSp: p.lr/p.fp, Go 1.27 p.pc/p.sp; cursorPc 0 when the stack is done), and
     // the open-coded state of the frame
     uint64_t fp = 0, sp = 0, cursorPc = 0, cursorSp = 0, retpc = 0, deferBitsPtr = 0, slotsPtr = 0;
+    // runtime.Goexit's record: its loop ends the goroutine instead of printing the panic
+    bool goexit = false;
     // [signal ...] line of a fault
     bool signal = false;
     uint64_t sigAddr = 0, sigPc = 0;
@@ -260,6 +262,9 @@ private:
   StubResult newproc(Guest& g, Call& c);
   StubResult gosched(Guest& g, Call& c);
   StubResult goexit(Guest& g); // a goroutine's function returned into the goexit slot
+  StubResult goexitCall(Guest& g, Call& c); // runtime.Goexit
+  StubResult deferredCallsDone(Guest& g);   // the panic or Goexit loop found no more defers
+  std::optional<StubResult> resumeGoexit(Guest& g, uint64_t p); // recovery meets a Goexit
   // Parks the running goroutine in the runtime function being modelled (it resumes by
   // re-entering that function as a continuation) and runs the next one.
   StubResult park(Guest& g, const std::string& reason);

@@ -10,6 +10,8 @@
 // those and the registers into the goroutine's record and loads the next one's. A goroutine
 // parked inside a runtime function resumes by re-entering it as a continuation (RIP = its
 // extern slot + 8), which then finishes the operation (a received value, a select case).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "runtime_stubs/abi.h"
@@ -127,6 +129,13 @@ StubResult Runtime::schedule(Guest& g) {
   } else {
     // checkdead: nothing can run and nothing will wake anyone. fatal() on g0, so dopanic_m
     // prints every goroutine (tracebackothers): each one not dead, in the order they were made.
+    // No goroutine at all is left when the main goroutine called Goexit and the others ended.
+    if (std::all_of(sched_.gs.begin(), sched_.gs.end(),
+                    [](const Goroutine& gr) { return gr.status == GStatus::Dead; })) {
+      const char* what = "no goroutines (main called runtime.Goexit) - deadlock!";
+      output(fmt::format("fatal error: {}\n", what));
+      return {StubStatus::Exit, 2, fmt::format("fatal error: {}", what)};
+    }
     std::string text = "fatal error: all goroutines are asleep - deadlock!\n";
     for (const Goroutine& gr : sched_.gs)
       if (gr.status != GStatus::Dead)

@@ -33,6 +33,14 @@ for v in ${IMPORT_RELEASES:-1.15 1.22 1.27}; do
       fi
       (cd "$work" && ./native >"$work/n.out" 2>"$work/n.err")
       nrc=$?
+      # A throw on the system stack prints the runtime's own frames ("runtime stack:", Go 1.15's
+      # checkdead), addresses inside the native runtime that the model has no code for: the
+      # comparison stops before them.
+      if grep -qx 'runtime stack:' "$work/n.err"; then
+        awk '/^runtime stack:$/ { exit } { lines[n++] = $0 }
+             END { if (n && lines[n-1] == "") n--; for (i = 0; i < n; i++) print lines[i] }' \
+          "$work/n.err" >"$work/n.err.cut" && mv "$work/n.err.cut" "$work/n.err"
+      fi
       for mode in ${IMPORT_MODES:--N-l -O}; do
         opt=()
         [ "$mode" = -O ] && opt=(-O)
