@@ -353,13 +353,15 @@ StubResult Runtime::selectnbrecv2(Guest& g, Call& c) {
   return returnOrPreempt(g);
 }
 
-// chanlen(c) / chancap(c): 0 for a nil channel, else qcount / dataqsiz (a timer channel, which
-// would report 0, cannot be made without package time).
+// chanlen(c) / chancap(c): 0 for a nil channel, else qcount / dataqsiz; Go 1.23+: 0 for a
+// (synchronous) timer channel, which presents itself as unbuffered (timer.cpp).
 StubResult Runtime::chanlen(Guest& g, Call& c) {
   auto ch = c.intArg();
   if (!ch) return fault(c.name() + ": cannot read its argument");
   uint64_t off = c.name().ends_with(".chancap") ? kDataqsiz : kQcount; // reflect.chancap too
-  c.intResult(*ch ? g.u64(*ch + off).value_or(0) : 0);
+  int32_t timer = prof_.goroutines.timers.hchanTimer;
+  bool timerChan = *ch && timer >= 0 && g.u64(*ch + uint64_t(timer)).value_or(0);
+  c.intResult(*ch && !timerChan ? g.u64(*ch + off).value_or(0) : 0);
   return returnToCaller(g);
 }
 

@@ -188,7 +188,21 @@ public:
     // select case that fired.
     bool success = false;
     int64_t selectCase = -1;
+    // A timer function's run (time.go's unlockAndRun, which Go runs on the scheduler's own
+    // stack): no goroutine of the program, never listed, goid 0.
+    bool timerRun = false;
     bool operator==(const Goroutine&) const = default;
+  };
+  // A timer (time.go): set by package time (Timer, Ticker, AfterFunc) or by time.Sleep for the
+  // sleeping goroutine. Pending while when > 0.
+  struct Timer {
+    uint64_t t = 0; // the guest's runtimeTimer (Go 1.15-1.22) or timeTimer (Go 1.23+); 0: Sleep
+    int64_t when = 0, period = 0;
+    uint64_t f = 0, argType = 0, argData = 0, seq = 0;
+    uint64_t chan = 0;    // Go 1.23+ channel timer: the channel whose hchan.timer it is
+    int64_t sleeper = -1; // time.Sleep: the goroutine to make ready
+    uint64_t order = 0;   // timers due at one instant run in the order they were set
+    bool operator==(const Timer&) const = default;
   };
   // A goroutine blocked on a channel (a sudog): where the value comes from or goes to, and the
   // select case it stands for (-1 outside select).
@@ -216,6 +230,8 @@ public:
     // notify list (sync.Cond) with their tickets.
     std::map<uint64_t, std::vector<size_t>> semas;
     std::map<uint64_t, std::vector<std::pair<uint32_t, size_t>>> notifyWaiters;
+    std::vector<Timer> timers; // timer.cpp
+    uint64_t timerOrder = 0;
     bool operator==(const Scheduler&) const = default;
   };
   const Scheduler& scheduler() const { return sched_; }
@@ -263,6 +279,18 @@ private:
   StubResult gosched(Guest& g, Call& c);
   StubResult goexit(Guest& g); // a goroutine's function returned into the goexit slot
   StubResult goexitCall(Guest& g, Call& c); // runtime.Goexit
+  // timer.cpp
+  StubResult timeStartTimer(Guest& g, Call& c); // Go 1.15-1.22 startTimer/modTimer/resetTimer
+  StubResult timeStopTimer(Guest& g, Call& c);  // stopTimer, both generations
+  StubResult timeNewTimer(Guest& g, Call& c);   // Go 1.23+ newTimer
+  StubResult timeResetTimer(Guest& g, Call& c); // Go 1.23+ resetTimer
+  Timer* findTimer(uint64_t t);
+  void setTimer(Timer t);
+  bool drainTimerChan(Guest& g, uint64_t ch);
+  std::optional<StubResult> runDueTimer(Guest& g, bool idle); // schedule(): a timer due now
+  StubResult runTimerFunc(Guest& g, const Timer& t, int64_t delay);
+  std::optional<size_t> newGoroutineSlot(Guest& g, std::string& error);
+  int64_t clockNow() const; // the monotonic clock without reading it (no step)
   StubResult deferredCallsDone(Guest& g);   // the panic or Goexit loop found no more defers
   std::optional<StubResult> resumeGoexit(Guest& g, uint64_t p); // recovery meets a Goexit
   // Parks the running goroutine in the runtime function being modelled (it resumes by

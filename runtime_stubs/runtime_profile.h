@@ -175,6 +175,25 @@ enum class InitOrder : uint8_t {
                 // are R_INITORDER relocations
 };
 
+// How package time asks the runtime for timers (time/sleep.go, runtime/time.go).
+enum class TimerApi : uint8_t {
+  // Go 1.15-1.22: package time owns a runtimeTimer {pp, when, period, f, arg, seq, nextwhen,
+  // status} and calls startTimer(t), stopTimer(t) bool, resetTimer(t, when) bool and
+  // modTimer(t, when, period, f, arg, seq); f(arg, seq) runs when the timer fires, and a
+  // channel timer's value waits in the channel's buffer (asynchronous).
+  RuntimeTimer,
+  // Go 1.23+: newTimer(when, period, f, arg, cp) *Timer allocates a timeTimer {c, init, timer};
+  // stopTimer(t) bool, resetTimer(t, when, period) bool; f(arg, seq, delay). A channel timer
+  // (cp, the channel, when syncTimer gives one) sets hchan.timer: len and cap of its channel
+  // are 0, and Stop and Reset drain it (synchronous timers).
+  TimeTimer,
+};
+
+struct TimerRules {
+  TimerApi api;
+  int32_t hchanTimer; // hchan.timer's offset, -1 before Go 1.23
+};
+
 // Goroutines (proc.go).
 struct GoroutineRules {
   ChanLayout chan;
@@ -184,6 +203,7 @@ struct GoroutineRules {
   bool newprocCopiesArgs;
   // Go 1.21+ tracebacks say which goroutine made one: `created by main.main in goroutine 1`.
   bool createdByNamesGoroutine = true;
+  TimerRules timers = {TimerApi::TimeTimer, 32};
 };
 
 // What package reflect and runtime.CallersFrames see of the runtime (reflect.cpp).

@@ -110,7 +110,7 @@ std::string Runtime::createdBy(const Goroutine& gr) const {
   auto id = gr.createdPc ? img_.symbolAt(gr.createdPc) : std::nullopt;
   if (!id) return "";
   std::string text = "created by " + img_.obj->displayName(*id);
-  if (prof_.goroutines.createdByNamesGoroutine)
+  if (prof_.goroutines.createdByNamesGoroutine && gr.creatorGoid) // a timer's: on g0
     text += fmt::format(" in goroutine {}", gr.creatorGoid);
   std::string where;
   if (auto pos = img_.position(gr.createdPc - 1))
@@ -119,6 +119,11 @@ std::string Runtime::createdBy(const Goroutine& gr) const {
 }
 
 StubResult Runtime::schedule(Guest& g) {
+  // checkTimers: a timer whose time has come runs before the next goroutine (timer.cpp); with
+  // nothing to run, the clock moves on to the next timer that can wake someone.
+  if (auto r = runDueTimer(g, false)) return *r;
+  if (sched_.runnext < 0 && sched_.runq.empty())
+    if (auto r = runDueTimer(g, true)) return *r;
   size_t next;
   if (sched_.runnext >= 0) {
     next = size_t(sched_.runnext);
@@ -138,7 +143,7 @@ StubResult Runtime::schedule(Guest& g) {
     }
     std::string text = "fatal error: all goroutines are asleep - deadlock!\n";
     for (const Goroutine& gr : sched_.gs)
-      if (gr.status != GStatus::Dead)
+      if (gr.status != GStatus::Dead && !gr.timerRun)
         text +=
             fmt::format("\ngoroutine {} [{}]:\n{}", gr.goid, gr.waitReason, goroutineFrames(g, gr));
     output(text);
@@ -172,6 +177,40 @@ StubResult Runtime::park(Guest& g, const std::string& reason) {
   return schedule(g);
 }
 
+// gfget, or a new g: a goroutine record with a fresh initial stack (a dead goroutine's stack
+// region, as grown, is reused) and its g struct's stack fields; Runnable, no goid yet.
+std::optional<size_t> Runtime::newGoroutineSlot(Guest& g, std::string& error) {
+  size_t gi;
+  if (!sched_.free.empty()) { // gfget: a dead goroutine's g and stack
+    gi = sched_.free.back();
+    sched_.free.pop_back();
+  } else {
+    gi = sched_.gs.size();
+    sched_.gs.emplace_back();
+    uint64_t hi = kGoStackBase + uint64_t(gi) * kGoStackSpan;
+    if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping)) {
+      error = "cannot map the goroutine's stack";
+      return std::nullopt;
+    }
+    sched_.gs[gi].run.stackHi = hi;
+    sched_.gs[gi].run.mappedLo = hi - kGoStackMapping;
+  }
+  Goroutine& n = sched_.gs[gi];
+  uint64_t hi = n.run.stackHi, mappedLo = n.run.mappedLo;
+  n = Goroutine{};
+  n.run.stackHi = hi;
+  n.run.mappedLo = mappedLo;
+  n.run.stackLo = hi - prof_.initialStack;
+  n.gStruct.assign(prof_.g.size, 0);
+  auto put = [&](uint32_t off, uint64_t v) { std::memcpy(n.gStruct.data() + off, &v, 8); };
+  put(prof_.g.stackLo, n.run.stackLo);
+  put(prof_.g.stackHi, hi);
+  put(prof_.g.stackguard0, n.run.stackLo + prof_.stackGuard);
+  put(prof_.g.stackguard1, n.run.stackLo + prof_.stackGuard);
+  put(prof_.g.m, g.u64(kGAddr + prof_.g.m).value_or(0));
+  return gi;
+}
+
 // newproc: Go 1.15 newproc(siz int32, fn *funcval, args...), Go 1.17+ newproc(fn *funcval).
 StubResult Runtime::newproc(Guest& g, Call& c) {
   ensureMainGoroutine();
@@ -186,36 +225,16 @@ StubResult Runtime::newproc(Guest& g, Call& c) {
   if (!*fn) return fatalError("go of nil func value");
   auto code = g.u64(*fn);
   if (!code) return fault(fmt::format("newproc: cannot read the funcval {:#x}", *fn));
-  size_t gi;
-  if (!sched_.free.empty()) { // gfget: a dead goroutine's g and stack
-    gi = sched_.free.back();
-    sched_.free.pop_back();
-  } else {
-    gi = sched_.gs.size();
-    sched_.gs.emplace_back();
-    uint64_t hi = kGoStackBase + uint64_t(gi) * kGoStackSpan;
-    if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping))
-      return fault("newproc: cannot map the goroutine's stack");
-    sched_.gs[gi].run.stackHi = hi;
-    sched_.gs[gi].run.mappedLo = hi - kGoStackMapping;
-  }
+  std::string error;
+  auto slot = newGoroutineSlot(g, error);
+  if (!slot) return fault("newproc: " + error);
+  size_t gi = *slot;
   Goroutine& n = sched_.gs[gi];
-  uint64_t hi = n.run.stackHi, mappedLo = n.run.mappedLo;
-  n = Goroutine{};
+  uint64_t hi = n.run.stackHi;
   n.goid = sched_.nextGoid++;
-  n.run.stackHi = hi;
-  n.run.mappedLo = mappedLo;
-  n.run.stackLo = hi - prof_.initialStack;
   n.startFn = funcvalName(g, *fn);
   n.creatorGoid = currentGoid();
   n.createdPc = c.returnAddress();
-  n.gStruct.assign(prof_.g.size, 0);
-  auto put = [&](uint32_t off, uint64_t v) { std::memcpy(n.gStruct.data() + off, &v, 8); };
-  put(prof_.g.stackLo, n.run.stackLo);
-  put(prof_.g.stackHi, hi);
-  put(prof_.g.stackguard0, n.run.stackLo + prof_.stackGuard);
-  put(prof_.g.stackguard1, n.run.stackLo + prof_.stackGuard);
-  put(prof_.g.m, g.u64(kGAddr + prof_.g.m).value_or(0));
   // newproc1: the arguments at the top of the new stack, then gostartcallfn's return address
   // (goexit) below them.
   uint64_t sp = hi - ((32 + uint64_t(siz) + 15) & ~uint64_t(15));
@@ -253,7 +272,8 @@ StubResult Runtime::goexit(Guest& g) {
   ensureMainGoroutine();
   Goroutine& cur = sched_.gs[sched_.current];
   RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.goexit"};
-  e.detail = fmt::format("goroutine {} exits", cur.goid);
+  e.detail = cur.timerRun ? fmt::format("the timer's {} returns", cur.startFn)
+                          : fmt::format("goroutine {} exits", cur.goid);
   cur.status = GStatus::Dead;
   cur.run.mappedLo = run_.mappedLo; // the stack (as grown) is reused by the next goroutine
   cur.run.stackHi = run_.stackHi;

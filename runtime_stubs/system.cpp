@@ -147,16 +147,6 @@ StubResult Runtime::sysNanotime(Guest& g, Call& c) {
   return returnToCaller(g);
 }
 
-// time.Sleep(ns int64): the clock moves on by ns. The sleeping goroutine lets the others that
-// can run go first (a timer would wake it after them); with none, it returns at once.
-StubResult Runtime::sysSleep(Guest& g, Call& c) {
-  auto ns = c.intArg();
-  if (!ns) return fault("time.Sleep: cannot read its argument");
-  if (int64_t(*ns) > 0) sys_.elapsed += *ns;
-  if (!sched_.runq.empty() || sched_.runnext >= 0) return gosched(g, c);
-  return returnToCaller(g);
-}
-
 // runtime.GOROOT() string: $GOROOT (the environment is empty), else the root the toolchain was
 // built or linked with: the Debian packages' /usr/lib/go-1.N (system.h).
 std::string Runtime::goroot() const {

@@ -11,8 +11,9 @@
 //   empty: openat, stat, readlink and access fail with ENOENT (time's /etc/localtime and
 //   zoneinfo lookups then give UTC; os.Executable fails).
 // - The clock: wall time starts at 2009-11-10 23:00:00 UTC (the Go playground's), the monotonic
-//   clock at 1 s; every reading of either advances both by 1 µs (kClockStep), and time.Sleep by
-//   its duration. Readings do not depend on how many instructions ran, so a trace and a -q run
+//   clock at 1 s; every reading of either advances both by 1 µs (kClockStep). When no goroutine
+//   can run, the clock jumps to the next timer (time.Sleep's, a Timer's, a Ticker's:
+//   timer.cpp). Readings do not depend on how many instructions ran, so a trace and a -q run
 //   of a program see the same times.
 // - getrandom gives the bytes of splitmix64 seeded with kRandomSeed, in order.
 // - runtime.GOROOT is /usr/lib/go-1.N, where the Debian packages install release N (the

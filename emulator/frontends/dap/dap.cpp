@@ -487,7 +487,7 @@ void Server::handle(const json& req) {
     json ts = json::array();
     const auto& sch = dbg_->session().runtime().scheduler();
     for (const auto& g : sch.gs)
-      if (g.status != rt::Runtime::GStatus::Dead)
+      if (g.status != rt::Runtime::GStatus::Dead && !g.timerRun) // a timer's run: no goroutine
         ts.push_back(
             {{"id", g.goid}, {"name", fmt::format("goroutine {} ({})", g.goid, g.startFn)}});
     if (ts.empty()) ts.push_back({{"id", 1}, {"name", "goroutine 1 (" + function_ + ")"}});

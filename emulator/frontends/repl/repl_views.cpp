@@ -267,8 +267,9 @@ void Repl::cmdGoroutines(const std::string&) {
                         : g.status == St::Runnable ? "runnable"
                         : g.status == St::Waiting  ? "waiting: " + g.waitReason
                                                    : "dead";
-    out_ << fmt::format("{} goroutine {:<4} {:<28} started as {}{}\n", i == s.current ? "*" : " ",
-                        g.goid, state, g.startFn,
+    if (g.timerRun && g.status == St::Dead) continue; // a timer's function that returned
+    out_ << fmt::format("{} goroutine {:<4} {:<28} {} {}{}\n", i == s.current ? "*" : " ", g.goid,
+                        state, g.timerRun ? "a timer's function:" : "started as", g.startFn,
                         g.goid == dbg_->selectedGoroutine() && i != s.current ? " (selected)" : "");
   }
   std::string queue;
