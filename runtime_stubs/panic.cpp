@@ -640,8 +640,8 @@ std::optional<StubResult> Runtime::resumeGoexit(Guest& g, uint64_t p) {
   r.runningOpen = false;
   RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.Goexit"};
   e.pc = g.u64(r.entrySp).value_or(5) - 5;
-  e.detail = fmt::format("the panic is recovered; goroutine {} goes on with Goexit's deferred calls",
-                         currentGoid());
+  e.detail = fmt::format(
+      "the panic is recovered; goroutine {} goes on with Goexit's deferred calls", currentGoid());
   e.chain = chainNames(g);
   emit(std::move(e));
   if (prof_.panicWalk == PanicWalk::NextFrame) return panicLoopNextFrame(g);

@@ -277,7 +277,7 @@ private:
   // sched.cpp: goroutines
   StubResult newproc(Guest& g, Call& c);
   StubResult gosched(Guest& g, Call& c);
-  StubResult goexit(Guest& g); // a goroutine's function returned into the goexit slot
+  StubResult goexit(Guest& g);              // a goroutine's function returned into the goexit slot
   StubResult goexitCall(Guest& g, Call& c); // runtime.Goexit
   // timer.cpp
   StubResult timeStartTimer(Guest& g, Call& c); // Go 1.15-1.22 startTimer/modTimer/resetTimer
@@ -290,8 +290,8 @@ private:
   std::optional<StubResult> runDueTimer(Guest& g, bool idle); // schedule(): a timer due now
   StubResult runTimerFunc(Guest& g, const Timer& t, int64_t delay);
   std::optional<size_t> newGoroutineSlot(Guest& g, std::string& error);
-  int64_t clockNow() const; // the monotonic clock without reading it (no step)
-  StubResult deferredCallsDone(Guest& g);   // the panic or Goexit loop found no more defers
+  int64_t clockNow() const;               // the monotonic clock without reading it (no step)
+  StubResult deferredCallsDone(Guest& g); // the panic or Goexit loop found no more defers
   std::optional<StubResult> resumeGoexit(Guest& g, uint64_t p); // recovery meets a Goexit
   // Parks the running goroutine in the runtime function being modelled (it resumes by
   // re-entering that function as a continuation) and runs the next one.

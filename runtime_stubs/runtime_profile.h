@@ -168,11 +168,11 @@ enum class SelectAbi : uint8_t {
 // The order packages are initialised in (the inittask graph: each package's `PKG..inittask`
 // names the packages it imports and its init functions).
 enum class InitOrder : uint8_t {
-  DepthFirst,   // Go 1.15-1.20: runtime.doInit runs an inittask's deps (in the order the
-                // compiler listed them) depth-first, then its functions
-  LexicalTopo,  // Go 1.21+: the linker orders the tasks (cmd/link/internal/ld/inittask.go):
-                // Kahn's algorithm, the ready task with the smallest symbol name first; deps
-                // are R_INITORDER relocations
+  DepthFirst,  // Go 1.15-1.20: runtime.doInit runs an inittask's deps (in the order the
+               // compiler listed them) depth-first, then its functions
+  LexicalTopo, // Go 1.21+: the linker orders the tasks (cmd/link/internal/ld/inittask.go):
+               // Kahn's algorithm, the ready task with the smallest symbol name first; deps
+               // are R_INITORDER relocations
 };
 
 // How package time asks the runtime for timers (time/sleep.go, runtime/time.go).

@@ -115,7 +115,8 @@ StubResult Runtime::timeStartTimer(Guest& g, Call& c) {
   } else { // time.modTimer
     auto when = c.intArg(), period = c.intArg(), f = c.intArg(), at = c.intArg(), ad = c.intArg(),
          seq = c.intArg();
-    if (!when || !period || !f || !at || !ad || !seq) return fault(n + ": cannot read its arguments");
+    if (!when || !period || !f || !at || !ad || !seq)
+      return fault(n + ": cannot read its arguments");
     x.when = int64_t(*when);
     x.period = int64_t(*period);
     x.f = *f;
@@ -300,8 +301,8 @@ StubResult Runtime::runTimerFunc(Guest& g, const Timer& t, int64_t delay) {
   e.fn = t.f;
   e.fnCode = *code;
   e.fnName = n.startFn;
-  e.detail = fmt::format("a timer fires{}: {} runs", delay > 0 ? fmt::format(" {} ns late", delay) : "",
-                         n.startFn);
+  e.detail = fmt::format("a timer fires{}: {} runs",
+                         delay > 0 ? fmt::format(" {} ns late", delay) : "", n.startFn);
   switchTo(g, *gi);
   emit(std::move(e));
   return {};

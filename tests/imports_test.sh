@@ -58,6 +58,34 @@ for v in ${IMPORT_RELEASES:-1.15 1.22 1.27}; do
     done
   done
 done
+# Functions called by name (`godefer-emu PROG.go FUNCTION ARGS`): the packages' initialisation
+# runs first, the main package's own included; the issue's example traces the deferred Unlock.
+for v in ${IMPORT_RELEASES:-1.15 1.22 1.27}; do
+  go=$tc/go$v/usr/lib/go-$v/bin/go
+  [ -x "$go" ] || continue
+  export GOCACHE=${GOCACHE_BASE:-$work}/gocache-$v GOFLAGS= GO111MODULE=off GOPATH=$work/gopath
+  progs=$top/tests/programs/imports
+  for mode in ${IMPORT_MODES:--N-l -O}; do
+    opt=()
+    [ "$mode" = -O ] && opt=(-O)
+    call() { # want-stdout, arguments...
+      local want=$1 out
+      shift
+      runs=$((runs + 1))
+      out=$(cd "$work" && timeout 120 "$emu" --go "$go" "${opt[@]}" "$@" 2>&1)
+      if ! [[ $out =~ $want ]]; then
+        echo "FAIL go$v $mode $*: want /$want/, got:"
+        printf '%s\n' "$out" | tail -5
+        fails=$((fails + 1))
+      fi
+    }
+    call '^20$' -q "$progs/locked.go" inc 2
+    call '^4$' -q "$progs/initvars.go" lookup c
+    call '^2$' -q "$progs/initvars.go" lookup b
+    [ "$mode" = -N-l ] && # -O inlines Unlock's fast path into inc
+      call 'sync\.\(\*Mutex\)\.Unlock: call .*sync\.\(\*Mutex\)\.Unlock: returned.*inc returned after = 20' --no-color "$progs/locked.go" inc 2
+  done
+done
 if [ ${#missing[@]} -gt 0 ]; then
   msg="no Go toolchain for ${missing[*]} under $tc (scripts/get-go-toolchains.sh fetches them)"
   if [ -n "${CI:-}" ]; then

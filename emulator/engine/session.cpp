@@ -590,11 +590,10 @@ Expected<void> Session::start(const std::string& function, const std::vector<Arg
   finished_ = false;
   deadlineSet_ = false;
   machine_->setDeadline(std::nullopt);
-  // A whole program: the package's initialisation runs first, as runtime.main does (doInit of
-  // the package's inittask), then main.main.
-  // Other functions run after the imported packages' initialisation (their package's own init
-  // is main.main's business, as before packages could be imported).
-  initQueue_ = initFunctions(se.function == "main.main");
+  // The packages' initialisation runs first, as runtime.main does (doInit of the main
+  // package's inittask: the imported packages', then its own), then main.main or the function:
+  // Go code never runs before its package's package-level variables are set.
+  initQueue_ = initFunctions();
   pendingMain_ = false;
   entryArgs_.stack.resize(argBytes);
   m.read(entrySp_ + 8, entryArgs_.stack.data(), argBytes);
@@ -605,7 +604,7 @@ Expected<void> Session::start(const std::string& function, const std::vector<Arg
   return {};
 }
 
-std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
+std::vector<loader::SymId> Session::initFunctions() const {
   // Each package's inittask (`""..inittask` in Go 1.15, `PKG..inittask` later) lists its init
   // functions (address relocations to code) and the packages it imports (address relocations
   // to their inittasks up to Go 1.20, R_INITORDER from 1.21); the release's rule orders them.
@@ -684,9 +683,8 @@ std::vector<loader::SymId> Session::initFunctions(bool withMain) const {
   }
   std::vector<loader::SymId> fns;
   for (loader::SymId t : order)
-    if (t != *root || withMain)
-      for (loader::SymId f : fnsOf(t))
-        fns.push_back(f);
+    for (loader::SymId f : fnsOf(t))
+      fns.push_back(f);
   return fns;
 }
 

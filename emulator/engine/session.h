@@ -185,7 +185,7 @@ private:
   StopReason handleHalt(Halt h);
   bool locateFault(Halt& h);
   StopReason finishCall();
-  std::vector<loader::SymId> initFunctions(bool withMain) const;
+  std::vector<loader::SymId> initFunctions() const;
   // Whether pc is in the user's packages (cached by function range).
   bool userPc(uint64_t pc);
   // beforeInstruction's part for other packages: false when the instruction is not traced.
