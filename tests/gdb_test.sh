@@ -125,11 +125,14 @@ rc=$?
 expect gdb-bad-packets "$reply" '^-\+\$#00\+\$E01#a6\+\$S05#b8'
 [ "$rc" = 0 ] || { fail=$((fail + 1)); echo "FAIL gdb-bad-packets: stub exit $rc"; }
 
-# Listening needs a port it can have.
-out=$("$bin" --gdb 127.0.0.1:notaport "$fx/go1.22/nl/deferr.o" c 2>&1)
+# Listening needs a port it can have; a bad one stops the command before anything is written
+# (the symbol file's default place is beside the object).
+cp "$fx/go1.22/nl/deferr.o" "$work/copy.o"
+out=$("$bin" --gdb 127.0.0.1:notaport "$work/copy.o" c 2>&1)
 rc=$?
 expect gdb-bad-port "$out" '^godefer-emu: --gdb 127\.0\.0\.1:notaport: notaport is not a port number$'
 [ "$rc" = 3 ] || { fail=$((fail + 1)); echo "FAIL gdb-bad-port: exit $rc (want 3)"; }
+[ ! -e "$work/copy.o.elf" ] || { fail=$((fail + 1)); echo "FAIL gdb-bad-port: wrote $work/copy.o.elf"; }
 
 echo "gdb: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,6 +1,7 @@
 // One TCP client for the protocol servers (--gdb, --dap): listens on HOST:PORT (":PORT" is
 // 127.0.0.1; port 0 picks a free one), calls `announce` with the address it listens on, accepts
 // one client and closes the listener (a second client is refused). The connected descriptor.
+// listenOn and acceptOne are the two halves, for a server with work to do in between.
 #pragma once
 
 #include <arpa/inet.h>
@@ -18,8 +19,15 @@
 
 namespace gd::emu {
 
-inline Expected<int> acceptOneClient(const std::string& option, const std::string& hostPort,
-                                     const std::function<void(const std::string&, int)>& announce) {
+// A listening socket and the address it listens on.
+struct Listener {
+  int fd = -1;
+  std::string ip;
+  int port = 0;
+};
+
+// Listens on HOST:PORT: a bad address or a port in use is an error before anything else runs.
+inline Expected<Listener> listenOn(const std::string& option, const std::string& hostPort) {
   size_t colon = hostPort.rfind(':');
   if (colon == std::string::npos)
     return failKind(ErrorKind::Usage, "{} {}: expected HOST:PORT or :PORT", option, hostPort);
@@ -50,12 +58,24 @@ inline Expected<int> acceptOneClient(const std::string& option, const std::strin
   getsockname(ls, reinterpret_cast<sockaddr*>(&sa), &sl);
   char ip[INET_ADDRSTRLEN] = {};
   inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
-  announce(ip, ntohs(sa.sin_port));
-  int fd = accept(ls, nullptr, nullptr);
-  close(ls);
+  return Listener{ls, ip, ntohs(sa.sin_port)};
+}
+
+// Accepts one client and closes the listener (a second client is refused).
+inline Expected<int> acceptOne(const std::string& option, const Listener& l) {
+  int fd = accept(l.fd, nullptr, nullptr);
+  close(l.fd);
   if (fd < 0)
     return failKind(ErrorKind::Usage, "{}: accept failed: {}", option, std::strerror(errno));
   return fd;
+}
+
+inline Expected<int> acceptOneClient(const std::string& option, const std::string& hostPort,
+                                     const std::function<void(const std::string&, int)>& announce) {
+  auto l = listenOn(option, hostPort);
+  if (!l) return std::unexpected(l.error());
+  announce(l->ip, l->port);
+  return acceptOne(option, *l);
 }
 
 } // namespace gd::emu

@@ -427,17 +427,27 @@ std::optional<std::string> GdbStub::handle(const std::string& p) {
 
 Expected<int> serveGdb(const Debugger::Options& opts, const std::string& hostPort,
                        const std::string& elfPath) {
+  // The address first: a bad one stops the command before the symbol file is written.
+  auto listener = listenOn("--gdb", hostPort);
+  if (!listener) return std::unexpected(listener.error());
+  auto closeListener = [&] { close(listener->fd); };
   std::ostringstream replOut;
   Repl repl(replOut, replOut, ReplOptions{});
-  if (auto r = repl.open(opts); !r) return std::unexpected(r.error());
+  if (auto r = repl.open(opts); !r) {
+    closeListener();
+    return std::unexpected(r.error());
+  }
   Debugger& d = repl.debugger();
-  if (auto w = writeSymbolFile(d, elfPath); !w) return std::unexpected(w.error());
-  auto accepted = acceptOneClient("--gdb", hostPort, [&](const std::string& ip, int port) {
-    std::cerr << fmt::format("godefer-emu: listening for gdb on {}:{}; symbols in {}: gdb {} -ex "
-                             "'target remote {}:{}'\n",
-                             ip, port, elfPath, elfPath, ip, port)
-              << std::flush;
-  });
+  if (auto w = writeSymbolFile(d, elfPath); !w) {
+    closeListener();
+    return std::unexpected(w.error());
+  }
+  std::cerr << fmt::format("godefer-emu: listening for gdb on {}:{}; symbols in {}: gdb {} -ex "
+                           "'target remote {}:{}'\n",
+                           listener->ip, listener->port, elfPath, elfPath, listener->ip,
+                           listener->port)
+            << std::flush;
+  auto accepted = acceptOne("--gdb", *listener);
   if (!accepted) return std::unexpected(accepted.error());
   int fd = *accepted, one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
