@@ -289,9 +289,9 @@ private:
   bool drainTimerChan(Guest& g, uint64_t ch);
   std::optional<StubResult> runDueTimer(Guest& g, bool idle); // schedule(): a timer due now
   StubResult runTimerFunc(Guest& g, const Timer& t, int64_t delay);
-  std::optional<size_t> newGoroutineSlot(Guest& g, std::string& error);
-  int64_t clockNow() const;               // the monotonic clock without reading it (no step)
-  StubResult deferredCallsDone(Guest& g); // the panic or Goexit loop found no more defers
+  Expected<size_t> newGoroutineSlot(Guest& g); // gfget or a new g with its stack
+  int64_t clockNow() const;                    // the monotonic clock without reading it (no step)
+  StubResult deferredCallsDone(Guest& g);      // the panic or Goexit loop found no more defers
   std::optional<StubResult> resumeGoexit(Guest& g, uint64_t p); // recovery meets a Goexit
   // Parks the running goroutine in the runtime function being modelled (it resumes by
   // re-entering that function as a continuation) and runs the next one.

@@ -179,7 +179,7 @@ StubResult Runtime::park(Guest& g, const std::string& reason) {
 
 // gfget, or a new g: a goroutine record with a fresh initial stack (a dead goroutine's stack
 // region, as grown, is reused) and its g struct's stack fields; Runnable, no goid yet.
-std::optional<size_t> Runtime::newGoroutineSlot(Guest& g, std::string& error) {
+Expected<size_t> Runtime::newGoroutineSlot(Guest& g) {
   size_t gi;
   if (!sched_.free.empty()) { // gfget: a dead goroutine's g and stack
     gi = sched_.free.back();
@@ -188,10 +188,8 @@ std::optional<size_t> Runtime::newGoroutineSlot(Guest& g, std::string& error) {
     gi = sched_.gs.size();
     sched_.gs.emplace_back();
     uint64_t hi = kGoStackBase + uint64_t(gi) * kGoStackSpan;
-    if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping)) {
-      error = "cannot map the goroutine's stack";
-      return std::nullopt;
-    }
+    if (!g.mapRW(hi - kGoStackMapping, kGoStackMapping))
+      return fail("cannot map the goroutine's stack at {:#x}", hi - kGoStackMapping);
     sched_.gs[gi].run.stackHi = hi;
     sched_.gs[gi].run.mappedLo = hi - kGoStackMapping;
   }
@@ -225,9 +223,8 @@ StubResult Runtime::newproc(Guest& g, Call& c) {
   if (!*fn) return fatalError("go of nil func value");
   auto code = g.u64(*fn);
   if (!code) return fault(fmt::format("newproc: cannot read the funcval {:#x}", *fn));
-  std::string error;
-  auto slot = newGoroutineSlot(g, error);
-  if (!slot) return fault("newproc: " + error);
+  auto slot = newGoroutineSlot(g);
+  if (!slot) return fault("newproc: " + slot.error().message);
   size_t gi = *slot;
   Goroutine& n = sched_.gs[gi];
   uint64_t hi = n.run.stackHi;

@@ -272,9 +272,8 @@ std::optional<StubResult> Runtime::runDueTimer(Guest& g, bool idle) {
 // Starts the timer function f(arg, seq[, delay]) on a goroutine of its own, returning into the
 // goexit slot.
 StubResult Runtime::runTimerFunc(Guest& g, const Timer& t, int64_t delay) {
-  std::string error;
-  auto gi = newGoroutineSlot(g, error);
-  if (!gi) return fault("timer: " + error);
+  auto gi = newGoroutineSlot(g);
+  if (!gi) return fault("timer: " + gi.error().message);
   Goroutine& n = sched_.gs[*gi];
   n.goid = 0;
   n.timerRun = true;
