@@ -13,8 +13,10 @@ GO_VERSIONS="1.15 1.22 1.27" "$top/scripts/get-go-toolchains.sh"
 (cd "$top/build" && ctest --output-on-failure -j"$(nproc)")
 "$top/scripts/test-installed.sh" "$top/build"
 if [ "${GODEFER_SKIP_SANITIZERS:-0}" != 1 ]; then
+  # -O1, as AddressSanitizer recommends: the tests run 2-5 times faster than at -O0 (GCC 12 then
+  # warns about std::regex's internals, maybe-uninitialized, falsely).
   "$top/scripts/setup.sh" "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGODEFER_SANITIZE=ON \
-    -DGODEFER_BENCH=OFF
+    -DGODEFER_BENCH=OFF "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1 -Wno-maybe-uninitialized"
   # The sanitizer pass runs a subset: the Go source tests on Go 1.27 -N -l only, and not the
   # sweeps that repeat the normal pass's checks over every fixture (the importing corpus, the
   # reflect programs' native comparison, each program stepped against a fast run, to its end and
