@@ -143,11 +143,13 @@ StubResult Runtime::timeStopTimer(Guest& g, Call& c) {
   if (!t || !*t) return fault("time.stopTimer: cannot read its timer");
   Timer* x = findTimer(*t);
   bool pending = x && x->when > 0;
-  if (x) {
+  if (x && prof_.goroutines.timers.api == TimerApi::RuntimeTimer) {
+    sched_.timers.erase(sched_.timers.begin() + (x - sched_.timers.data())); // deltimer
+  } else if (x) { // Go 1.23+: the record stays with the timeTimer (Reset keeps f and arg)
     x->when = 0;
     if (x->chan) x->seq++; // stops a send with a stale value
+    if (x->chan && drainTimerChan(g, x->chan)) pending = true;
   }
-  if (x && x->chan && drainTimerChan(g, x->chan)) pending = true;
   c.intResult(pending ? 1 : 0);
   return returnToCaller(g);
 }

@@ -7,7 +7,7 @@ build=${1:-$top/build}
 shift || true
 pkgs=(build-essential cmake pkg-config libunicorn-dev libzydis-dev libspdlog-dev libfmt-dev
       libcli11-dev nlohmann-json3-dev libedit-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-      tmux gdb chromium)
+      tmux gdb chromium ccache)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -25,5 +25,9 @@ fi
 if [ ! -d "$top/tests/dap/node_modules/@vscode/debugadapter-testsupport" ]; then
   (cd "$top/tests/dap" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+# ccache keeps the compiler's outputs between builds (in ~/.cache/ccache), whatever folder the
+# clone is in (paths under the project are hashed relative to it).
+export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=1
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_C_COMPILER_LAUNCHER=ccache "$@" >/dev/null
 cmake --build "$build" -j"$(nproc)"
