@@ -14,7 +14,7 @@
 namespace gd::rt {
 namespace {
 
-constexpr uint64_t kQcount = 0, kDataqsiz = 8, kBuf = 16, kElemsize = 24, kClosed = 28;
+using namespace hchan;                 // kQcount, kDataqsiz, kBuf, kElemsize, kClosed
 constexpr uint64_t kChantypeElem = 48; // chantype: the _type header, then elem
 constexpr uint64_t kMaxAlloc = 1ull << 48;
 
@@ -351,6 +351,15 @@ StubResult Runtime::selectnbrecv2(Guest& g, Call& c) {
   if (done && *okp) g.put8(*okp, received ? 1 : 0);
   c.intResult(done ? 1 : 0);
   return returnOrPreempt(g);
+}
+
+// timerchandrain (time.go): empties a timer channel's buffer, as receives that nobody sees;
+// whether there was a value. (Nobody sends to a timer channel but its timer, which never blocks.)
+bool Runtime::drainTimerChan(Guest& g, uint64_t ch) {
+  bool any = false, received = false;
+  while (g.u64(ch + kQcount).value_or(0) && tryRecv(g, ch, 0, received))
+    any = true;
+  return any;
 }
 
 // chanlen(c) / chancap(c): 0 for a nil channel, else qcount / dataqsiz; Go 1.23+: 0 for a

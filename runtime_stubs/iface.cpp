@@ -417,12 +417,11 @@ StubResult Runtime::errorErrorWrapper(Guest& g, Call& c) {
     return fault("go:builtin.error.Error under the stack-based ABI (its releases compile the "
                  "wrapper into the calling package)");
   uint64_t tab = g.reg(Reg::RAX), data = g.reg(Reg::RBX);
-  constexpr uint64_t kItabFun0 = 24; // inter, _type, hash + pad, fun[0]
   if (tab < 0x1000) {
     g.setReg(Reg::RSP, c.entrySp() + 8);
-    return memoryFault(g, c.returnAddress(), tab + kItabFun0);
+    return memoryFault(g, c.returnAddress(), tab + kItabFun);
   }
-  auto fn = g.u64(tab + kItabFun0);
+  auto fn = g.u64(tab + kItabFun); // fun[0]: error's only method
   if (!fn) return fault(fmt::format("go:builtin.error.Error: cannot read the itab {:#x}", tab));
   g.setReg(Reg::RAX, data);
   g.setReg(Reg::RIP, *fn);

@@ -180,9 +180,17 @@ public:
     std::string waitReason;                  // "chan receive", "select", ... while Waiting
     std::string startFn;                     // the function `go` started
     uint64_t creatorGoid = 0, createdPc = 0; // who ran the go statement; newproc's return pc
-    std::array<uint64_t, 17> regs{};         // RAX..R15, RIP (saved while not running)
-    static constexpr size_t kRegRdx = 3, kRegRsp = 7, kRegRip = 16;
-    std::vector<uint8_t> gStruct; // the g struct's bytes
+    std::array<uint64_t, 17> regs{};         // in kRegOrder (saved while not running)
+    static constexpr std::array<Reg, 17> kRegOrder = {
+        Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDX, Reg::RSI, Reg::RDI, Reg::RBP, Reg::RSP, Reg::R8,
+        Reg::R9,  Reg::R10, Reg::R11, Reg::R12, Reg::R13, Reg::R14, Reg::R15, Reg::RIP};
+    static constexpr size_t regIndex(Reg r) {
+      for (size_t i = 0; i < kRegOrder.size(); i++)
+        if (kRegOrder[i] == r) return i;
+      return kRegOrder.size();
+    }
+    static constexpr size_t kRegRdx = 3, kRegRsp = 7, kRegRip = 16; // in kRegOrder
+    std::vector<uint8_t> gStruct;                                   // the g struct's bytes
     GoroutineState run;
     // Why it was woken: a channel operation completed (success), or the channel was closed; the
     // select case that fired.
@@ -284,9 +292,13 @@ private:
   StubResult timeStopTimer(Guest& g, Call& c);  // stopTimer, both generations
   StubResult timeNewTimer(Guest& g, Call& c);   // Go 1.23+ newTimer
   StubResult timeResetTimer(Guest& g, Call& c); // Go 1.23+ resetTimer
+  StubResult sysSleep(Guest& g, Call& c);       // time.Sleep
   Timer* findTimer(uint64_t t);
   void setTimer(Timer t);
-  bool drainTimerChan(Guest& g, uint64_t ch);
+  void dropTimer(const Timer* t);
+  Timer readRuntimeTimer(const Guest& g, uint64_t t, int64_t when) const;
+  std::optional<Timer> timerArgs(Call& c);
+  bool drainTimerChan(Guest& g, uint64_t ch);                 // chan.cpp
   std::optional<StubResult> runDueTimer(Guest& g, bool idle); // schedule(): a timer due now
   StubResult runTimerFunc(Guest& g, const Timer& t, int64_t delay);
   Expected<size_t> newGoroutineSlot(Guest& g); // gfget or a new g with its stack
@@ -551,7 +563,6 @@ private:
   StubResult sysPollOpen(Guest& g, Call& c);    // internal/poll.runtime_pollOpen
   StubResult sysTimeNow(Guest& g, Call& c);     // time.now, time.runtimeNow
   StubResult sysNanotime(Guest& g, Call& c);    // runtime.nanotime, time.runtimeNano, ...
-  StubResult sysSleep(Guest& g, Call& c);       // time.Sleep
   StubResult sysGoroot(Guest& g, Call& c);      // runtime.GOROOT
   StubResult sysGogetenv(Guest& g, Call& c);    // runtime.gogetenv
   std::string goroot() const;                   // Debian's GOROOT of the release
@@ -591,6 +602,9 @@ private:
   mutable std::map<std::string, const GoType*> typesByName_;
   mutable std::map<uint64_t, const GoType*> typesByAddr_;
 };
+static_assert(Runtime::Goroutine::regIndex(Reg::RDX) == Runtime::Goroutine::kRegRdx &&
+              Runtime::Goroutine::regIndex(Reg::RSP) == Runtime::Goroutine::kRegRsp &&
+              Runtime::Goroutine::regIndex(Reg::RIP) == Runtime::Goroutine::kRegRip);
 
 // The call being modelled: where it came from and its arguments under the object's ABI
 // (ABI0: stack words after the return address; ABIInternal: RAX, RBX, RCX, RDI, RSI, R8-R11

@@ -155,6 +155,9 @@ struct GLayout {
 struct ChanLayout {
   uint32_t size, elemtype, sendx, recvx;
 };
+namespace hchan {
+inline constexpr uint64_t kQcount = 0, kDataqsiz = 8, kBuf = 16, kElemsize = 24, kClosed = 28;
+} // namespace hchan
 
 // How select statements call selectgo (select.go).
 enum class SelectAbi : uint8_t {

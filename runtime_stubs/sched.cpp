@@ -32,9 +32,7 @@ constexpr uint64_t kFirstUserGoid = 5;
 // deterministic stand-in for time) and preempt at the next one after this many.
 constexpr uint64_t kPreemptAfter = 10000;
 
-constexpr std::array<Reg, 17> kSaved = {Reg::RAX, Reg::RBX, Reg::RCX, Reg::RDX, Reg::RSI, Reg::RDI,
-                                        Reg::RBP, Reg::RSP, Reg::R8,  Reg::R9,  Reg::R10, Reg::R11,
-                                        Reg::R12, Reg::R13, Reg::R14, Reg::R15, Reg::RIP};
+constexpr auto kSaved = Runtime::Goroutine::kRegOrder;
 constexpr size_t kRsp = Runtime::Goroutine::kRegRsp, kRdx = Runtime::Goroutine::kRegRdx,
                  kRip = Runtime::Goroutine::kRegRip;
 

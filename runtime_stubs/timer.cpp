@@ -42,7 +42,6 @@ constexpr uint64_t kRtWhen = 8, kRtPeriod = 16, kRtF = 24, kRtArg = 32, kRtSeq =
 // timer's state in its records, so the guest holds c and init (what package time reads) and
 // room for the rest.
 constexpr uint64_t kTtInit = 8, kTtTimer = 16, kTtSize = 128;
-constexpr uint64_t kQcount = 0, kDataqsiz = 8, kBuf = 16, kElemsize = 24;
 
 } // namespace
 
@@ -67,21 +66,35 @@ void Runtime::setTimer(Timer t) {
   sched_.timers.push_back(t);
 }
 
-// timerchandrain: empties a timer channel's buffer; whether there was a value.
-bool Runtime::drainTimerChan(Guest& g, uint64_t ch) {
-  const ChanLayout& L = prof_.goroutines.chan;
-  uint64_t qcount = g.u64(ch + kQcount).value_or(0);
-  if (!qcount) return false;
-  uint64_t size = g.u64(ch + kDataqsiz).value_or(0), buf = g.u64(ch + kBuf).value_or(0);
-  uint16_t esize = g.u16(ch + kElemsize).value_or(0);
-  uint64_t recvx = g.u64(ch + L.recvx).value_or(0);
-  for (; qcount > 0; qcount--) {
-    g.clear(buf + recvx * esize, esize);
-    if (++recvx == size) recvx = 0;
-  }
-  g.put64(ch + L.recvx, recvx);
-  g.put64(ch + kQcount, 0);
-  return true;
+void Runtime::dropTimer(const Timer* t) {
+  sched_.timers.erase(sched_.timers.begin() + (t - sched_.timers.data()));
+}
+
+// A Go 1.15-1.22 runtimeTimer's period, f, arg and seq (what modtimer leaves and the timer
+// runs with), with `when`.
+Runtime::Timer Runtime::readRuntimeTimer(const Guest& g, uint64_t t, int64_t when) const {
+  Timer x;
+  x.t = t;
+  x.when = when;
+  x.period = int64_t(g.u64(t + kRtPeriod).value_or(0));
+  x.f = g.u64(t + kRtF).value_or(0);
+  x.argType = g.u64(t + kRtArg).value_or(0);
+  x.argData = g.u64(t + kRtArg + 8).value_or(0);
+  x.seq = g.u64(t + kRtSeq).value_or(0);
+  return x;
+}
+
+// The arguments (when, period int64, f func, arg any) that modTimer and newTimer begin with.
+std::optional<Runtime::Timer> Runtime::timerArgs(Call& c) {
+  auto when = c.intArg(), period = c.intArg(), f = c.intArg(), at = c.intArg(), ad = c.intArg();
+  if (!when || !period || !f || !at || !ad) return std::nullopt;
+  Timer x;
+  x.when = int64_t(*when);
+  x.period = int64_t(*period);
+  x.f = *f;
+  x.argType = *at;
+  x.argData = *ad;
+  return x;
 }
 
 // Go 1.15-1.22: time.startTimer(t), time.resetTimer(t, when) bool, time.modTimer(t, when,
@@ -91,43 +104,28 @@ StubResult Runtime::timeStartTimer(Guest& g, Call& c) {
   const std::string& n = c.name();
   auto t = c.intArg();
   if (!t || !*t) return fault(n + ": cannot read its timer");
-  Timer x;
-  x.t = *t;
   Timer* old = findTimer(*t);
   bool pending = old && old->when > 0;
+  Timer x;
   if (n == "time.startTimer") {
     if (pending) return fatalError("addtimer called with initialized timer");
-    x.when = int64_t(g.u64(*t + kRtWhen).value_or(0));
-    x.period = int64_t(g.u64(*t + kRtPeriod).value_or(0));
-    x.f = g.u64(*t + kRtF).value_or(0);
-    x.argType = g.u64(*t + kRtArg).value_or(0);
-    x.argData = g.u64(*t + kRtArg + 8).value_or(0);
-    x.seq = g.u64(*t + kRtSeq).value_or(0);
+    x = readRuntimeTimer(g, *t, int64_t(g.u64(*t + kRtWhen).value_or(0)));
   } else if (n == "time.resetTimer") {
     auto when = c.intArg();
     if (!when) return fault(n + ": cannot read when");
-    x.when = int64_t(*when);
-    x.period = int64_t(g.u64(*t + kRtPeriod).value_or(0));
-    x.f = g.u64(*t + kRtF).value_or(0);
-    x.argType = g.u64(*t + kRtArg).value_or(0);
-    x.argData = g.u64(*t + kRtArg + 8).value_or(0);
-    x.seq = g.u64(*t + kRtSeq).value_or(0);
-  } else { // time.modTimer
-    auto when = c.intArg(), period = c.intArg(), f = c.intArg(), at = c.intArg(), ad = c.intArg(),
-         seq = c.intArg();
-    if (!when || !period || !f || !at || !ad || !seq)
-      return fault(n + ": cannot read its arguments");
-    x.when = int64_t(*when);
-    x.period = int64_t(*period);
-    x.f = *f;
-    x.argType = *at;
-    x.argData = *ad;
+    x = readRuntimeTimer(g, *t, int64_t(*when));
+  } else { // time.modTimer(t, when, period, f, arg, seq)
+    auto args = timerArgs(c);
+    auto seq = c.intArg();
+    if (!args || !seq) return fault(n + ": cannot read its arguments");
+    x = *args;
+    x.t = *t;
     x.seq = *seq;
-    g.put64(*t + kRtPeriod, *period); // modtimer stores them in the timer
-    g.put64(*t + kRtF, *f);
-    g.put64(*t + kRtArg, *at);
-    g.put64(*t + kRtArg + 8, *ad);
-    g.put64(*t + kRtSeq, *seq);
+    g.put64(*t + kRtPeriod, uint64_t(x.period)); // modtimer stores them in the timer
+    g.put64(*t + kRtF, x.f);
+    g.put64(*t + kRtArg, x.argType);
+    g.put64(*t + kRtArg + 8, x.argData);
+    g.put64(*t + kRtSeq, x.seq);
   }
   if (x.when < 0) x.when = kMaxWhen; // addtimer / resettimer: overflow
   g.put64(*t + kRtWhen, uint64_t(x.when));
@@ -144,7 +142,7 @@ StubResult Runtime::timeStopTimer(Guest& g, Call& c) {
   Timer* x = findTimer(*t);
   bool pending = x && x->when > 0;
   if (x && prof_.goroutines.timers.api == TimerApi::RuntimeTimer) {
-    sched_.timers.erase(sched_.timers.begin() + (x - sched_.timers.data())); // deltimer
+    dropTimer(x); // deltimer
   } else if (x) { // Go 1.23+: the record stays with the timeTimer (Reset keeps f and arg)
     x->when = 0;
     if (x->chan) x->seq++; // stops a send with a stale value
@@ -158,29 +156,23 @@ StubResult Runtime::timeStopTimer(Guest& g, Call& c) {
 // cp unsafe.Pointer) *Timer.
 StubResult Runtime::timeNewTimer(Guest& g, Call& c) {
   ensureMainGoroutine();
-  auto when = c.intArg(), period = c.intArg(), f = c.intArg(), at = c.intArg(), ad = c.intArg(),
-       cp = c.intArg();
-  if (!when || !period || !f || !at || !ad || !cp)
-    return fault("time.newTimer: cannot read its arguments");
-  if (int64_t(*when) <= 0) return fatalError("timer when must be positive");
-  if (int64_t(*period) < 0) return fatalError("timer period must be non-negative");
+  auto args = timerArgs(c);
+  auto cp = c.intArg();
+  if (!args || !cp) return fault("time.newTimer: cannot read its arguments");
+  if (args->when <= 0) return fatalError("timer when must be positive");
+  if (args->period < 0) return fatalError("timer period must be non-negative");
   auto t = alloc(g, kTtSize);
   if (!t) return fault("time.newTimer: heap exhausted");
   if (*cp) {
     if (prof_.goroutines.timers.hchanTimer < 0)
       return fault("time.newTimer: this release's channels have no timer field");
     g.put64(*cp + uint64_t(prof_.goroutines.timers.hchanTimer), *t + kTtTimer);
-    if (!g.u64(*cp + kDataqsiz).value_or(0))
+    if (!g.u64(*cp + hchan::kDataqsiz).value_or(0))
       return fatalError("invalid timer channel: no capacity");
   }
   g.put8(*t + kTtInit, 1);
-  Timer x;
+  Timer x = *args;
   x.t = *t;
-  x.when = int64_t(*when);
-  x.period = int64_t(*period);
-  x.f = *f;
-  x.argType = *at;
-  x.argData = *ad;
   x.chan = *cp;
   setTimer(x);
   emitAlloc(c, *t, kTtSize);
@@ -198,13 +190,12 @@ StubResult Runtime::timeResetTimer(Guest& g, Call& c) {
   if (int64_t(*period) < 0) return fatalError("timer period must be non-negative");
   Timer* x = findTimer(*t);
   if (!x) return fault(fmt::format("time.resetTimer: {:#x} is no timer newTimer made", *t));
-  Timer y = *x;
-  bool pending = y.when > 0;
-  y.when = int64_t(*when);
-  y.period = int64_t(*period);
-  if (y.chan) y.seq++;
-  setTimer(y);
-  if (y.chan && drainTimerChan(g, y.chan)) pending = true;
+  bool pending = x->when > 0;
+  x->when = int64_t(*when);
+  x->period = int64_t(*period);
+  x->order = sched_.timerOrder++;
+  if (x->chan) x->seq++;
+  if (x->chan && drainTimerChan(g, x->chan)) pending = true;
   c.intResult(pending ? 1 : 0);
   return returnToCaller(g);
 }
@@ -248,7 +239,7 @@ std::optional<StubResult> Runtime::runDueTimer(Guest& g, bool idle) {
     Timer t = *best;
     int64_t delay = clockNow() - t.when;
     if (t.sleeper >= 0) { // goroutineReady
-      sched_.timers.erase(sched_.timers.begin() + (best - sched_.timers.data()));
+      dropTimer(best);
       RuntimeEvent e{RuntimeEventKind::Goroutine, "runtime.goroutineReady"};
       e.detail = fmt::format("goroutine {}'s sleep is over", sched_.gs[size_t(t.sleeper)].goid);
       emit(std::move(e));
@@ -265,7 +256,7 @@ std::optional<StubResult> Runtime::runDueTimer(Guest& g, bool idle) {
     best->when = next;
     if (prof_.goroutines.timers.api == TimerApi::RuntimeTimer) {
       g.put64(t.t + kRtWhen, uint64_t(next));
-      if (!next) sched_.timers.erase(sched_.timers.begin() + (best - sched_.timers.data()));
+      if (!next) dropTimer(best);
     }
     return runTimerFunc(g, t, delay);
   }
@@ -274,20 +265,19 @@ std::optional<StubResult> Runtime::runDueTimer(Guest& g, bool idle) {
 // Starts the timer function f(arg, seq[, delay]) on a goroutine of its own, returning into the
 // goexit slot.
 StubResult Runtime::runTimerFunc(Guest& g, const Timer& t, int64_t delay) {
+  auto code = t.f ? g.u64(t.f) : std::nullopt;
+  if (!code) return fault(fmt::format("timer: its function {:#x} is unreadable", t.f));
   auto gi = newGoroutineSlot(g);
   if (!gi) return fault("timer: " + gi.error().message);
   Goroutine& n = sched_.gs[*gi];
   n.goid = 0;
   n.timerRun = true;
   n.startFn = funcvalName(g, t.f);
-  auto code = g.u64(t.f);
-  if (!t.f || !code) return fault(fmt::format("timer: its function {:#x} is unreadable", t.f));
   uint64_t sp = n.run.stackHi - 64;
-  if (prof_.registerAbi) {
-    n.regs[0] = t.argType; // RAX, RBX, RCX, RDI: arg, seq, delay
-    n.regs[1] = t.argData;
-    n.regs[2] = t.seq;
-    n.regs[5] = uint64_t(delay);
+  if (prof_.registerAbi) { // arg (two words), seq, delay (a Go 1.15-1.22 f ignores it)
+    const std::array<uint64_t, 4> args = {t.argType, t.argData, t.seq, uint64_t(delay)};
+    for (size_t i = 0; i < args.size(); i++)
+      n.regs[Goroutine::regIndex(abi::kIntRegs[i])] = args[i];
   } else { // Go 1.15: f(arg interface{}, seq uintptr) on the stack
     g.put64(sp + 8, t.argType);
     g.put64(sp + 16, t.argData);

@@ -430,18 +430,17 @@ Expected<int> serveGdb(const Debugger::Options& opts, const std::string& hostPor
   // The address first: a bad one stops the command before the symbol file is written.
   auto listener = listenOn("--gdb", hostPort);
   if (!listener) return std::unexpected(listener.error());
-  auto closeListener = [&] { close(listener->fd); };
   std::ostringstream replOut;
   Repl repl(replOut, replOut, ReplOptions{});
-  if (auto r = repl.open(opts); !r) {
-    closeListener();
-    return std::unexpected(r.error());
+  auto ready = [&]() -> Expected<void> {
+    if (auto r = repl.open(opts); !r) return r;
+    return writeSymbolFile(repl.debugger(), elfPath);
+  }();
+  if (!ready) {
+    close(listener->fd);
+    return std::unexpected(ready.error());
   }
   Debugger& d = repl.debugger();
-  if (auto w = writeSymbolFile(d, elfPath); !w) {
-    closeListener();
-    return std::unexpected(w.error());
-  }
   std::cerr << fmt::format("godefer-emu: listening for gdb on {}:{}; symbols in {}: gdb {} -ex "
                            "'target remote {}:{}'\n",
                            listener->ip, listener->port, elfPath, elfPath, listener->ip,
