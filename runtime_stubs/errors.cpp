@@ -171,9 +171,8 @@ StubResult Runtime::convT(Guest& g, Call& c) {
                    reinterpret_cast<uint8_t*>(&*w) + std::min<uint32_t>(size, 8));
     }
   }
-  auto p = alloc(g, bytes.size());
+  auto p = allocCopy(g, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
   if (!p) return fault(n + ": heap exhausted");
-  if (!bytes.empty()) g.write(*p, bytes.data(), bytes.size());
   c.intResult(*p);
   return returnToCaller(g);
 }

@@ -745,9 +745,8 @@ StubResult Runtime::caller(Guest& g, Call& c) {
   std::string file = info ? info->file : "";
   uint64_t str = 0;
   if (!file.empty()) {
-    auto p = alloc(g, file.size());
+    auto p = allocCopy(g, file);
     if (!p) return fault(c.name() + ": heap exhausted");
-    g.write(*p, file.data(), file.size());
     str = *p;
   }
   c.intResult(info ? info->pc : 0);

@@ -82,8 +82,7 @@ bool Runtime::setup(Guest& g) {
     if (s.defined() || !img_.address(id)) continue;
     if (s.name == "runtime.defaultGOROOT") { // what runtime.GOROOT() falls back to (-X by go)
       std::string root = goroot();
-      if (auto p = alloc(g, root.size())) {
-        g.write(*p, root.data(), root.size());
+      if (auto p = allocCopy(g, root)) {
         g.put64(img_.address(id), *p);
         g.put64(img_.address(id) + 8, root.size());
       }
@@ -115,6 +114,12 @@ uint64_t Runtime::entrySp(uint64_t argBytes) const {
   // Room for the argument area above the return address, like a caller's outgoing area, and
   // 16-byte alignment of the caller's SP as Go keeps it.
   return kStackHi - 64 - roundUp(argBytes, 16) - 8;
+}
+
+std::optional<uint64_t> Runtime::allocCopy(Guest& g, std::string_view bytes) {
+  auto p = alloc(g, bytes.size());
+  if (p && !bytes.empty()) g.write(*p, bytes.data(), bytes.size());
+  return p;
 }
 
 std::optional<uint64_t> Runtime::alloc(Guest& g, uint64_t size) {

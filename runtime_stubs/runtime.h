@@ -127,6 +127,8 @@ public:
   // Heap allocation, zeroed, aligned as mallocgc would round small sizes.
   // size bytes of zeroed heap; size 0 gives &runtime.zerobase, as mallocgc does.
   std::optional<uint64_t> alloc(Guest& g, uint64_t size);
+  // A heap copy of `bytes` (a Go string's or slice's backing array).
+  std::optional<uint64_t> allocCopy(Guest& g, std::string_view bytes);
 
   // Frames from (pc, sp), innermost first, up to the first frame (the one that returns to the
   // emulator's sentinel): Go code by its pcsp tables, the models' frames as they know them.

@@ -155,9 +155,8 @@ std::string Runtime::goroot() const {
 
 StubResult Runtime::sysGoroot(Guest& g, Call& c) {
   std::string root = goroot();
-  auto p = alloc(g, root.size());
+  auto p = allocCopy(g, root);
   if (!p) return fault("runtime.GOROOT: heap exhausted");
-  g.write(*p, root.data(), root.size());
   c.intResult(*p);
   c.intResult(root.size());
   return returnToCaller(g);
